@@ -1,0 +1,50 @@
+# ahpanel: `make demo` serves the demo, `make test` runs the suite. Both set up .venv first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PYDECISION := pydecision==5.1.8
+
+.PHONY: demo test test-services lint bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "ahpanel needs Python 3.11"'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Stamp files: reinstall only when a lock file changes.
+$(VENV)/.installed-runtime: requirements.txt | $(BIN)/activate
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed-dev
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	$(PY) -m pip install --quiet --no-deps $(PYDECISION)
+	touch $@
+
+demo: $(VENV)/.installed-runtime
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+# The whole suite on SQLite with in-process tasks. Tests marked `services` need real
+# PostgreSQL, Redis and a worker; .ci/run runs them with `make test-services`.
+test: lint
+	$(PY) -m pytest -m "not services"
+
+test-services: $(VENV)/.installed-dev
+	$(PY) -m pytest
+
+bench: $(VENV)/.installed-bench
+	$(PY) -m bench.ahp_bench --output BENCHMARKS.md
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache

@@ -1,0 +1,39 @@
+"""The Celery app. Workers: `celery -A config worker`; scheduler: `celery -A config beat`."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("ahpanel")
+# Broker URL, result backend and eager mode come from Django settings (CELERY_* from the env).
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+app.conf.update(
+    # Acknowledge a message only after the task finished, so a worker killed mid-task does not
+    # lose it: the broker hands it out again. Tasks must therefore be idempotent.
+    task_acks_late=True,
+    # ...and requeue it when the worker process itself dies (OOM kill, SIGKILL).
+    task_reject_on_worker_lost=True,
+    # One message at a time per worker process: with acks late a prefetched message would
+    # sit reserved behind a long task, and be redelivered only after the visibility timeout.
+    worker_prefetch_multiplier=1,
+    # A recompute is seconds of numpy; minutes mean something is stuck. The soft limit raises
+    # inside the task so it can log; the hard limit kills the process.
+    task_soft_time_limit=120,
+    task_time_limit=180,
+    # Redis redelivers an unacknowledged message after this many seconds. It must exceed the
+    # longest task (hard limit above) or a running task would be delivered twice.
+    broker_transport_options={"visibility_timeout": 600},
+    # JSON only: never unpickle what comes off the wire.
+    task_serializer="json",
+    result_serializer="json",
+    accept_content=["json"],
+    # Results are read back only by health checks; keep Redis from filling up.
+    result_expires=3600,
+    # Keep retrying the broker at start-up (Redis may come up after the worker).
+    broker_connection_retry_on_startup=True,
+)
+
+app.autodiscover_tasks()

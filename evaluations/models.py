@@ -1,0 +1,173 @@
+"""An evaluation: its indicator hierarchy, grade set, subjects and method settings."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+MAX_CHILDREN = 9  # RI tables stop at 9 (DESIGN §2.3), so no parent may have more children.
+
+
+class Evaluation(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    class WeightingMethod(models.TextChoices):
+        GEOMETRIC = "geometric", _("Geometric mean (root) method")
+        EIGENVECTOR = "eigenvector", _("Eigenvector method")
+
+    class RITable(models.TextChoices):
+        PAPER = "paper", _("The method paper's RI table")
+        SAATY = "saaty", _("Saaty (1980)")
+
+    class CRPolicy(models.TextChoices):
+        BLOCK = "block", _("Block submission of inconsistent matrices")
+        WARN = "warn", _("Warn, but accept inconsistent matrices")
+
+    class Aggregation(models.TextChoices):
+        AIJ = "aij", _("Aggregate individual judgments (AIJ)")
+        AIP = "aip", _("Aggregate individual priorities (AIP)")
+
+    class BallotInclusion(models.TextChoices):
+        SUBMITTED = "submitted", _("All submitted ballots")
+        CONSISTENT = "consistent", _("Only consistent ballots")
+
+    class Operator(models.TextChoices):
+        PRODUCT_SUM = "product_sum", _("M(·,+) ordinary product")
+        MIN_MAX = "min_max", _("M(∧,∨) main factor")
+        PRODUCT_MAX = "product_max", _("M(·,∨) main factor prominent")
+        MIN_BOUNDED_SUM = "min_bounded_sum", _("M(∧,⊕) bounded sum")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="evaluations",
+        verbose_name=_("coordinator"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    weighting_method = models.CharField(
+        _("weighting method"),
+        max_length=12,
+        choices=WeightingMethod.choices,
+        default=WeightingMethod.GEOMETRIC,
+    )
+    ri_table = models.CharField(
+        _("RI table"), max_length=8, choices=RITable.choices, default=RITable.PAPER
+    )
+    cr_threshold = models.FloatField(_("CR threshold"), default=0.1)
+    cr_policy = models.CharField(
+        _("CR policy"), max_length=8, choices=CRPolicy.choices, default=CRPolicy.BLOCK
+    )
+    aggregation = models.CharField(
+        _("aggregation"), max_length=4, choices=Aggregation.choices, default=Aggregation.AIJ
+    )
+    ballot_inclusion = models.CharField(
+        _("ballots included"),
+        max_length=12,
+        choices=BallotInclusion.choices,
+        default=BallotInclusion.SUBMITTED,
+    )
+    operator = models.CharField(
+        _("composition operator"),
+        max_length=16,
+        choices=Operator.choices,
+        default=Operator.PRODUCT_SUM,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cr_threshold__gt=0) & Q(cr_threshold__lt=1),
+                name="evaluation_cr_threshold_between_0_and_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Indicator(models.Model):
+    """A node of the hierarchy; the root (no parent) is the goal U."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="indicators")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    recommendation = models.TextField(_("improvement recommendation"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "code"], name="indicator_code_unique_per_evaluation"
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation"],
+                condition=Q(parent__isnull=True),
+                name="indicator_one_root_per_evaluation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Grade(models.Model):
+    """One grade of the evaluation's comment set Y, best first (order 0 is the best)."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="grades")
+    name = models.CharField(_("name"), max_length=100)
+    score = models.FloatField(_("score"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("grade")
+        verbose_name_plural = _("grades")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "name"], name="grade_name_unique_per_evaluation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subject(models.Model):
+    """What is rated: an enterprise or a management mode."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="subjects")
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("subject")
+        verbose_name_plural = _("subjects")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "name"], name="subject_name_unique_per_evaluation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,20 @@
+"""Celery tasks. Thin: take ids, call services; safe to run twice."""
+
+from celery import shared_task
+from django.db import connection
+
+from .models import Evaluation
+
+
+@shared_task(name="evaluations.ping")
+def ping() -> dict:
+    """Round trip through broker, worker and database, for `manage.py check_worker`.
+
+    Answers with what the worker sees, so a caller can tell the worker reaches the same
+    database as the web process (a common misconfiguration in split deployments).
+    """
+    return {
+        "database": connection.settings_dict["NAME"],
+        "vendor": connection.vendor,
+        "evaluations": Evaluation.objects.count(),
+    }

@@ -1,0 +1,50 @@
+"""docker-compose.yml and .env.example, checked by reading (no Docker engine runs in CI)."""
+
+import re
+
+import yaml
+
+from tests.conftest import REPO_ROOT
+
+
+def compose() -> dict:
+    return yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_runs_the_five_services_each_with_a_health_check():
+    services = compose()["services"]
+
+    assert set(services) == {"postgres", "redis", "web", "worker", "scheduler"}
+    for name, service in services.items():
+        assert "test" in service["healthcheck"], name
+
+
+def test_app_services_wait_for_healthy_postgres_and_redis_and_use_them():
+    services = compose()["services"]
+
+    for name in ("web", "worker", "scheduler"):
+        service = services[name]
+        assert service["depends_on"] == {
+            "postgres": {"condition": "service_healthy"},
+            "redis": {"condition": "service_healthy"},
+        }, name
+        assert service["environment"]["DATABASE_URL"].startswith("postgres://"), name
+        assert service["environment"]["CELERY_BROKER_URL"].startswith("redis://redis:"), name
+
+
+def test_worker_and_scheduler_run_celery_on_the_project_app():
+    services = compose()["services"]
+
+    assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
+    assert services["scheduler"]["command"][:4] == ["celery", "-A", "config", "beat"]
+    assert "gunicorn config.wsgi:application" in services["web"]["command"]
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    settings_source = (REPO_ROOT / "config" / "settings.py").read_text()
+    read = set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', settings_source))
+    read |= set(re.findall(r'env_(?:bool|list)\("([A-Z_]+)"', settings_source))
+    listed = set(re.findall(r"^([A-Z_]+)=", (REPO_ROOT / ".env.example").read_text(), re.M))
+
+    assert read, "the settings read no variable: the pattern is out of date"
+    assert read <= listed, f"missing from .env.example: {sorted(read - listed)}"
