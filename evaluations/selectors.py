@@ -1,5 +1,7 @@
 """Reads with access control: a coordinator sees only their own evaluations."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, QuerySet
 from django.http import Http404
@@ -24,9 +26,13 @@ def access_evaluation(*, user: AbstractBaseUser, evaluation_id: int) -> Evaluati
 
 def indicator_tree(*, evaluation: Evaluation) -> list[tuple[Indicator, int]]:
     """All indicators depth-first as (indicator, depth), in one query."""
-    indicators = list(evaluation.indicators.all())
+    return depth_first(evaluation.indicators.all())
+
+
+def depth_first(indicators: Iterable[Indicator]) -> list[tuple[Indicator, int]]:
+    """Order indicators as the tree reads: each parent followed by its subtree."""
     children: dict[int | None, list[Indicator]] = {}
-    for indicator in indicators:
+    for indicator in sorted(indicators, key=lambda i: (i.order, i.pk)):
         children.setdefault(indicator.parent_id, []).append(indicator)
 
     ordered: list[tuple[Indicator, int]] = []

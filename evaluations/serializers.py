@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from .models import Evaluation, Grade, Indicator, Subject
+from .selectors import depth_first
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -9,6 +10,14 @@ class IndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Indicator
         fields = ["code", "name", "description", "recommendation", "parent", "order"]
+
+
+class IndicatorTreeField(serializers.ListSerializer):
+    """The indicators depth-first (each parent followed by its subtree), as the tree reads."""
+
+    def to_representation(self, data):
+        ordered = [indicator for indicator, _depth in depth_first(data.all())]
+        return super().to_representation(ordered)
 
 
 class GradeSerializer(serializers.ModelSerializer):
@@ -30,7 +39,7 @@ class EvaluationListSerializer(serializers.ModelSerializer):
 
 
 class EvaluationDetailSerializer(serializers.ModelSerializer):
-    indicators = IndicatorSerializer(many=True, read_only=True)
+    indicators = IndicatorTreeField(child=IndicatorSerializer(), read_only=True)
     grades = GradeSerializer(many=True, read_only=True)
     subjects = SubjectSerializer(many=True, read_only=True)
 
