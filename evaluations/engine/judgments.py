@@ -38,15 +38,32 @@ def as_matrices(matrix: ArrayLike, allow_missing: bool = False) -> tuple[np.ndar
     (Harker 1987 needs this for a unique principal eigenvector).
     """
     try:
-        b = np.array(matrix, dtype=float)
+        # No copy for a float array: nothing here or in the callers writes into the input.
+        b = np.asarray(matrix, dtype=float)
     except (TypeError, ValueError):
         raise ValueError(NOT_NUMERIC) from None
     _check_shape(b)
     batched = b.ndim == 3
     stack = b if batched else b[None]
-    _check_entries(stack, allow_missing, batched)
-    _check_structure(stack, allow_missing, batched)
+    if not (not allow_missing and is_valid_stack(stack)):
+        _check_entries(stack, allow_missing, batched)
+        _check_structure(stack, allow_missing, batched)
     return stack, batched
+
+
+def is_valid_stack(stack: np.ndarray) -> bool:
+    """Two passes that accept exactly the valid complete stacks (the common case), cheaply.
+
+    All entries > 0 rules out NaN (it compares False), zero and negatives; then
+    b_xy · b_yx ≈ 1 rules out infinity (inf · 1/inf is NaN) and, on the diagonal, b_xx ≈ 1.
+    Only a stack that fails here goes through the checks that name the first problem.
+    """
+    if not stack.min() > 0:
+        return False
+    product = stack * np.swapaxes(stack, -1, -2)
+    return bool(
+        product.max() <= 1.0 + RECIPROCAL_RTOL and product.min() >= 1.0 - RECIPROCAL_RTOL
+    )
 
 
 def _check_shape(b: np.ndarray) -> None:
