@@ -61,9 +61,7 @@ def is_valid_stack(stack: np.ndarray) -> bool:
     if not stack.min() > 0:
         return False
     product = stack * np.swapaxes(stack, -1, -2)
-    return bool(
-        product.max() <= 1.0 + RECIPROCAL_RTOL and product.min() >= 1.0 - RECIPROCAL_RTOL
-    )
+    return bool(product.max() <= 1.0 + RECIPROCAL_RTOL and product.min() >= 1.0 - RECIPROCAL_RTOL)
 
 
 def _check_shape(b: np.ndarray) -> None:
