@@ -37,7 +37,8 @@ class Command(BaseCommand):
             title=DEMO_TITLE,
         )
         self.stdout.write(
-            f"Demo evaluation #{evaluation.pk}: {evaluation.indicators.count()} indicators, "
+            f"Demo evaluation #{evaluation.pk}: "
+            f"{evaluation.indicators.filter(children__isnull=True).count()} leaf indicators, "
             f"{evaluation.grades.count()} grades, {evaluation.subjects.count()} subjects.\n"
             f"Sign in at http://127.0.0.1:8000/accounts/login/ as "
             f"{DEMO_USERNAME} / {DEMO_PASSWORD}"
