@@ -6,13 +6,14 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from evaluations.api import EvaluationViewSet
-from evaluations.views import healthz
+from evaluations.views.pages import healthz
 
 router = DefaultRouter()
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
 
 urlpatterns = [
     path("", include("evaluations.urls")),
+    path("", include("experts.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -79,6 +79,22 @@ class Evaluation(models.Model):
         choices=Operator.choices,
         default=Operator.PRODUCT_SUM,
     )
+    language = models.CharField(
+        _("language of the questionnaire"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("Invitations and the template's texts use this language."),
+    )
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("copied from"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -171,3 +187,41 @@ class Subject(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AuditEntry(models.Model):
+    """One coordinator action on an evaluation, shown on its page. Never edited."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created the evaluation")
+        COPIED = "copied", _("copied the evaluation")
+        EDITED_HIERARCHY = "edited_hierarchy", _("edited the hierarchy")
+        EDITED_GRADES = "edited_grades", _("edited the grade set")
+        EDITED_SUBJECTS = "edited_subjects", _("edited the subjects")
+        EDITED_SETTINGS = "edited_settings", _("edited the settings")
+        ADDED_EXPERTS = "added_experts", _("added experts")
+        INVITED = "invited", _("sent invitations")
+        RESENT = "resent", _("resent an invitation")
+        REVOKED = "revoked", _("revoked an invitation")
+        REMINDED = "reminded", _("sent reminders")
+        OPENED = "opened", _("opened the panel")
+        CLOSED = "closed", _("closed the panel")
+        REOPENED = "reopened", _("reopened the panel")
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="audit_entries"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
+from surveys.models import PairwiseBallot, RatingBallot
+
 from .models import Evaluation, Indicator
 
 
@@ -44,3 +46,15 @@ def depth_first(indicators: Iterable[Indicator]) -> list[tuple[Indicator, int]]:
 
     walk(None, 0)
     return ordered
+
+
+def evaluation_has_ballots(*, evaluation: Evaluation) -> bool:
+    """Whether any expert has saved a ballot (draft or submitted): the structure is then locked.
+
+    Changing indicators, grades or subjects under existing ballots would silently change what
+    the experts answered.
+    """
+    return (
+        PairwiseBallot.objects.filter(parent__evaluation=evaluation).exists()
+        or RatingBallot.objects.filter(subject__evaluation=evaluation).exists()
+    )

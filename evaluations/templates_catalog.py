@@ -24,3 +24,10 @@ def template_keys() -> list[str]:
 def template_get(key: str) -> dict:
     """The template with this key; KeyError for an unknown key."""
     return _catalog()[key]
+
+
+def localized(item: dict, field: str, language: str) -> str:
+    """The item's text in `language`: "<field>_zh" for Simplified Chinese when it has one."""
+    if language == "zh-hans" and item.get(f"{field}_zh"):
+        return item[f"{field}_zh"]
+    return item.get(field, "")

@@ -1,8 +1,17 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from .views import pages
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("evaluations/<int:evaluation_id>/", views.evaluation_detail, name="evaluation-detail"),
+    path("", pages.home, name="home"),
+    path("evaluations/new/", pages.evaluation_create, name="evaluation-create"),
+    path("evaluations/<int:evaluation_id>/", pages.evaluation_detail, name="evaluation-detail"),
+    path(
+        "evaluations/<int:evaluation_id>/status/",
+        pages.evaluation_status,
+        name="evaluation-status",
+    ),
+    path("evaluations/<int:evaluation_id>/copy/", pages.evaluation_copy, name="evaluation-copy"),
+    # Hierarchy, grade set, subjects and settings editors.
+    path("", include("evaluations.urls_editors")),
 ]

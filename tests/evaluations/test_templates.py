@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from evaluations import services
+from evaluations.services import lifecycle
 from evaluations.models import Evaluation
 from evaluations.templates_catalog import CATALOG_PATH, template_keys
 from tests.conftest import REFERENCE_DIR
@@ -44,7 +45,7 @@ def test_a_parent_with_a_tenth_child_is_refused_and_nothing_is_saved(coordinator
             "children": [{"code": f"U{i}", "name": f"C{i}"} for i in range(1, 11)],
         },
     }
-    monkeypatch.setattr(services, "template_get", lambda key: wide)
+    monkeypatch.setattr(lifecycle, "template_get", lambda key: wide)
 
     with pytest.raises(ValidationError) as raised:
         services.evaluation_create_from_template(

@@ -1,0 +1,79 @@
+"""Forms of the coordinator's evaluation pages. They validate; services write."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .models import Evaluation
+from .templates_catalog import localized, template_keys, template_get
+
+
+def _template_choices() -> list[tuple[str, str]]:
+    language = get_language()
+    return [(key, localized(template_get(key), "title", language)) for key in template_keys()]
+
+
+class EvaluationCreateForm(forms.Form):
+    START_BLANK = "blank"
+    START_TEMPLATE = "template"
+    START_COPY = "copy"
+
+    start = forms.ChoiceField(
+        label=_("Start from"),
+        choices=[
+            (START_TEMPLATE, _("a template")),
+            (START_BLANK, _("a blank hierarchy")),
+            (START_COPY, _("a copy of one of my evaluations")),
+        ],
+        initial=START_TEMPLATE,
+        widget=forms.RadioSelect,
+    )
+    template = forms.ChoiceField(label=_("Template"), required=False)
+    source = forms.ModelChoiceField(
+        label=_("Evaluation to copy"), queryset=Evaluation.objects.none(), required=False
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to use the template's title."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the questionnaire"),
+        choices=settings.LANGUAGES,
+        help_text=_("Template texts and invitations use this language."),
+    )
+    subjects = forms.CharField(
+        label=_("Subjects"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The enterprises or management modes to rate, one per line."),
+    )
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = _template_choices()
+        self.fields["source"].queryset = Evaluation.objects.filter(owner=owner)
+        self.fields["language"].initial = get_language()
+
+    def clean(self):
+        data = super().clean()
+        start = data.get("start")
+        if start == self.START_TEMPLATE and not data.get("template"):
+            self.add_error("template", _("Choose a template."))
+        if start == self.START_COPY and not data.get("source"):
+            self.add_error("source", _("Choose the evaluation to copy."))
+        if start == self.START_BLANK and not data.get("title", "").strip():
+            self.add_error("title", _("A blank evaluation needs a title."))
+        if start != self.START_COPY and not self.subject_names():
+            self.add_error("subjects", _("Name at least one subject, one per line."))
+        return data
+
+    def subject_names(self) -> list[str]:
+        text = self.cleaned_data.get("subjects", "")
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class StatusForm(forms.Form):
+    action = forms.ChoiceField(choices=[("open", "open"), ("close", "close"), ("reopen", "reopen")])

@@ -1,0 +1,281 @@
+"""Create, copy, configure, open and close evaluations."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from ..models import MAX_CHILDREN, AuditEntry, Evaluation, Grade, Indicator, Subject
+from ..selectors import depth_first
+from ..templates_catalog import localized, template_get
+from .audit import audit_record
+
+ERROR_UNKNOWN_TEMPLATE = gettext_noop("Unknown template: {key}.")
+ERROR_TOO_MANY_CHILDREN = gettext_noop(
+    "Indicator {code} has {count} children; at most {limit} are allowed under one parent "
+    "(the consistency index is defined only up to 9 compared elements)."
+)
+ERROR_NO_SUBJECTS = gettext_noop("An evaluation needs at least one subject.")
+ERROR_EMPTY_TITLE = gettext_noop("The title must not be empty.")
+ERROR_DUPLICATE_SUBJECT = gettext_noop("Subject “{name}” is listed twice.")
+ERROR_TRANSITION = gettext_noop("The evaluation is {status}: it cannot be {verb}.")
+ERROR_NOT_READY_INDICATORS = gettext_noop(
+    "The goal needs at least one indicator below it before the panel opens."
+)
+ERROR_NOT_READY_GRADES = gettext_noop("The grade set needs at least two grades.")
+
+# The paper's comment set, for blank evaluations; coordinators edit it on the grade page.
+DEFAULT_GRADES = [
+    (gettext_noop("very strong"), 4),
+    (gettext_noop("strong"), 3),
+    (gettext_noop("general"), 2),
+    (gettext_noop("poor"), 1),
+]
+
+
+def _clean_subjects(subjects: list[str]) -> list[str]:
+    names = [name.strip() for name in subjects if name.strip()]
+    if not names:
+        raise ValidationError({"subjects": _(ERROR_NO_SUBJECTS)})
+    seen: set[str] = set()
+    for name in names:
+        if name.casefold() in seen:
+            raise ValidationError({"subjects": _(ERROR_DUPLICATE_SUBJECT).format(name=name)})
+        seen.add(name.casefold())
+    return names
+
+
+def _create_subjects(evaluation: Evaluation, names: list[str]) -> None:
+    Subject.objects.bulk_create(
+        Subject(evaluation=evaluation, name=name, order=position)
+        for position, name in enumerate(names)
+    )
+
+
+@transaction.atomic
+def evaluation_create_blank(
+    *,
+    owner: AbstractBaseUser,
+    title: str,
+    subjects: list[str],
+    description: str = "",
+    language: str = "en",
+) -> Evaluation:
+    """A draft with the goal U only, the paper's four grades and the given subjects."""
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": _(ERROR_EMPTY_TITLE)})
+    names = _clean_subjects(subjects)
+    evaluation = Evaluation.objects.create(
+        owner=owner, title=title, description=description, language=language
+    )
+    Indicator.objects.create(evaluation=evaluation, code="U", name=title)
+    with translation.override(language):
+        Grade.objects.bulk_create(
+            Grade(evaluation=evaluation, name=_(name), score=score, order=position)
+            for position, (name, score) in enumerate(DEFAULT_GRADES)
+        )
+    _create_subjects(evaluation, names)
+    audit_record(evaluation=evaluation, actor=owner, action=AuditEntry.Action.CREATED)
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_create_from_template(
+    *,
+    owner: AbstractBaseUser,
+    template_key: str,
+    subjects: list[str],
+    title: str = "",
+    language: str = "en",
+) -> Evaluation:
+    """A draft with the template's hierarchy and grade set, its texts in `language`."""
+    try:
+        template = template_get(template_key)
+    except KeyError:
+        raise ValidationError(
+            {"template": _(ERROR_UNKNOWN_TEMPLATE).format(key=template_key)}
+        ) from None
+    names = _clean_subjects(subjects)
+    evaluation = Evaluation.objects.create(
+        owner=owner,
+        title=title.strip() or localized(template, "title", language),
+        language=language,
+    )
+    _indicator_create_tree(evaluation, template["root"], None, 0, language)
+    Grade.objects.bulk_create(
+        Grade(evaluation=evaluation, name=name, score=score, order=position)
+        for position, (name, score) in enumerate(_template_grades(template, language))
+    )
+    _create_subjects(evaluation, names)
+    audit_record(
+        evaluation=evaluation,
+        actor=owner,
+        action=AuditEntry.Action.CREATED,
+        detail=f"template {template_key}",
+    )
+    return evaluation
+
+
+def _template_grades(template: dict, language: str) -> list[tuple[str, float]]:
+    names = [name for name, _score in template["grades"]]
+    if language == "zh-hans" and template.get("grades_zh"):
+        names = template["grades_zh"]
+    return [(name, score) for name, (_en, score) in zip(names, template["grades"], strict=True)]
+
+
+def _indicator_create_tree(
+    evaluation: Evaluation, node: dict, parent: Indicator | None, order: int, language: str
+) -> None:
+    children = node.get("children", [])
+    if len(children) > MAX_CHILDREN:
+        raise ValidationError(
+            {
+                "children": _(ERROR_TOO_MANY_CHILDREN).format(
+                    code=node["code"], count=len(children), limit=MAX_CHILDREN
+                )
+            }
+        )
+    indicator = Indicator.objects.create(
+        evaluation=evaluation,
+        parent=parent,
+        code=node["code"],
+        name=localized(node, "name", language),
+        description=localized(node, "description", language),
+        recommendation=localized(node, "recommendation", language),
+        order=order,
+    )
+    for position, child in enumerate(children):
+        _indicator_create_tree(evaluation, child, indicator, position, language)
+
+
+@transaction.atomic
+def evaluation_copy(*, owner: AbstractBaseUser, source: Evaluation, title: str = "") -> Evaluation:
+    """A new draft with the source's settings, hierarchy, grades and subjects (no panel)."""
+    copy = Evaluation.objects.get(pk=source.pk)
+    copy.pk = None
+    copy.owner = owner
+    copy.title = title.strip() or _("Copy of %(title)s") % {"title": source.title}
+    copy.status = Evaluation.Status.DRAFT
+    copy.copied_from = source
+    copy.save()
+
+    new_ids: dict[int, Indicator] = {}
+    # depth_first puts every parent before its children, so each parent is copied first.
+    for indicator, _depth in depth_first(source.indicators.all()):
+        old_pk = indicator.pk
+        indicator.pk = None
+        indicator.evaluation = copy
+        indicator.parent = new_ids.get(indicator.parent_id)
+        indicator.save()
+        new_ids[old_pk] = indicator
+    Grade.objects.bulk_create(
+        Grade(evaluation=copy, name=g.name, score=g.score, order=g.order)
+        for g in source.grades.all()
+    )
+    Subject.objects.bulk_create(
+        Subject(evaluation=copy, name=s.name, description=s.description, order=s.order)
+        for s in source.subjects.all()
+    )
+    audit_record(
+        evaluation=copy,
+        actor=owner,
+        action=AuditEntry.Action.COPIED,
+        detail=f"from #{source.pk} {source.title}",
+    )
+    return copy
+
+
+SETTINGS_FIELDS = (
+    "title",
+    "description",
+    "weighting_method",
+    "ri_table",
+    "cr_threshold",
+    "cr_policy",
+    "aggregation",
+    "ballot_inclusion",
+    "operator",
+    "language",
+    "deadline",
+)
+
+
+@transaction.atomic
+def evaluation_update_settings(
+    *, evaluation: Evaluation, actor: AbstractBaseUser, **changes
+) -> Evaluation:
+    """Save validated settings (the form validates) and log what changed."""
+    changed = [
+        name
+        for name, value in changes.items()
+        if name in SETTINGS_FIELDS and getattr(evaluation, name) != value
+    ]
+    for name in changed:
+        setattr(evaluation, name, changes[name])
+    if changed:
+        evaluation.full_clean()
+        evaluation.save()
+        audit_record(
+            evaluation=evaluation,
+            actor=actor,
+            action=AuditEntry.Action.EDITED_SETTINGS,
+            detail=", ".join(changed),
+        )
+    return evaluation
+
+
+TRANSITIONS = {
+    # action: (allowed from, new status, audit action, verb for the error message)
+    "open": (
+        Evaluation.Status.DRAFT,
+        Evaluation.Status.OPEN,
+        AuditEntry.Action.OPENED,
+        gettext_noop("opened"),
+    ),
+    "close": (
+        Evaluation.Status.OPEN,
+        Evaluation.Status.CLOSED,
+        AuditEntry.Action.CLOSED,
+        gettext_noop("closed"),
+    ),
+    "reopen": (
+        Evaluation.Status.CLOSED,
+        Evaluation.Status.OPEN,
+        AuditEntry.Action.REOPENED,
+        gettext_noop("reopened"),
+    ),
+}
+
+
+def evaluation_check_ready(*, evaluation: Evaluation) -> None:
+    """Raise ValidationError if the evaluation cannot be answered yet."""
+    if not evaluation.indicators.filter(parent__isnull=False).exists():
+        raise ValidationError({"indicators": _(ERROR_NOT_READY_INDICATORS)})
+    if evaluation.grades.count() < 2:
+        raise ValidationError({"grades": _(ERROR_NOT_READY_GRADES)})
+    if not evaluation.subjects.exists():
+        raise ValidationError({"subjects": _(ERROR_NO_SUBJECTS)})
+
+
+@transaction.atomic
+def evaluation_transition(
+    *, evaluation: Evaluation, actor: AbstractBaseUser, action: str
+) -> Evaluation:
+    """Open, close or reopen the panel. Closing stops ballot edits; reopening is logged."""
+    # Lock the row: two coordinators' tabs clicking at once must not both pass the check.
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    allowed_from, new_status, audit_action, verb = TRANSITIONS[action]
+    if evaluation.status != allowed_from:
+        message = _(ERROR_TRANSITION).format(
+            status=evaluation.get_status_display().lower(), verb=_(verb)
+        )
+        raise ValidationError({"status": message})
+    if action == "open":
+        evaluation_check_ready(evaluation=evaluation)
+    evaluation.status = new_status
+    evaluation.save(update_fields=["status", "updated_at"])
+    audit_record(evaluation=evaluation, actor=actor, action=audit_action)
+    return evaluation
