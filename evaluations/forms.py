@@ -6,7 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import Evaluation
-from .templates_catalog import localized, template_keys, template_get
+from .templates_catalog import localized, template_get, template_keys
 
 
 def _template_choices() -> list[tuple[str, str]]:

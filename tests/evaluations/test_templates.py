@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from evaluations import services
-from evaluations.services import lifecycle
 from evaluations.models import Evaluation
+from evaluations.services import lifecycle
 from evaluations.templates_catalog import CATALOG_PATH, template_keys
 from tests.conftest import REFERENCE_DIR
 
