@@ -31,16 +31,24 @@ demo: $(VENV)/.installed-runtime
 	$(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 
 # The whole suite on SQLite with in-process tasks. Tests marked `services` need real
 # PostgreSQL, Redis and a worker; .ci/run runs them with `make test-services`.
-test: lint
+test: lint $(CHROMIUM)
 	$(PY) -m pytest -m "not services"
 
-test-services: $(VENV)/.installed-dev
+test-services: $(VENV)/.installed-dev $(CHROMIUM)
 	$(PY) -m pytest
 
 bench: $(VENV)/.installed-bench

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from evaluations.api import EvaluationViewSet
 from evaluations.views.pages import healthz
+from experts.account import LoginView, language_set
 
 router = DefaultRouter()
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
@@ -14,7 +15,8 @@ router.register("evaluations", EvaluationViewSet, basename="evaluation")
 urlpatterns = [
     path("", include("evaluations.urls")),
     path("", include("experts.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
+    path("language/", language_set, name="language-set"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,90 @@
+"""Every coordinator route of an evaluation, found by walking the URL conf: an outsider gets 404.
+
+A new route with an `evaluation_id` is checked automatically; a new kind of id in a route
+needs an entry in OBJECT_IDS, or this test fails and says so.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from experts.models import PanelMembership
+
+
+def _routes(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _routes(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry.name
+
+
+def evaluation_routes() -> list[tuple[str, str]]:
+    return [
+        (route, name)
+        for route, name in _routes(get_resolver().url_patterns)
+        if "<int:evaluation_id>" in route
+    ]
+
+
+OBJECT_IDS = {
+    "evaluation_id": lambda evaluation: evaluation.pk,
+    "indicator_id": lambda evaluation: evaluation.indicators.get(code="U11").pk,
+    "subject_id": lambda evaluation: evaluation.subjects.first().pk,
+    "grade_id": lambda evaluation: evaluation.grades.first().pk,
+    "membership_id": lambda evaluation: (
+        PanelMembership.objects.get_or_create(evaluation=evaluation, email="expert@example.com")[
+            0
+        ].pk
+    ),
+}
+
+
+def url_for(route: str, evaluation) -> str:
+    def fill(match: re.Match) -> str:
+        converter, name = match.groups()
+        assert name in OBJECT_IDS, f"add an id for <{converter}:{name}> to OBJECT_IDS"
+        return str(OBJECT_IDS[name](evaluation))
+
+    return "/" + re.sub(r"<(\w+):(\w+)>", fill, route)
+
+
+def test_the_url_conf_has_coordinator_routes_to_check():
+    names = {name for _route, name in evaluation_routes()}
+
+    assert {"evaluation-detail", "hierarchy-edit", "panel"} <= names
+
+
+@pytest.mark.parametrize(("route", "name"), evaluation_routes(), ids=lambda v: v)
+def test_an_outsider_gets_404_on_every_route_of_someone_elses_evaluation(
+    outsider_client, evaluation, route, name
+):
+    url = url_for(route, evaluation)
+
+    statuses = {
+        "GET": outsider_client.get(url).status_code,
+        "POST": outsider_client.post(url, {}).status_code,
+    }
+
+    # 405 only says which method a route takes; it reveals nothing about the evaluation.
+    assert set(statuses.values()) <= {404, 405}, statuses
+    assert 404 in statuses.values(), statuses
+
+
+@pytest.mark.parametrize(("route", "name"), evaluation_routes(), ids=lambda v: v)
+def test_an_anonymous_visitor_is_sent_to_sign_in(client, evaluation, route, name):
+    url = url_for(route, evaluation)
+
+    statuses = {client.get(url).status_code, client.post(url, {}).status_code}
+
+    assert statuses <= {302, 405} and 302 in statuses, statuses
+
+
+@pytest.mark.parametrize(("route", "name"), evaluation_routes(), ids=lambda v: v)
+def test_the_owner_reaches_every_route(coordinator_client, evaluation, route, name):
+    url = url_for(route, evaluation)
+
+    status = coordinator_client.get(url).status_code
+
+    assert status in {200, 405}, status
