@@ -95,6 +95,9 @@ class Evaluation(models.Model):
         related_name="copies",
         verbose_name=_("copied from"),
     )
+    # Bumped in the same transaction as every ballot change: results are stale while the latest
+    # snapshot's version is below it (a counter, not a timestamp, so clocks cannot lie).
+    input_version = models.PositiveBigIntegerField(_("input version"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -225,3 +228,34 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class ResultSnapshot(models.Model):
+    """The computed results of an evaluation at one input version. Written only by the worker.
+
+    data holds everything the results pages, exports and the API show, so no page computes on
+    request; see evaluations/services/results.py for its layout.
+    """
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="snapshots")
+    version = models.PositiveBigIntegerField(_("version"))
+    computed_at = models.DateTimeField(_("computed"), auto_now_add=True)
+    pairwise_ballots = models.PositiveIntegerField(_("pairwise ballots included"), default=0)
+    rating_ballots = models.PositiveIntegerField(_("rating ballots included"), default=0)
+    data = models.JSONField(_("results"))
+
+    class Meta:
+        ordering = ["-version"]
+        get_latest_by = "version"
+        verbose_name = _("result snapshot")
+        verbose_name_plural = _("result snapshots")
+        constraints = [
+            # Two workers finishing the same version: the second insert fails instead of
+            # leaving two snapshots that claim to be the same results.
+            models.UniqueConstraint(
+                fields=["evaluation", "version"], name="snapshot_one_per_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} v{self.version}"

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.db import connection
 
 from .models import Evaluation
+from .services.results import results_recompute
 
 
 @shared_task(name="evaluations.ping")
@@ -18,3 +19,10 @@ def ping() -> dict:
         "vendor": connection.vendor,
         "evaluations": Evaluation.objects.count(),
     }
+
+
+@shared_task(name="evaluations.recompute_results")
+def recompute_results(evaluation_id: int) -> int | None:
+    """Recompute an evaluation's results; returns the version written, None if none was newer."""
+    snapshot = results_recompute(evaluation_id=evaluation_id)
+    return snapshot.version if snapshot else None
