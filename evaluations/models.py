@@ -87,6 +87,9 @@ class Evaluation(models.Model):
         help_text=_("Invitations and the template's texts use this language."),
     )
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    results_visible_to_experts = models.BooleanField(
+        _("experts may see the results"), default=False
+    )
     copied_from = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

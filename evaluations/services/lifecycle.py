@@ -200,6 +200,7 @@ SETTINGS_FIELDS = (
     "operator",
     "language",
     "deadline",
+    "results_visible_to_experts",
 )
 
 
