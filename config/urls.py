@@ -15,6 +15,7 @@ router.register("evaluations", EvaluationViewSet, basename="evaluation")
 urlpatterns = [
     path("", include("evaluations.urls")),
     path("", include("experts.urls")),
+    path("", include("surveys.urls")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("language/", language_set, name="language-set"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

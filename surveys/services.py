@@ -101,11 +101,11 @@ def _clean_judgments(children: list[Indicator], raw: dict, *, submit: bool) -> d
                 errors.setdefault(key, []).append(message)
             value = None
         else:
-            value = _on_scale(value)
+            value = scale_value(value)
             if value is None:
-                message = _(ERROR_NOT_ON_SCALE).format(
-                    row=row.code, col=col.code, value=answer.get("value")
-                )
+                shown = answer.get("value")
+                shown = f"{shown:g}" if isinstance(shown, float) else shown
+                message = _(ERROR_NOT_ON_SCALE).format(row=row.code, col=col.code, value=shown)
                 errors.setdefault(key, []).append(message)
         if value is not None or comment:
             cleaned[key] = {"value": value, "comment": comment}
@@ -114,7 +114,7 @@ def _clean_judgments(children: list[Indicator], raw: dict, *, submit: bool) -> d
     return cleaned
 
 
-def _on_scale(value) -> float | None:
+def scale_value(value) -> float | None:
     """The scale value `value` stands for, or None if it is not one of the 17."""
     try:
         number = float(value)

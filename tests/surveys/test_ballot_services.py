@@ -4,23 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from evaluations.models import Evaluation, ResultSnapshot
-from experts.models import PanelMembership
 from surveys import services
 from surveys.models import PairwiseBallot, RatingBallot
-
-
-@pytest.fixture
-def open_evaluation(evaluation):
-    evaluation.status = Evaluation.Status.OPEN
-    evaluation.save()
-    return evaluation
-
-
-@pytest.fixture
-def membership(open_evaluation, make_user):
-    return PanelMembership.objects.create(
-        evaluation=open_evaluation, email="erin@example.com", user=make_user("erin")
-    )
 
 
 def judgments_for(parent, values):

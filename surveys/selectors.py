@@ -1,0 +1,67 @@
+"""What an expert may answer: their own accepted membership of a panel, else 404."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Prefetch
+from django.http import Http404
+
+from evaluations.models import Indicator
+from evaluations.selectors import depth_first
+from experts.models import Invitation, PanelMembership
+
+from .models import BallotStatus, PairwiseBallot, RatingBallot
+
+
+def access_membership(*, user: AbstractBaseUser, evaluation_id: int) -> PanelMembership:
+    """The user's membership of this panel, unless revoked; 404 otherwise (also for drafts)."""
+    try:
+        membership = (
+            PanelMembership.objects.select_related("evaluation", "evaluation__owner")
+            .exclude(invitation__status=Invitation.Status.REVOKED)
+            .get(evaluation_id=evaluation_id, user=user)
+        )
+    except PanelMembership.DoesNotExist:
+        raise Http404 from None
+    if membership.evaluation.status == membership.evaluation.Status.DRAFT:
+        raise Http404  # nothing to answer before the coordinator opens the panel
+    return membership
+
+
+def access_parent(*, membership: PanelMembership, parent_id: int) -> Indicator:
+    """A parent indicator of the membership's evaluation with at least two children."""
+    parent = (
+        Indicator.objects.filter(evaluation_id=membership.evaluation_id, pk=parent_id)
+        .prefetch_related(Prefetch("children", queryset=Indicator.objects.order_by("order", "id")))
+        .first()
+    )
+    if parent is None or len(parent.children.all()) < 2:
+        raise Http404
+    return parent
+
+
+def questionnaire(*, membership: PanelMembership) -> dict:
+    """The forms this expert has to fill, each with its ballot (or None), in hierarchy order."""
+    evaluation = membership.evaluation
+    tree = depth_first(evaluation.indicators.all())
+    child_count: dict[int, int] = {}
+    for indicator, _depth in tree:
+        if indicator.parent_id:
+            child_count[indicator.parent_id] = child_count.get(indicator.parent_id, 0) + 1
+    pairwise = {b.parent_id: b for b in PairwiseBallot.objects.filter(membership=membership)}
+    ratings = {b.subject_id: b for b in RatingBallot.objects.filter(membership=membership)}
+    matrices = [
+        (indicator, pairwise.get(indicator.pk))
+        for indicator, _depth in tree
+        if child_count.get(indicator.pk, 0) >= 2
+    ]
+    subjects = [(subject, ratings.get(subject.pk)) for subject in evaluation.subjects.all()]
+    submitted = sum(
+        1
+        for _item, ballot in matrices + subjects
+        if ballot and ballot.status == BallotStatus.SUBMITTED
+    )
+    return {
+        "matrices": matrices,
+        "subjects": subjects,
+        "submitted": submitted,
+        "total": len(matrices) + len(subjects),
+    }

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+PANEL = "panels/<int:evaluation_id>/"
+
+urlpatterns = [
+    path(PANEL, views.questionnaire_home, name="questionnaire"),
+    path(f"{PANEL}pairwise/<int:parent_id>/", views.pairwise_form, name="pairwise-form"),
+    path(
+        f"{PANEL}pairwise/<int:parent_id>/autosave/",
+        views.pairwise_autosave,
+        name="pairwise-autosave",
+    ),
+    path(f"{PANEL}ratings/<int:subject_id>/", views.rating_form, name="rating-form"),
+    path(
+        f"{PANEL}ratings/<int:subject_id>/autosave/",
+        views.rating_autosave,
+        name="rating-autosave",
+    ),
+]

@@ -1,0 +1,248 @@
+"""The expert's questionnaire: pairwise forms with live consistency, and rating ballots.
+
+Every form works as a plain HTML form (save draft / submit). With JavaScript, each change is
+also autosaved as a draft and the consistency panel is redrawn from the server's answer, which
+the engine computes (static/js/questionnaire.js).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from evaluations.models import Evaluation, Subject
+from evaluations.selectors import depth_first
+
+from . import services, wording
+from .models import PairwiseBallot, RatingBallot
+from .selectors import access_membership, access_parent, questionnaire
+
+
+@login_required
+def questionnaire_home(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    membership = access_membership(user=request.user, evaluation_id=evaluation_id)
+    context = {"membership": membership, "evaluation": membership.evaluation}
+    context.update(questionnaire(membership=membership))
+    return render(request, "surveys/questionnaire.html", context)
+
+
+# --- pairwise -----------------------------------------------------------------------------
+
+
+def _posted_judgments(post) -> dict:
+    """Every "pair-<row>-<col>" field (with its comment); unknown pairs reach the service,
+    which refuses them, so a tampered form cannot slip in judgments about other indicators."""
+    judgments = {}
+    for name, value in post.items():
+        if name.startswith("pair-"):
+            key = name.removeprefix("pair-")
+            comment = post.get(f"comment-{key}", "")
+            judgments[key] = {"value": wording.parse_token(value) if value else None}
+            judgments[key]["comment"] = comment
+    for name, comment in post.items():
+        key = name.removeprefix("comment-")
+        if name.startswith("comment-") and key not in judgments and comment.strip():
+            judgments[key] = {"value": None, "comment": comment}
+    return judgments
+
+
+def _pairs(children, judgments: dict, errors: dict) -> list[dict]:
+    pairs = []
+    for x, row in enumerate(children):
+        for col in children[x + 1 :]:
+            key = services.pair_key(row, col)
+            answer = judgments.get(key) or {}
+            value = answer.get("value")
+            pairs.append(
+                {
+                    "key": key,
+                    "row": row,
+                    "col": col,
+                    "token": wording.token(value) if isinstance(value, float) else "",
+                    "comment": answer.get("comment", ""),
+                    "errors": errors.get(key, []),
+                }
+            )
+    return pairs
+
+
+def _consistency_context(evaluation: Evaluation, children, judgments: dict) -> dict:
+    # A refused form may hold values off the scale: check only the valid ones.
+    valid = {
+        key: {"value": services.scale_value(answer.get("value"))}
+        for key, answer in judgments.items()
+    }
+    check = services.pairwise_consistency(evaluation=evaluation, children=children, judgments=valid)
+    by_index = dict(enumerate(children))
+    revisions = [
+        {
+            "row": by_index[r.row],
+            "col": by_index[r.col],
+            "current": wording.describe(by_index[r.row].name, by_index[r.col].name, r.current),
+            "suggested": wording.describe(by_index[r.row].name, by_index[r.col].name, r.suggested),
+            "token": wording.token(r.suggested),
+            "key": services.pair_key(by_index[r.row], by_index[r.col]),
+        }
+        for r in check.revisions[:3]
+    ]
+    weights = list(zip(children, check.weights, strict=True)) if check.weights else []
+    return {
+        "check": check,
+        "weights": weights,
+        "revisions": revisions,
+        "threshold": evaluation.cr_threshold,
+        "blocking": evaluation.cr_policy == Evaluation.CRPolicy.BLOCK,
+    }
+
+
+def _pairwise_page(request, membership, parent, judgments, errors, status=200) -> HttpResponse:
+    evaluation = membership.evaluation
+    children = list(parent.children.all())
+    ballot = PairwiseBallot.objects.filter(membership=membership, parent=parent).first()
+    context = {
+        "membership": membership,
+        "evaluation": evaluation,
+        "parent": parent,
+        "children": children,
+        "pairs": _pairs(children, judgments, errors),
+        "options": wording.scale_options(),
+        "ballot": ballot,
+        "errors": errors,
+        "readonly": evaluation.status != Evaluation.Status.OPEN,
+    }
+    context.update(_consistency_context(evaluation, children, judgments))
+    return render(request, "surveys/pairwise.html", context, status=status)
+
+
+@login_required
+def pairwise_form(request: HttpRequest, evaluation_id: int, parent_id: int) -> HttpResponse:
+    membership = access_membership(user=request.user, evaluation_id=evaluation_id)
+    parent = access_parent(membership=membership, parent_id=parent_id)
+    if request.method != "POST":
+        ballot = PairwiseBallot.objects.filter(membership=membership, parent=parent).first()
+        return _pairwise_page(request, membership, parent, ballot.judgments if ballot else {}, {})
+    judgments = _posted_judgments(request.POST)
+    submit = request.POST.get("action") == "submit"
+    try:
+        services.pairwise_ballot_save(
+            membership=membership, parent=parent, judgments=judgments, submit=submit
+        )
+    except ValidationError as error:
+        return _pairwise_page(request, membership, parent, judgments, error.message_dict, 400)
+    messages.success(request, _("Submitted. Thank you!") if submit else _("Draft saved."))
+    if submit:
+        return redirect("questionnaire", evaluation_id=evaluation_id)
+    return redirect("pairwise-form", evaluation_id=evaluation_id, parent_id=parent_id)
+
+
+@login_required
+@require_POST
+def pairwise_autosave(request: HttpRequest, evaluation_id: int, parent_id: int) -> JsonResponse:
+    """Save the draft and answer with the redrawn consistency panel."""
+    membership = access_membership(user=request.user, evaluation_id=evaluation_id)
+    parent = access_parent(membership=membership, parent_id=parent_id)
+    judgments = _posted_judgments(request.POST)
+    try:
+        ballot = services.pairwise_ballot_save(
+            membership=membership, parent=parent, judgments=judgments, submit=False
+        )
+    except ValidationError as error:
+        return JsonResponse({"saved": False, "errors": error.message_dict}, status=400)
+    context = _consistency_context(membership.evaluation, list(parent.children.all()), judgments)
+    html = render_to_string("surveys/_consistency.html", context, request=request)
+    return JsonResponse({"saved": True, "status": ballot.status, "html": html})
+
+
+# --- ratings ------------------------------------------------------------------------------
+
+
+def _posted_ratings(post) -> dict:
+    ratings = {}
+    for name, value in post.items():
+        if name.startswith("grade-"):
+            key = name.removeprefix("grade-")
+            ratings[key] = {"grade": value or None, "comment": post.get(f"note-{key}", "")}
+    for name, comment in post.items():
+        key = name.removeprefix("note-")
+        if name.startswith("note-") and key not in ratings and comment.strip():
+            ratings[key] = {"grade": None, "comment": comment}
+    return ratings
+
+
+def _rating_groups(evaluation: Evaluation, ratings: dict, errors: dict) -> list[dict]:
+    """Leaf indicators grouped under their first-level indicator, as the paper's table."""
+    tree = depth_first(evaluation.indicators.all())
+    groups: list[dict] = []
+    leaves = {i.pk for i, _d in tree} - {i.parent_id for i, _d in tree if i.parent_id}
+    for indicator, depth in tree:
+        if depth == 1:
+            groups.append({"indicator": indicator, "leaves": []})
+        if indicator.pk in leaves and groups:
+            answer = ratings.get(str(indicator.pk)) or {}
+            groups[-1]["leaves"].append(
+                {
+                    "indicator": indicator,
+                    "depth": depth,
+                    "grade": str(answer.get("grade") or ""),
+                    "comment": answer.get("comment", ""),
+                    "errors": errors.get(str(indicator.pk), []),
+                }
+            )
+    return groups
+
+
+def _rating_page(request, membership, subject, ratings, errors, status=200) -> HttpResponse:
+    evaluation = membership.evaluation
+    context = {
+        "membership": membership,
+        "evaluation": evaluation,
+        "subject": subject,
+        "grades": list(evaluation.grades.all()),
+        "groups": _rating_groups(evaluation, ratings, errors),
+        "ballot": RatingBallot.objects.filter(membership=membership, subject=subject).first(),
+        "errors": errors,
+        "readonly": evaluation.status != Evaluation.Status.OPEN,
+    }
+    return render(request, "surveys/rating.html", context, status=status)
+
+
+@login_required
+def rating_form(request: HttpRequest, evaluation_id: int, subject_id: int) -> HttpResponse:
+    membership = access_membership(user=request.user, evaluation_id=evaluation_id)
+    subject = get_object_or_404(Subject, pk=subject_id, evaluation_id=evaluation_id)
+    if request.method != "POST":
+        ballot = RatingBallot.objects.filter(membership=membership, subject=subject).first()
+        return _rating_page(request, membership, subject, ballot.ratings if ballot else {}, {})
+    ratings = _posted_ratings(request.POST)
+    submit = request.POST.get("action") == "submit"
+    try:
+        services.rating_ballot_save(
+            membership=membership, subject=subject, ratings=ratings, submit=submit
+        )
+    except ValidationError as error:
+        return _rating_page(request, membership, subject, ratings, error.message_dict, 400)
+    messages.success(request, _("Submitted. Thank you!") if submit else _("Draft saved."))
+    if submit:
+        return redirect("questionnaire", evaluation_id=evaluation_id)
+    return redirect("rating-form", evaluation_id=evaluation_id, subject_id=subject_id)
+
+
+@login_required
+@require_POST
+def rating_autosave(request: HttpRequest, evaluation_id: int, subject_id: int) -> JsonResponse:
+    membership = access_membership(user=request.user, evaluation_id=evaluation_id)
+    subject = get_object_or_404(Subject, pk=subject_id, evaluation_id=evaluation_id)
+    try:
+        ballot = services.rating_ballot_save(
+            membership=membership,
+            subject=subject,
+            ratings=_posted_ratings(request.POST),
+            submit=False,
+        )
+    except ValidationError as error:
+        return JsonResponse({"saved": False, "errors": error.message_dict}, status=400)
+    return JsonResponse({"saved": True, "status": ballot.status})
