@@ -21,8 +21,28 @@ from .lifecycle import (
     evaluation_transition,
     evaluation_update_settings,
 )
+from .structure import (
+    GradeRow,
+    SubjectRow,
+    grade_set_replace,
+    indicator_add,
+    indicator_delete,
+    indicator_move,
+    indicator_reorder,
+    indicator_update_text,
+    subject_set_replace,
+)
 
 __all__ = [
+    "GradeRow",
+    "SubjectRow",
+    "grade_set_replace",
+    "indicator_add",
+    "indicator_delete",
+    "indicator_move",
+    "indicator_reorder",
+    "indicator_update_text",
+    "subject_set_replace",
     "ERROR_DUPLICATE_SUBJECT",
     "ERROR_EMPTY_TITLE",
     "ERROR_NO_SUBJECTS",

@@ -1,29 +1,94 @@
+"""seed_demo builds the paper's setting, and its results are the engine's on the same ballots."""
+
+import re
+
+import numpy as np
+import pytest
 from django.core.management import call_command
 
+from evaluations.engine import ahp, fuzzy
 from evaluations.management.commands import seed_demo
 from evaluations.models import Evaluation
+from experts.selectors import evaluation_figures
+from surveys.models import PairwiseBallot, RatingBallot
 
 
-def test_seed_demo_builds_the_papers_twelve_indicator_evaluation(db, capsys):
+@pytest.fixture
+def demo(db, capsys):
     call_command("seed_demo")
+    return Evaluation.objects.get(title=seed_demo.DEMO_TITLE), capsys.readouterr().out
 
-    evaluation = Evaluation.objects.get(title=seed_demo.DEMO_TITLE)
-    leaves = evaluation.indicators.filter(children__isnull=True)
-    assert leaves.count() == 12
+
+def test_it_builds_the_papers_twelve_indicator_evaluation_with_ten_experts(demo):
+    evaluation, output = demo
+
+    assert evaluation.status == "open"
+    assert evaluation.indicators.filter(children__isnull=True).count() == 12
     assert list(evaluation.grades.values_list("name", "score")) == [
-        ("very strong", 4),
-        ("strong", 3),
-        ("general", 2),
-        ("poor", 1),
-    ]
-    assert evaluation.subjects.count() == len(seed_demo.DEMO_SUBJECTS)
-    output = capsys.readouterr().out
+        ("very strong", 4), ("strong", 3), ("general", 2), ("poor", 1)
+    ]  # fmt: skip
+    assert evaluation.subjects.count() == 2
+    assert evaluation.memberships.count() == 10
+    figures = evaluation_figures(evaluation=evaluation)
+    assert (figures.sent, figures.submitted, figures.valid) == (10, 7, 7)
     assert seed_demo.DEMO_USERNAME in output and seed_demo.DEMO_PASSWORD in output
 
 
-def test_seed_demo_can_run_twice_and_leaves_one_demo(client, db):
-    call_command("seed_demo")
+def test_the_printed_invitation_links_work(demo, client):
+    _evaluation, output = demo
+    links = re.findall(r"http://127\.0\.0\.1:8000(/invitations/\S+/)", output)
+
+    assert len(links) == 2
+    for link in links:
+        assert client.get(link).status_code == 200
+
+
+def test_it_can_run_twice_and_leaves_one_demo(demo, client):
     call_command("seed_demo")
 
     assert Evaluation.objects.filter(title=seed_demo.DEMO_TITLE).count() == 1
     assert client.login(username=seed_demo.DEMO_USERNAME, password=seed_demo.DEMO_PASSWORD)
+    assert client.login(username="demo-expert-1", password=seed_demo.DEMO_PASSWORD)
+
+
+def test_the_demo_results_are_the_engine_run_independently_on_the_same_ballots(demo):
+    evaluation, _output = demo
+    snapshot = evaluation.snapshots.latest()
+    data = snapshot.data
+    assert data["complete"] is True
+    assert snapshot.version == evaluation.input_version
+
+    # Weights: AIJ of the submitted matrices with expert weights, root method.
+    local = {}
+    for parent in evaluation.indicators.filter(children__isnull=False).distinct():
+        children = list(parent.children.all())
+        ballots = PairwiseBallot.objects.filter(parent=parent, status="submitted")
+        stack = np.array([
+            ahp.from_upper([b.judgments[f"{r.pk}-{c.pk}"]["value"]
+                            for x, r in enumerate(children) for c in children[x + 1 :]])
+            for b in ballots.order_by("membership_id")
+        ])  # fmt: skip
+        weights = [b.membership.weight for b in ballots.order_by("membership_id")]
+        local[parent.code] = ahp.aggregate(stack, weights=weights).weights
+    rows = {row["code"]: row for row in data["indicators"]}
+    for code in ("U11", "U23", "U34"):
+        parent = code[:2]
+        expected = local["U"][int(parent[1]) - 1] * local[parent][int(code[2]) - 1]
+        assert rows[code]["global_weight"] == pytest.approx(expected, abs=1e-12)
+
+    # Fuzzy evaluation: weighted vote counts → R_i, G_i = D_i R_i, E = F G.
+    grades = list(evaluation.grades.all())
+    for subject in evaluation.subjects.all():
+        counts = {}
+        for ballot in RatingBallot.objects.filter(subject=subject, status="submitted"):
+            for leaf_id, answer in ballot.ratings.items():
+                row = counts.setdefault(int(leaf_id), np.zeros(len(grades)))
+                row[[g.pk for g in grades].index(answer["grade"])] += ballot.membership.weight
+        g = []
+        for first in evaluation.indicators.get(code="U").children.all():
+            r = fuzzy.membership([counts[leaf.pk] for leaf in first.children.all()])
+            g.append(local[first.code] @ r)
+        e = fuzzy.evaluate(local["U"], np.array(g))
+        result = next(s for s in data["subjects"] if s["id"] == subject.pk)
+        np.testing.assert_allclose(result["vector"], e, atol=1e-12)
+        assert result["score"] == pytest.approx(e @ [4, 3, 2, 1], abs=1e-12)

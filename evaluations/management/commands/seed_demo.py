@@ -1,45 +1,166 @@
-"""Build the demonstration evaluation: the paper's setting, deterministic, re-runnable."""
+"""Build the demonstration evaluation: the paper's setting, deterministic, re-runnable.
 
+Everything goes through the same services as the pages: the 12-indicator template, the panel
+opened, ten experts invited by pasting a CSV, seven who accepted and answered every form, one
+halfway through (with an inconsistent draft), one who opened the link and one who has not.
+"""
+
+import numpy as np
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from evaluations.services import evaluation_create_from_template
+from evaluations import demo
+from evaluations.models import Evaluation
+from evaluations.services import evaluation_create_from_template, evaluation_transition
+from evaluations.services.results import results_recompute
+from experts import services as experts
+from surveys import services as surveys
+from surveys.selectors import questionnaire
 
 DEMO_USERNAME = "coordinator"
 DEMO_PASSWORD = "ahpanel-demo"
 DEMO_TEMPLATE = "sme-management-measures"
-DEMO_TITLE = "Management of three SME e-commerce modes (demo)"
-DEMO_SUBJECTS = [
-    "Mode A: platform store",
-    "Mode B: independent web shop",
-    "Mode C: social commerce",
-]
+DEMO_TITLE = "Management of two SME e-commerce enterprises (demo)"
+DEMO_SUBJECTS = ["Enterprise A: platform store", "Enterprise B: independent web shop"]
+# name, e-mail, organisation, weight, field, title, years
+DEMO_EXPERTS = [
+    ("Li Wei", "li.wei@example.com", "ZJ Univ. of Finance", 1.0, "E-commerce", "Professor", 18),
+    ("Zhang Min", "zhang.min@example.com", "E-commerce Assoc.", 1.0, "Trade", "Director", 12),
+    ("Wang Fang", "wang.fang@example.com", "Ningbo SME Centre", 1.0, "SMEs", "Consultant", 9),
+    ("Chen Jie", "chen.jie@example.com", "Yiwu Online Retail Co.", 1.0, "Operations", "COO", 11),
+    ("Liu Yang", "liu.yang@example.com", "SH Inst. Accounting", 1.5, "Control", "Professor", 15),
+    ("Zhao Lei", "zhao.lei@example.com", "Suzhou Logistics Group", 1.0, "Logistics", "Manager", 8),
+    ("Sun Li", "sun.li@example.com", "Jiangsu IT Security Lab", 1.0, "Security", "Engineer", 10),
+    ("Zhou Qiang", "zhou.qiang@example.com", "GZ HR Consulting", 1.0, "HR", "Partner", 14),
+    ("Wu Hong", "wu.hong@example.com", "Fujian Trade Bureau", 1.0, "Policy", "Analyst", 7),
+    ("Xu Jing", "xu.jing@example.com", "SZ Payment Services", 1.0, "Payments", "Risk officer", 6),
+]  # fmt: skip
+ANSWERED = 7  # experts 1–7 submit everything; 8 is halfway; 9 opened the link; 10 has not
+SUBJECT_LEVELS = [0.72, 0.45]  # latent management quality of the two enterprises
+SEED = 20240601
 
 
 class Command(BaseCommand):
-    help = "Create the demo coordinator and the demo evaluation (replacing an earlier demo)."
+    help = "Create the demo coordinator, evaluation, panel and answers (replacing an earlier demo)."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        rng = np.random.default_rng(SEED)
+        with transaction.atomic():
+            coordinator = self._coordinator()
+            evaluation = self._evaluation(coordinator)
+            links = experts.panel_add_experts(
+                evaluation=evaluation,
+                actor=coordinator,
+                text="\n".join(f"{n}, {e}, {o}, {w:g}" for n, e, o, w, *_ in DEMO_EXPERTS),
+                base_url=settings.SITE_URL,
+            )
+        tokens = [link.rstrip("/").rsplit("/", 1)[-1] for link in links]
+        for number, (token, expert) in enumerate(zip(tokens, DEMO_EXPERTS, strict=True), 1):
+            if number <= ANSWERED + 1:
+                membership = self._accept(token, number, expert)
+                self._answer(rng, membership, complete=number <= ANSWERED)
+            elif number == ANSWERED + 2:
+                experts.invitation_open(token=token)
+        # Compute now as well, so the demo shows results even where no task runs at all.
+        results_recompute(evaluation_id=evaluation.pk)
+        self._report(evaluation, links)
+
+    def _coordinator(self):
         user_model = get_user_model()
         coordinator, _ = user_model.objects.get_or_create(
-            username=DEMO_USERNAME, defaults={"email": "coordinator@example.com"}
+            username=DEMO_USERNAME,
+            defaults={"email": "coordinator@example.com", "first_name": "Demo coordinator"},
         )
         coordinator.set_password(DEMO_PASSWORD)
         coordinator.save()
         # Re-running gives the same demo, not a second copy.
-        coordinator.evaluations.filter(title=DEMO_TITLE).delete()
+        Evaluation.objects.filter(owner=coordinator, title=DEMO_TITLE).delete()
+        user_model.objects.filter(username__startswith="demo-expert-").delete()
+        return coordinator
+
+    def _evaluation(self, coordinator) -> Evaluation:
         evaluation = evaluation_create_from_template(
             owner=coordinator,
             template_key=DEMO_TEMPLATE,
             subjects=DEMO_SUBJECTS,
             title=DEMO_TITLE,
         )
-        self.stdout.write(
-            f"Demo evaluation #{evaluation.pk}: "
-            f"{evaluation.indicators.filter(children__isnull=True).count()} leaf indicators, "
-            f"{evaluation.grades.count()} grades, {evaluation.subjects.count()} subjects.\n"
-            f"Sign in at http://127.0.0.1:8000/accounts/login/ as "
-            f"{DEMO_USERNAME} / {DEMO_PASSWORD}"
+        return evaluation_transition(evaluation=evaluation, actor=coordinator, action="open")
+
+    def _accept(self, token: str, number: int, expert: tuple):
+        name, _email, organisation, _weight, field, title, years = expert
+        experts.invitation_open(token=token)
+        user = experts.invitation_accept_with_account(
+            token=token,
+            username=f"demo-expert-{number}",
+            password=DEMO_PASSWORD,
+            name=name,
+            organisation=organisation,
+            field=field,
+            title=title,
+            years_experience=years,
         )
+        return user.memberships.get()
+
+    def _answer(self, rng, membership, *, complete: bool) -> None:
+        forms = questionnaire(membership=membership)
+        if not complete:
+            # Halfway: one inconsistent draft matrix, nothing submitted yet.
+            parent = forms["matrices"][1][0]
+            values = demo.inconsistent_judgments(parent.children.count())
+            surveys.pairwise_ballot_save(
+                membership=membership,
+                parent=parent,
+                judgments=_judgments(parent, values),
+                submit=False,
+            )
+            return
+        for parent, _ballot in forms["matrices"]:
+            # The panel's shared view of each matrix comes from the seed, not from the expert.
+            truth = demo.true_weights(
+                np.random.default_rng([SEED, parent.pk]), parent.children.count()
+            )
+            values = demo.expert_judgments(rng, truth)
+            surveys.pairwise_ballot_save(
+                membership=membership,
+                parent=parent,
+                judgments=_judgments(parent, values),
+                submit=True,
+            )
+        grades = list(membership.evaluation.grades.all())
+        leaves = list(membership.evaluation.indicators.filter(children__isnull=True))
+        for (subject, _ballot), level in zip(forms["subjects"], SUBJECT_LEVELS, strict=True):
+            qualities = demo.subject_qualities(
+                np.random.default_rng([SEED, subject.pk]), [leaf.code for leaf in leaves], level
+            )
+            ratings = {
+                str(leaf.pk): {
+                    "grade": grades[demo.expert_grade(rng, qualities[leaf.code], len(grades))].pk
+                }
+                for leaf in leaves
+            }
+            surveys.rating_ballot_save(
+                membership=membership, subject=subject, ratings=ratings, submit=True
+            )
+
+    def _report(self, evaluation: Evaluation, links: list[str]) -> None:
+        leaves = evaluation.indicators.filter(children__isnull=True).count()
+        self.stdout.write(
+            f"Demo evaluation #{evaluation.pk}: {leaves} leaf indicators, "
+            f"{evaluation.grades.count()} grades, {evaluation.subjects.count()} subjects, "
+            f"{len(links)} experts invited ({ANSWERED} answered, 1 in progress).\n"
+            f"Coordinator: sign in at {settings.SITE_URL}/accounts/login/ as "
+            f"{DEMO_USERNAME} / {DEMO_PASSWORD}\n"
+            f"Experts demo-expert-1 … demo-expert-{ANSWERED + 1} have the same password.\n"
+            "Invitation links of two experts who have not answered yet:"
+        )
+        for (name, *_), link in list(zip(DEMO_EXPERTS, links, strict=True))[ANSWERED + 1 :]:
+            self.stdout.write(f"  {name}: {link}")
+
+
+def _judgments(parent, values: list[float]) -> dict:
+    children = list(parent.children.all())
+    keys = [surveys.pair_key(r, c) for x, r in enumerate(children) for c in children[x + 1 :]]
+    return {key: {"value": value, "comment": ""} for key, value in zip(keys, values, strict=True)}

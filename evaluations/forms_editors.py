@@ -1,0 +1,223 @@
+"""Forms of the coordinator's structure editors. They validate input; the services write.
+
+Rules that span rows (grade scores decreasing, unique names) live in the services, which
+every caller goes through; the forms check what one field can tell on its own.
+"""
+
+from django import forms
+from django.conf import settings
+from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Evaluation, Grade, Indicator, Subject
+from .services.lifecycle import ERROR_EMPTY_TITLE
+from .services.structure import ERROR_NAME_REQUIRED, GradeRow, SubjectRow
+
+ERROR_CR_THRESHOLD = _("The CR threshold must lie strictly between 0 and 1 (the paper uses 0.1).")
+ERROR_DEADLINE_PAST = _("The deadline must be in the future.")
+
+
+class IndicatorTextForm(forms.Form):
+    """Name, description and recommendation: used to add an indicator and to edit one."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=Indicator._meta.get_field("name").max_length,
+        error_messages={"required": _(ERROR_NAME_REQUIRED)},
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What the indicator measures, in a sentence or two."),
+    )
+    recommendation = forms.CharField(
+        label=_("Improvement recommendation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown in a subject's profile when this indicator is one of its weak points."),
+    )
+
+
+class IndicatorMoveForm(forms.Form):
+    """Choose the new parent among the indicators the move allows (computed by the view)."""
+
+    parent = forms.TypedChoiceField(
+        label=_("New parent"), coerce=int, widget=forms.RadioSelect, choices=()
+    )
+
+    def __init__(self, *args, choices: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].choices = choices
+
+
+class ReorderForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])
+
+
+class _ListFormSet(forms.BaseFormSet):
+    """A list edited as a whole: a position number to reorder, a box to remove a row."""
+
+    ordering_widget = forms.NumberInput
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if ORDERING_FIELD_NAME in form.fields:
+            form.fields[ORDERING_FIELD_NAME].label = _("Position")
+            form.fields[ORDERING_FIELD_NAME].widget.attrs.update({"min": 1, "class": "position"})
+        if DELETION_FIELD_NAME in form.fields:
+            form.fields[DELETION_FIELD_NAME].label = _("Remove")
+
+    def kept_rows(self) -> list[dict]:
+        """The rows left after removals, in the chosen order; call after is_valid()."""
+        return [form.cleaned_data for form in self.ordered_forms]
+
+
+class GradeForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(
+        label=_("Grade"),
+        max_length=Grade._meta.get_field("name").max_length,
+        error_messages={"required": _(ERROR_NAME_REQUIRED)},
+    )
+    score = forms.FloatField(label=_("Score"), widget=forms.NumberInput(attrs={"step": "any"}))
+
+
+class SubjectForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=Subject._meta.get_field("name").max_length,
+        error_messages={"required": _(ERROR_NAME_REQUIRED)},
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+_list_options = {"extra": 1, "can_order": True, "can_delete": True, "can_delete_extra": False}
+GradeFormSet = forms.formset_factory(GradeForm, formset=_ListFormSet, **_list_options)
+SubjectFormSet = forms.formset_factory(SubjectForm, formset=_ListFormSet, **_list_options)
+
+
+def grade_rows(formset: forms.BaseFormSet) -> list[GradeRow]:
+    return [
+        GradeRow(id=row["id"], name=row["name"], score=row["score"]) for row in formset.kept_rows()
+    ]
+
+
+def subject_rows(formset: forms.BaseFormSet) -> list[SubjectRow]:
+    return [
+        SubjectRow(id=row["id"], name=row["name"], description=row["description"])
+        for row in formset.kept_rows()
+    ]
+
+
+class EvaluationSettingsForm(forms.Form):
+    """The evaluation's title and method settings, in the words of the method."""
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=Evaluation._meta.get_field("title").max_length,
+        error_messages={"required": _(ERROR_EMPTY_TITLE)},
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What is evaluated and why; shown on the evaluation's overview."),
+    )
+    weighting_method = forms.ChoiceField(
+        label=_("Weighting method"),
+        choices=Evaluation.WeightingMethod.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "How each judgment matrix gives its local weights: the geometric mean (root) method "
+            "the paper uses, or the principal eigenvector."
+        ),
+    )
+    ri_table = forms.ChoiceField(
+        label=_("RI table (random consistency index)"),
+        choices=Evaluation.RITable.choices,
+        widget=forms.RadioSelect,
+        help_text=_("The RI values in CR = CI / RI, for matrices of 3 to 9 elements."),
+    )
+    cr_threshold = forms.FloatField(
+        label=_("CR threshold"),
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "max": "0.99"}),
+        help_text=_(
+            "Matrices with a consistency ratio CR at or above it are inconsistent "
+            "(the paper: 0.1). Between 0 and 1."
+        ),
+    )
+    cr_policy = forms.ChoiceField(
+        label=_("CR policy"),
+        choices=Evaluation.CRPolicy.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Whether an expert may submit a judgment matrix whose CR is at or above the "
+            "threshold. Either way the form says which judgments to revise."
+        ),
+    )
+    aggregation = forms.ChoiceField(
+        label=_("Aggregation of the experts' judgments"),
+        choices=Evaluation.Aggregation.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "AIJ: the weighted geometric mean of the experts' matrices, then the weights. "
+            "AIP: the weighted geometric mean of each expert's weights."
+        ),
+    )
+    ballot_inclusion = forms.ChoiceField(
+        label=_("Ballots included"),
+        choices=Evaluation.BallotInclusion.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Which submitted pairwise ballots enter the group weights; the results say how "
+            "many entered."
+        ),
+    )
+    operator = forms.ChoiceField(
+        label=_("Composition operator"),
+        choices=Evaluation.Operator.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "How the fuzzy evaluation composes the weights W with the membership matrix R. "
+            "M(·,+) is the paper's: it keeps the information of every indicator."
+        ),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the questionnaire"),
+        choices=settings.LANGUAGES,
+        help_text=_("Invitations and the experts' forms use this language."),
+    )
+    deadline = forms.DateTimeField(
+        label=_("Deadline"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args, evaluation: Evaluation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.evaluation = evaluation
+        self.fields["deadline"].help_text = _("Optional. Time zone: %(zone)s.") % {
+            "zone": timezone.get_current_timezone_name()
+        }
+
+    def clean_cr_threshold(self) -> float:
+        value = self.cleaned_data["cr_threshold"]
+        if not 0 < value < 1:
+            raise forms.ValidationError(ERROR_CR_THRESHOLD)
+        return value
+
+    def clean_deadline(self):
+        value = self.cleaned_data["deadline"]
+        current = self.evaluation.deadline
+        # The input shows minutes only: an unchanged deadline comes back without its seconds,
+        # and it must neither count as a change nor block saving the other settings when past.
+        if value and current and value == current.replace(second=0, microsecond=0):
+            return current
+        if value and value <= timezone.now():
+            raise forms.ValidationError(ERROR_DEADLINE_PAST)
+        return value
