@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from experts.selectors import figures_for_evaluations
+
 from .. import services
 from ..forms import EvaluationCreateForm, StatusForm
 from ..selectors import (
@@ -28,8 +30,10 @@ def _form_errors(form, error: ValidationError) -> None:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    evaluations = evaluation_list_for_user(user=request.user)
-    return render(request, "evaluations/home.html", {"evaluations": evaluations})
+    evaluations = list(evaluation_list_for_user(user=request.user))
+    figures = figures_for_evaluations(evaluations=evaluations)
+    rows = [(evaluation, figures[evaluation.pk]) for evaluation in evaluations]
+    return render(request, "evaluations/home.html", {"rows": rows})
 
 
 @login_required

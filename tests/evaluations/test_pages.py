@@ -15,10 +15,11 @@ def test_the_coordinator_sees_their_evaluations_with_counts(coordinator_client, 
     response = coordinator_client.get(reverse("home"))
 
     assert response.status_code == 200
-    listed = list(response.context["evaluations"])
+    listed = [row for row, _figures in response.context["rows"]]
     assert listed == [evaluation]
     assert listed[0].indicator_count == 16  # goal, 3 criteria, 12 leaf indicators
     assert listed[0].subject_count == 2
+    assert "0 valid of 0 sent" in response.content.decode()
 
 
 def test_the_detail_page_shows_the_hierarchy_grades_and_subjects(coordinator_client, evaluation):
@@ -42,7 +43,7 @@ def test_an_outsider_gets_404_for_someone_elses_evaluation(outsider_client, eval
 def test_an_outsider_does_not_see_someone_elses_evaluation_listed(outsider_client, evaluation):
     response = outsider_client.get(reverse("home"))
 
-    assert list(response.context["evaluations"]) == []
+    assert response.context["rows"] == []
 
 
 def test_the_list_page_query_count_does_not_grow_with_evaluations(
@@ -54,8 +55,8 @@ def test_the_list_page_query_count_does_not_grow_with_evaluations(
             template_key="sme-management-measures",
             subjects=[f"Subject {number}"],
         )
-    # session, user, evaluations with their counts
-    with django_assert_num_queries(3):
+    # session, user, evaluations with their counts, figures (requirements, memberships, ...)
+    with django_assert_num_queries(6):
         coordinator_client.get(reverse("home"))
 
 
