@@ -16,7 +16,7 @@ class Profile(models.Model):
     )
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     field = models.CharField(_("field"), max_length=200, blank=True)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(_("professional title"), max_length=100, blank=True)
     years_experience = models.PositiveSmallIntegerField(
         _("years of experience"), null=True, blank=True
     )

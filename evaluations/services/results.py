@@ -27,6 +27,7 @@ import numpy as np
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from experts.models import Invitation
 from surveys.models import BallotStatus, PairwiseBallot, RatingBallot
 
 from ..engine import ahp, consensus, fuzzy, hierarchy
@@ -35,6 +36,8 @@ from ..models import Evaluation, ResultSnapshot
 from ..selectors import depth_first
 
 OPERATORS = ("product_sum", "min_max", "product_max", "min_bounded_sum")
+# A revoked expert's ballots leave the results.
+REVOKED = Invitation.Status.REVOKED
 
 logger = logging.getLogger(__name__)
 
@@ -73,12 +76,15 @@ def panel_input(*, evaluation: Evaluation) -> PanelInput:
         grades=[{"id": g.pk, "name": g.name, "score": g.score} for g in grades],
         subjects=[{"id": s.pk, "name": s.name} for s in evaluation.subjects.all()],
         experts={
-            m.pk: {"name": m.display_name, "weight": m.weight} for m in evaluation.memberships.all()
+            m.pk: {"name": m.display_name, "weight": m.weight}
+            for m in evaluation.memberships.exclude(invitation__status=REVOKED)
         },
     )
     children = _children_ids(tree)
     submitted = {"status": BallotStatus.SUBMITTED, "membership__evaluation": evaluation}
-    for ballot in PairwiseBallot.objects.filter(**submitted).order_by("membership_id"):
+    revoked = {"membership__invitation__status": REVOKED}
+    pairwise = PairwiseBallot.objects.filter(**submitted).exclude(**revoked)
+    for ballot in pairwise.order_by("membership_id"):
         matrix = _ballot_matrix(ballot.judgments, children.get(ballot.parent_id, []))
         if matrix is not None:
             data.pairwise.append(
@@ -88,7 +94,8 @@ def panel_input(*, evaluation: Evaluation) -> PanelInput:
                     "matrix": matrix,
                 }
             )
-    for ballot in RatingBallot.objects.filter(**submitted).order_by("membership_id"):
+    ratings = RatingBallot.objects.filter(**submitted).exclude(**revoked)
+    for ballot in ratings.order_by("membership_id"):
         chosen = {
             by_id[int(leaf)].code: grade_index[answer["grade"]]
             for leaf, answer in ballot.ratings.items()

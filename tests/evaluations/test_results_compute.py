@@ -179,3 +179,26 @@ def test_subjects_are_ranked_by_score():
 
     assert result["ranking"] == [11, 10]
     assert [s["rank"] for s in result["subjects"]] == [2, 1]
+
+
+def test_a_revoked_experts_ballots_leave_the_results(db):
+    """Through the database: revoking an accepted expert removes their answers."""
+    import io
+
+    from django.core.management import call_command
+
+    from evaluations.models import Evaluation
+    from evaluations.services.results import results_recompute
+    from experts.models import Invitation
+
+    call_command("seed_demo", stdout=io.StringIO())
+    evaluation = Evaluation.objects.get(title__endswith="(demo)")
+    before = results_recompute(evaluation_id=evaluation.pk) or evaluation.snapshots.latest()
+    u1 = next(m for m in before.data["matrices"] if m["parent"] == "U1")
+    Invitation.objects.filter(membership__user__username="demo-expert-1").update(status="revoked")
+    Evaluation.objects.filter(pk=evaluation.pk).update(input_version=before.version + 1)
+
+    after = results_recompute(evaluation_id=evaluation.pk)
+
+    u1_after = next(m for m in after.data["matrices"] if m["parent"] == "U1")
+    assert u1_after["experts_included"] == u1["experts_included"] - 1

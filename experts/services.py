@@ -1,0 +1,580 @@
+"""Use-cases that write panels and invitations.
+
+Each runs in one transaction. E-mails are rendered inside it but sent only after it commits
+(transaction.on_commit), so a rolled-back action sends nothing. Raw tokens exist only in the
+links returned and mailed; the database keeps their SHA-256.
+"""
+
+import csv
+import math
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from evaluations.models import AuditEntry, Evaluation
+from evaluations.services import audit_record
+from evaluations.services.results import results_mark_stale
+
+from .models import Invitation, PanelMembership, Profile
+from .selectors import (
+    REMINDABLE,
+    Requirements,
+    Stage,
+    hash_token,
+    invitation_for_token,
+    panel_emails,
+    panel_overview,
+    panel_requirements,
+)
+
+# 32 random bytes = 256 bits: guessing a live link is hopeless even with millions of tries.
+TOKEN_BYTES = 32
+MAX_EXPERTS_PER_PASTE = 500
+NAME_LIMIT = 200  # PanelMembership.name and .organisation
+EMAIL_LIMIT = 254  # EmailField's default max_length
+
+ERROR_PASTE_EMPTY = gettext_noop("Paste at least one e-mail address, one per line.")
+ERROR_PASTE_TOO_MANY = gettext_noop(
+    "At most {limit} experts can be added at once; the text has {count} lines."
+)
+ERROR_LINE_FIELDS = gettext_noop(
+    "Line {line}: expected at most 4 fields (name, e-mail, organisation, weight), found {count}."
+)
+ERROR_LINE_QUOTE = gettext_noop("Line {line}: a quotation mark is not closed.")
+ERROR_LINE_EMAIL = gettext_noop("Line {line}, e-mail: “{value}” is not a valid e-mail address.")
+ERROR_LINE_EMAIL_MISSING = gettext_noop(
+    "Line {line}, e-mail: missing; CSV lines read “name, e-mail, organisation, weight”."
+)
+ERROR_LINE_EMAIL_TWICE = gettext_noop(
+    "Line {line}, e-mail: {email} is already listed on line {first}."
+)
+ERROR_LINE_ON_PANEL = gettext_noop("Line {line}, e-mail: {email} is already on the panel.")
+ERROR_LINE_WEIGHT = gettext_noop("Line {line}, weight: “{value}” is not a positive number.")
+ERROR_LINE_TOO_LONG = gettext_noop("Line {line}, {field}: at most {limit} characters.")
+ERROR_PANEL_CLOSED = gettext_noop(
+    "The panel is closed: reopen it before inviting or reminding experts."
+)
+ERROR_WEIGHT = gettext_noop("The expert weight must be a positive number.")
+ERROR_RESEND_ACCEPTED = gettext_noop(
+    "{email} has already accepted the invitation; there is no link to send again."
+)
+ERROR_ALREADY_REVOKED = gettext_noop("The invitation of {email} is already revoked.")
+ERROR_NOT_INVITED = gettext_noop("{email} has not been invited yet.")
+ERROR_ALREADY_ON_PANEL = gettext_noop(
+    "Your account is already on this panel (invited as {email}); one account can answer only once."
+)
+ERROR_USERNAME_TAKEN = gettext_noop("The user name “{username}” is taken; choose another.")
+
+# Field names a header line may use for the e-mail column (only the first line may be one).
+HEADER_EMAIL_NAMES = {
+    "email",
+    "e-mail",
+    "mail",
+    "email address",
+    "e-mail address",
+    "邮箱",
+    "电子邮件",
+}
+FIELD_LABELS = {
+    "name": gettext_noop("name"),
+    "email": gettext_noop("e-mail"),
+    "organisation": gettext_noop("organisation"),
+}
+# "Wang Li <wang.li@example.com>", as mail programs copy addresses.
+ADDRESS_WITH_NAME = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<email>[^<>]+)>$")
+
+
+@dataclass(frozen=True)
+class ExpertLine:
+    """One valid line of a pasted list of experts."""
+
+    line: int
+    email: str
+    name: str = ""
+    organisation: str = ""
+    weight: float = 1.0
+
+
+# --- Adding experts ------------------------------------------------------------------------
+
+
+def expert_lines_parse(*, text: str, existing_emails: Iterable[str] = ()) -> list[ExpertLine]:
+    """Read pasted experts: an e-mail per line, or CSV `name, e-mail, organisation, weight`.
+
+    Every line is checked before anything is returned; all problems are raised together as
+    ValidationError({"text": [...]}) naming the line and the field, so nothing half-succeeds.
+    A tab-separated paste (copied from a spreadsheet) is read the same way.
+    """
+    records = _split_records(text)
+    if not records:
+        raise ValidationError({"text": _(ERROR_PASTE_EMPTY)})
+    if len(records) > MAX_EXPERTS_PER_PASTE:
+        message = _(ERROR_PASTE_TOO_MANY).format(limit=MAX_EXPERTS_PER_PASTE, count=len(records))
+        raise ValidationError({"text": message})
+
+    taken = {email.lower(): None for email in existing_emails}
+    experts, errors = [], []
+    for number, fields in records:
+        expert, line_errors = _parse_line(number, fields)
+        errors += line_errors
+        if expert is None:
+            continue
+        key = expert.email.lower()
+        if key in taken:
+            first = taken[key]
+            errors.append(
+                _(ERROR_LINE_ON_PANEL).format(line=number, email=expert.email)
+                if first is None
+                else _(ERROR_LINE_EMAIL_TWICE).format(line=number, email=expert.email, first=first)
+            )
+            continue
+        taken[key] = number
+        experts.append(expert)
+    if errors:
+        raise ValidationError({"text": errors})
+    return experts
+
+
+def _split_records(text: str) -> list[tuple[int, list[str] | None]]:
+    """(line number, fields) of the non-blank lines, the header dropped; None if unreadable."""
+    delimiter = "\t" if "\t" in text and "," not in text else ","
+    records: list[tuple[int, list[str] | None]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        # One line at a time, so an unclosed quote cannot swallow the lines after it.
+        reader = csv.reader([line], delimiter=delimiter, skipinitialspace=True, strict=True)
+        try:
+            fields = [value.strip() for value in next(reader)]
+        except csv.Error:
+            fields = None
+        if not records and fields and _is_header(fields):
+            continue
+        records.append((number, fields))
+    return records
+
+
+def _is_header(fields: list[str]) -> bool:
+    return any(value.casefold() in HEADER_EMAIL_NAMES for value in fields)
+
+
+def _parse_line(number: int, fields: list[str] | None) -> tuple[ExpertLine | None, list[str]]:
+    if fields is None:
+        return None, [_(ERROR_LINE_QUOTE).format(line=number)]
+    while len(fields) > 1 and not fields[-1]:
+        fields.pop()  # trailing separators, as spreadsheets export empty columns
+    if len(fields) > 4:
+        return None, [_(ERROR_LINE_FIELDS).format(line=number, count=len(fields))]
+    if len(fields) == 1:
+        name, email = _split_address(fields[0])
+        values = {"name": name, "email": email, "organisation": ""}
+        weight_text = ""
+    else:
+        name, email, organisation, weight_text = (fields + ["", ""])[:4]
+        values = {"name": name, "email": email, "organisation": organisation}
+
+    errors = _check_lengths(number, values)
+    if not values["email"]:
+        errors.append(_(ERROR_LINE_EMAIL_MISSING).format(line=number))
+    elif not errors and not _is_email(values["email"]):
+        errors.append(_(ERROR_LINE_EMAIL).format(line=number, value=values["email"]))
+    weight = _parse_weight(weight_text)
+    if weight is None:
+        errors.append(_(ERROR_LINE_WEIGHT).format(line=number, value=weight_text))
+    if errors:
+        return None, errors
+    return ExpertLine(line=number, weight=weight, **values), []
+
+
+def _split_address(value: str) -> tuple[str, str]:
+    found = ADDRESS_WITH_NAME.match(value)
+    if found:
+        return found["name"].strip().strip('"'), found["email"].strip()
+    return "", value
+
+
+def _check_lengths(number: int, values: dict[str, str]) -> list[str]:
+    limits = {"name": NAME_LIMIT, "email": EMAIL_LIMIT, "organisation": NAME_LIMIT}
+    return [
+        _(ERROR_LINE_TOO_LONG).format(line=number, field=_(FIELD_LABELS[key]), limit=limit)
+        for key, limit in limits.items()
+        if len(values[key]) > limit
+    ]
+
+
+def _is_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _parse_weight(text: str) -> float | None:
+    """The weight, 1 when left out; None when it is not a positive finite number."""
+    if not text:
+        return 1.0
+    try:
+        weight = float(text)
+    except ValueError:
+        return None
+    return weight if math.isfinite(weight) and weight > 0 else None
+
+
+@transaction.atomic
+def panel_add_experts(
+    *, evaluation: Evaluation, actor: AbstractBaseUser, text: str, base_url: str
+) -> list[str]:
+    """Add the pasted experts and invite each; returns their invitation links, in paste order.
+
+    All or nothing: one bad line (or one e-mail already on the panel) and nobody is added.
+    """
+    # Lock the evaluation: two coordinators' tabs pasting the same address at once would
+    # otherwise both pass the duplicate check and one would fail on the unique constraint.
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    _check_not_closed(evaluation, field="text")
+    experts = expert_lines_parse(text=text, existing_emails=panel_emails(evaluation=evaluation))
+    requirements = _requirements_of(evaluation)
+    links = []
+    for expert in experts:
+        membership = PanelMembership.objects.create(
+            evaluation=evaluation,
+            email=expert.email,
+            name=expert.name,
+            organisation=expert.organisation,
+            weight=expert.weight,
+        )
+        links.append(
+            _invitation_issue(
+                membership=membership, actor=actor, base_url=base_url, requirements=requirements
+            )
+        )
+    emails = ", ".join(expert.email for expert in experts)
+    audit_record(
+        evaluation=evaluation,
+        actor=actor,
+        action=AuditEntry.Action.ADDED_EXPERTS,
+        detail=f"{len(experts)} experts: {emails}",
+    )
+    audit_record(
+        evaluation=evaluation,
+        actor=actor,
+        action=AuditEntry.Action.INVITED,
+        detail=f"{len(experts)} invitations",
+    )
+    return links
+
+
+def _check_not_closed(evaluation: Evaluation, field: str | None = None) -> None:
+    if evaluation.status == Evaluation.Status.CLOSED:
+        message = _(ERROR_PANEL_CLOSED)
+        raise ValidationError({field: message} if field else message)
+
+
+def _requirements_of(evaluation: Evaluation) -> Requirements:
+    return panel_requirements(evaluation_ids=[evaluation.pk])[evaluation.pk]
+
+
+# --- Invitations: sending, resending, revoking, reminding ----------------------------------
+
+
+def invitation_link(*, base_url: str, token: str) -> str:
+    return base_url.rstrip("/") + reverse("invitation", kwargs={"token": token})
+
+
+def site_url() -> str:
+    """The base for links when there is no request to take it from (management commands)."""
+    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000")
+
+
+def _expiry_from(now: datetime) -> datetime:
+    return now + timedelta(days=getattr(settings, "INVITATION_EXPIRY_DAYS", 30))
+
+
+@transaction.atomic
+def invitation_send(*, membership: PanelMembership, actor: AbstractBaseUser, base_url: str) -> str:
+    """Issue a fresh link for the membership (replacing any earlier one) and mail it.
+
+    Returns the link: only its hash is stored, so this is the one moment it can be read.
+    Callers record the audit entry, which differs between a first invitation and a resend.
+    """
+    return _invitation_issue(
+        membership=membership,
+        actor=actor,
+        base_url=base_url,
+        requirements=_requirements_of(membership.evaluation),
+    )
+
+
+def _invitation_issue(
+    *,
+    membership: PanelMembership,
+    actor: AbstractBaseUser,
+    base_url: str,
+    requirements: Requirements,
+) -> str:
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    now = timezone.now()
+    invitation, _created = Invitation.objects.update_or_create(
+        membership=membership,
+        defaults={
+            "token_hash": hash_token(token),
+            "status": Invitation.Status.PENDING,
+            "invited_by": actor,
+            "sent_at": now,
+            "expires_at": _expiry_from(now),
+            # A new link starts the funnel again: earlier opening or answer no longer apply.
+            "opened_at": None,
+            "responded_at": None,
+        },
+    )
+    link = invitation_link(base_url=base_url, token=token)
+    _mail_after_commit(
+        membership=membership,
+        template="invitation",
+        context={"link": link, "invitation": invitation, "requirements": requirements},
+    )
+    return link
+
+
+@transaction.atomic
+def invitation_resend(
+    *, membership: PanelMembership, actor: AbstractBaseUser, base_url: str
+) -> str:
+    """A new link with a new expiry; the old link stops working. Returns the new link."""
+    _check_not_closed(membership.evaluation)
+    invitation = Invitation.objects.select_for_update().filter(membership=membership).first()
+    if invitation is not None and invitation.status == Invitation.Status.ACCEPTED:
+        raise ValidationError(_(ERROR_RESEND_ACCEPTED).format(email=membership.email))
+    link = invitation_send(membership=membership, actor=actor, base_url=base_url)
+    audit_record(
+        evaluation=membership.evaluation,
+        actor=actor,
+        action=AuditEntry.Action.RESENT,
+        detail=membership.email,
+    )
+    return link
+
+
+@transaction.atomic
+def invitation_revoke(*, membership: PanelMembership, actor: AbstractBaseUser) -> Invitation:
+    """The link stops working; an expert who had accepted leaves the panel's figures."""
+    invitation = Invitation.objects.select_for_update().filter(membership=membership).first()
+    if invitation is None:
+        raise ValidationError(_(ERROR_NOT_INVITED).format(email=membership.email))
+    if invitation.status == Invitation.Status.REVOKED:
+        raise ValidationError(_(ERROR_ALREADY_REVOKED).format(email=membership.email))
+    was_accepted = invitation.status == Invitation.Status.ACCEPTED
+    invitation.status = Invitation.Status.REVOKED
+    invitation.save(update_fields=["status"])
+    audit_record(
+        evaluation=membership.evaluation,
+        actor=actor,
+        action=AuditEntry.Action.REVOKED,
+        detail=membership.email,
+    )
+    if was_accepted:
+        # A revoked expert's ballots leave the results.
+        results_mark_stale(evaluation_id=membership.evaluation_id)
+    return invitation
+
+
+@transaction.atomic
+def panel_remind(*, evaluation: Evaluation, actor: AbstractBaseUser, base_url: str) -> int:
+    """E-mail every expert who can still answer and has not finished; returns how many.
+
+    Experts who have not accepted yet get a fresh invitation link (only hashes are stored,
+    so the earlier link cannot be repeated; it stops working, and the mail says so). Experts
+    who accepted get a link to their panels page.
+    """
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    _check_not_closed(evaluation)
+    overview = panel_overview(evaluation=evaluation)
+    rows = [row for row in overview.rows if row.stage in REMINDABLE]
+    if not rows:
+        return 0
+    now = timezone.now()
+    for row in rows:
+        link, new_link = _reminder_link(row.invitation, row.stage, base_url)
+        _mail_after_commit(
+            membership=row.membership,
+            template="reminder",
+            context={"link": link, "new_link": new_link, "row": row, "invitation": row.invitation},
+        )
+    Invitation.objects.filter(pk__in=[row.invitation.pk for row in rows]).update(
+        reminder_count=F("reminder_count") + 1, last_reminded_at=now
+    )
+    audit_record(
+        evaluation=evaluation,
+        actor=actor,
+        action=AuditEntry.Action.REMINDED,
+        detail=f"{len(rows)} experts",
+    )
+    return len(rows)
+
+
+def _reminder_link(invitation: Invitation, stage: Stage, base_url: str) -> tuple[str, bool]:
+    if stage in (Stage.INVITED, Stage.OPENED):
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        Invitation.objects.filter(pk=invitation.pk).update(token_hash=hash_token(token))
+        return invitation_link(base_url=base_url, token=token), True
+    return base_url.rstrip("/") + reverse("expert-home"), False
+
+
+def _mail_after_commit(*, membership: PanelMembership, template: str, context: dict) -> None:
+    """Render the mail in the evaluation's language now; send it once the transaction commits."""
+    evaluation = membership.evaluation
+    coordinator = evaluation.owner
+    context = {
+        **context,
+        "membership": membership,
+        "evaluation": evaluation,
+        "coordinator_name": coordinator.get_full_name() or coordinator.get_username(),
+        "coordinator_email": coordinator.email,
+    }
+    with translation.override(evaluation.language):
+        subject = render_to_string(f"experts/email/{template}_subject.txt", context)
+        body = render_to_string(f"experts/email/{template}_body.txt", context)
+    message = EmailMessage(
+        subject=" ".join(subject.split()),  # headers must be one line
+        body=body,
+        to=[membership.email],
+        reply_to=[coordinator.email] if coordinator.email else None,
+    )
+
+    # A closure, not functools.partial: a failed send is logged with the callable's repr, and
+    # that must not carry the body (and its link) into the logs.
+    def send() -> None:
+        message.send()
+
+    # robust: one failing mail server must not turn a saved panel into an error page; the
+    # coordinator sees who has not opened the link and can resend.
+    transaction.on_commit(send, robust=True)
+
+
+@transaction.atomic
+def membership_update_weight(
+    *, membership: PanelMembership, actor: AbstractBaseUser, weight: float
+) -> PanelMembership:
+    if isinstance(weight, bool) or not math.isfinite(weight) or weight <= 0:
+        raise ValidationError({"weight": _(ERROR_WEIGHT)})
+    previous = membership.weight
+    membership.weight = weight
+    membership.save(update_fields=["weight"])
+    audit_record(
+        evaluation=membership.evaluation,
+        actor=actor,
+        # The audit log has no action of its own for expert weights; they are a setting of the
+        # panel that changes the results, so they are logged with the settings.
+        action=AuditEntry.Action.EDITED_SETTINGS,
+        detail=f"expert weight of {membership.email}: {previous:g} → {weight:g}",
+    )
+    if previous != weight:
+        results_mark_stale(evaluation_id=membership.evaluation_id)  # weights enter AIJ/AIP
+    return membership
+
+
+# --- The expert's side: open, accept, decline ----------------------------------------------
+
+
+@transaction.atomic
+def invitation_open(*, token: str) -> Invitation:
+    """Record that the link was opened, without using it up: mail scanners fetch links too."""
+    invitation = invitation_for_token(token=token)
+    if invitation.status == Invitation.Status.PENDING:
+        now = timezone.now()
+        # Conditional UPDATE: of two simultaneous fetches, the first opening is the one kept.
+        Invitation.objects.filter(pk=invitation.pk, status=Invitation.Status.PENDING).update(
+            status=Invitation.Status.OPENED, opened_at=now
+        )
+        PanelMembership.objects.filter(pk=invitation.membership_id).update(last_activity_at=now)
+        invitation.status, invitation.opened_at = Invitation.Status.OPENED, now
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: AbstractBaseUser) -> PanelMembership:
+    """Join the panel with a signed-in account; the link is used up."""
+    invitation = invitation_for_token(token=token, for_update=True)
+    membership = invitation.membership
+    other = (
+        PanelMembership.objects.filter(evaluation_id=membership.evaluation_id, user=user)
+        .exclude(pk=membership.pk)
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(_(ERROR_ALREADY_ON_PANEL).format(email=other.email))
+    return _accept(invitation, user)
+
+
+@transaction.atomic
+def invitation_accept_with_account(
+    *,
+    token: str,
+    username: str,
+    password: str,
+    name: str = "",
+    organisation: str = "",
+    field: str = "",
+    title: str = "",
+    years_experience: int | None = None,
+) -> AbstractBaseUser:
+    """Create the expert's account and join the panel with it, in one go. Returns the user."""
+    invitation = invitation_for_token(token=token, for_update=True)
+    membership = invitation.membership
+    user_model = get_user_model()
+    if user_model.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _(ERROR_USERNAME_TAKEN).format(username=username)})
+    user = user_model.objects.create_user(
+        username=username, email=membership.email, password=password, first_name=name
+    )
+    Profile.objects.create(
+        user=user,
+        organisation=organisation or membership.organisation,
+        field=field,
+        title=title,
+        years_experience=years_experience,
+    )
+    _accept(invitation, user)
+    return user
+
+
+def _accept(invitation: Invitation, user: AbstractBaseUser) -> PanelMembership:
+    now = timezone.now()
+    invitation.status = Invitation.Status.ACCEPTED
+    invitation.responded_at = now
+    invitation.save(update_fields=["status", "responded_at"])
+    membership = invitation.membership
+    membership.user = user
+    membership.last_activity_at = now
+    if not membership.name:
+        membership.name = user.get_full_name()
+    membership.save(update_fields=["user", "last_activity_at", "name"])
+    return membership
+
+
+@transaction.atomic
+def invitation_decline(*, token: str) -> Invitation:
+    invitation = invitation_for_token(token=token, for_update=True)
+    now = timezone.now()
+    invitation.status = Invitation.Status.DECLINED
+    invitation.responded_at = now
+    invitation.save(update_fields=["status", "responded_at"])
+    PanelMembership.objects.filter(pk=invitation.membership_id).update(last_activity_at=now)
+    return invitation

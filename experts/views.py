@@ -1,0 +1,276 @@
+"""Panel pages (the coordinator's), the invitation landing page and the expert's home page."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from evaluations.models import Evaluation
+from evaluations.selectors import access_evaluation
+
+from . import services
+from .forms import AccountCreateForm, PanelAddForm, WeightForm, suggested_username
+from .models import Invitation
+from .selectors import (
+    InvitationUnusable,
+    access_membership,
+    expert_panels,
+    invitation_for_token,
+    panel_overview,
+    panel_requirements,
+)
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+# --- The coordinator's panel page ----------------------------------------------------------
+
+
+@login_required
+def panel(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    evaluation = access_evaluation(user=request.user, evaluation_id=evaluation_id)
+    form = PanelAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            links = services.panel_add_experts(
+                evaluation=evaluation,
+                actor=request.user,
+                text=form.cleaned_data["text"],
+                base_url=_base_url(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Experts added and invited: %(count)s.") % {"count": len(links)}
+            )
+            return redirect("panel", evaluation_id=evaluation.pk)
+    return _render_panel(request, evaluation, add_form=form)
+
+
+def _render_panel(
+    request: HttpRequest,
+    evaluation: Evaluation,
+    *,
+    add_form: PanelAddForm | None = None,
+    weight_form: WeightForm | None = None,
+    weight_membership_id: int | None = None,
+) -> HttpResponse:
+    context = {
+        "evaluation": evaluation,
+        "overview": panel_overview(evaluation=evaluation),
+        "add_form": add_form or PanelAddForm(),
+        "weight_form": weight_form,
+        "weight_membership_id": weight_membership_id,
+    }
+    return render(request, "experts/panel.html", context)
+
+
+def _panel_post(request: HttpRequest, evaluation_id: int, membership_id: int | None = None):
+    """The evaluation (and membership) of a panel action, after access checks and only then
+    the method check: an outsider learns nothing, not even which routes take POST."""
+    evaluation = access_evaluation(user=request.user, evaluation_id=evaluation_id)
+    membership = None
+    if membership_id is not None:
+        membership = access_membership(evaluation=evaluation, membership_id=membership_id)
+    not_allowed = None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
+    return evaluation, membership, not_allowed
+
+
+@login_required
+def panel_resend(request: HttpRequest, evaluation_id: int, membership_id: int) -> HttpResponse:
+    evaluation, membership, not_allowed = _panel_post(request, evaluation_id, membership_id)
+    if not_allowed:
+        return not_allowed
+    try:
+        services.invitation_resend(
+            membership=membership, actor=request.user, base_url=_base_url(request)
+        )
+    except ValidationError as error:
+        _message_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("A new invitation was sent to %(email)s; the previous link no longer works.")
+            % {"email": membership.email},
+        )
+    return redirect("panel", evaluation_id=evaluation.pk)
+
+
+@login_required
+def panel_revoke(request: HttpRequest, evaluation_id: int, membership_id: int) -> HttpResponse:
+    evaluation, membership, not_allowed = _panel_post(request, evaluation_id, membership_id)
+    if not_allowed:
+        return not_allowed
+    try:
+        services.invitation_revoke(membership=membership, actor=request.user)
+    except ValidationError as error:
+        _message_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("The invitation of %(email)s is revoked; its link no longer works.")
+            % {"email": membership.email},
+        )
+    return redirect("panel", evaluation_id=evaluation.pk)
+
+
+@login_required
+def panel_weight(request: HttpRequest, evaluation_id: int, membership_id: int) -> HttpResponse:
+    evaluation, membership, not_allowed = _panel_post(request, evaluation_id, membership_id)
+    if not_allowed:
+        return not_allowed
+    form = WeightForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_update_weight(
+                membership=membership, actor=request.user, weight=form.cleaned_data["weight"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The weight of %(expert)s is now %(weight)s.")
+                % {"expert": membership.display_name, "weight": f"{membership.weight:g}"},
+            )
+            return redirect("panel", evaluation_id=evaluation.pk)
+    return _render_panel(request, evaluation, weight_form=form, weight_membership_id=membership.pk)
+
+
+@login_required
+def panel_remind(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    evaluation, _membership, not_allowed = _panel_post(request, evaluation_id)
+    if not_allowed:
+        return not_allowed
+    try:
+        count = services.panel_remind(
+            evaluation=evaluation, actor=request.user, base_url=_base_url(request)
+        )
+    except ValidationError as error:
+        _message_errors(request, error)
+    else:
+        if count:
+            messages.success(request, _("Reminders sent: %(count)s.") % {"count": count})
+        else:
+            messages.info(request, _("Nobody to remind: every expert has finished or answered."))
+    return redirect("panel", evaluation_id=evaluation.pk)
+
+
+def _message_errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# --- The invitation link -------------------------------------------------------------------
+
+
+@never_cache
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows the invitation (and marks it opened); POST accepts or declines it.
+
+    Unknown links answer 404, used-up ones 410, both with a page that says why.
+    """
+    try:
+        if request.method == "POST":
+            return _invitation_answer(request, token)
+        found = services.invitation_open(token=token)
+    except InvitationUnusable as error:
+        return render(
+            request, "experts/invitation_unusable.html", {"error": error}, status=error.status
+        )
+    return _render_invitation(request, found, token)
+
+
+def _invitation_answer(request: HttpRequest, token: str) -> HttpResponse:
+    action = request.POST.get("action")
+    if action == "decline":
+        declined = services.invitation_decline(token=token)
+        return render(request, "experts/invitation_declined.html", {"invitation": declined})
+    if action == "accept" and request.user.is_authenticated:
+        try:
+            services.invitation_accept(token=token, user=request.user)
+        except ValidationError as error:
+            found = invitation_for_token(token=token)
+            return _render_invitation(request, found, token, refusal=error.messages[0])
+        return _accepted(request)
+    if action == "signup" and not request.user.is_authenticated:
+        return _invitation_signup(request, token)
+    # A stale form (signed in or out in another tab since): show the page again.
+    return redirect("invitation", token=token)
+
+
+def _invitation_signup(request: HttpRequest, token: str) -> HttpResponse:
+    found = invitation_for_token(token=token)
+    form = AccountCreateForm(request.POST, email=found.membership.email)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.invitation_accept_with_account(
+                token=token,
+                username=data["username"],
+                password=data["password1"],
+                name=data["name"],
+                organisation=data["organisation"],
+                field=data["field"],
+                title=data["title"],
+                years_experience=data["years_experience"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+            return _accepted(request)
+    return _render_invitation(request, found, token, signup_form=form)
+
+
+def _accepted(request: HttpRequest) -> HttpResponse:
+    messages.success(request, _("Welcome to the panel. Your questionnaires are listed here."))
+    return redirect("expert-home")
+
+
+def _render_invitation(
+    request: HttpRequest,
+    found: Invitation,
+    token: str,
+    *,
+    signup_form: AccountCreateForm | None = None,
+    refusal: str = "",
+) -> HttpResponse:
+    membership = found.membership
+    evaluation = membership.evaluation
+    if signup_form is None and not request.user.is_authenticated:
+        signup_form = AccountCreateForm(
+            email=membership.email,
+            initial={
+                "username": suggested_username(membership.email),
+                "name": membership.name,
+                "organisation": membership.organisation,
+            },
+        )
+    context = {
+        "invitation": found,
+        "membership": membership,
+        "evaluation": evaluation,
+        "coordinator": evaluation.owner,
+        "requirements": panel_requirements(evaluation_ids=[evaluation.pk])[evaluation.pk],
+        "subjects": evaluation.subjects.all(),
+        "signup_form": signup_form,
+        "refusal": refusal,
+    }
+    return render(request, "experts/invitation.html", context)
+
+
+# --- The expert's panels -------------------------------------------------------------------
+
+
+@login_required
+def expert_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "experts/expert_home.html", {"rows": expert_panels(user=request.user)})
