@@ -1,4 +1,4 @@
-"""Every coordinator route of an evaluation, found by walking the URL conf: an outsider gets 404.
+"""Every route of an evaluation, found by walking the URL conf: an outsider gets 404.
 
 A new route with an `evaluation_id` is checked automatically; a new kind of id in a route
 needs an entry in OBJECT_IDS, or this test fails and says so.
@@ -9,6 +9,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from evaluations.services.results import results_recompute
 from experts.models import PanelMembership
 
 
@@ -20,19 +21,32 @@ def _routes(patterns, prefix=""):
             yield prefix + str(entry.pattern), entry.name
 
 
-def evaluation_routes() -> list[tuple[str, str]]:
+def evaluation_routes(prefix: str = "evaluations/") -> list[tuple[str, str]]:
+    """Routes of one evaluation: the coordinator's under evaluations/, the experts' under panels/."""
     return [
         (route, name)
         for route, name in _routes(get_resolver().url_patterns)
-        if "<int:evaluation_id>" in route
+        if "<int:evaluation_id>" in route and route.startswith(prefix)
     ]
+
+
+def test_every_evaluation_route_is_a_coordinators_or_an_experts():
+    scoped = {
+        route
+        for route, _name in _routes(get_resolver().url_patterns)
+        if "<int:evaluation_id>" in route
+    }
+
+    assert scoped == {r for r, _n in evaluation_routes() + evaluation_routes("panels/")}
 
 
 OBJECT_IDS = {
     "evaluation_id": lambda evaluation: evaluation.pk,
     "indicator_id": lambda evaluation: evaluation.indicators.get(code="U11").pk,
+    "parent_id": lambda evaluation: evaluation.indicators.get(code="U1").pk,
     "subject_id": lambda evaluation: evaluation.subjects.first().pk,
     "grade_id": lambda evaluation: evaluation.grades.first().pk,
+    "fmt": lambda evaluation: "csv",
     "membership_id": lambda evaluation: (
         PanelMembership.objects.get_or_create(evaluation=evaluation, email="expert@example.com")[
             0
@@ -83,8 +97,50 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, evaluation, route, name
 
 @pytest.mark.parametrize(("route", "name"), evaluation_routes(), ids=lambda v: v)
 def test_the_owner_reaches_every_route(coordinator_client, evaluation, route, name):
+    results_recompute(evaluation_id=evaluation.pk)  # exports need a snapshot, even an empty one
     url = url_for(route, evaluation)
 
     status = coordinator_client.get(url).status_code
+
+    assert status in {200, 405}, status
+
+
+# --- the experts' routes ------------------------------------------------------------------
+
+
+@pytest.fixture
+def open_evaluation(evaluation):
+    evaluation.status = "open"
+    evaluation.save()
+    return evaluation
+
+
+@pytest.fixture
+def panel_expert_client(client, open_evaluation, make_user):
+    expert = make_user("erin")
+    PanelMembership.objects.create(
+        evaluation=open_evaluation, email="erin@example.com", user=expert
+    )
+    client.force_login(expert)
+    return client
+
+
+@pytest.mark.parametrize(("route", "name"), evaluation_routes("panels/"), ids=lambda v: v)
+def test_only_the_panels_experts_reach_its_questionnaire(
+    client, outsider, coordinator, open_evaluation, route, name
+):
+    url = url_for(route, open_evaluation)
+
+    for someone in (outsider, coordinator):  # the owner is no expert of the panel either
+        client.force_login(someone)
+        statuses = {client.get(url).status_code, client.post(url, {}).status_code}
+        assert statuses <= {404, 405} and 404 in statuses, (someone, statuses)
+
+
+@pytest.mark.parametrize(("route", "name"), evaluation_routes("panels/"), ids=lambda v: v)
+def test_the_panels_expert_reaches_every_questionnaire_route(
+    panel_expert_client, open_evaluation, route, name
+):
+    status = panel_expert_client.get(url_for(route, open_evaluation)).status_code
 
     assert status in {200, 405}, status
