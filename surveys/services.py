@@ -155,6 +155,8 @@ def pairwise_ballot_save(
         raise ValidationError({"judgments": message})
     ballot, _created = PairwiseBallot.objects.get_or_create(membership=membership, parent=parent)
     was_submitted = ballot.status == BallotStatus.SUBMITTED
+    if was_submitted and not submit and ballot.judgments == cleaned:
+        return ballot  # an autosave of what was just submitted must not withdraw it
     ballot.judgments = cleaned
     ballot.cr = check.cr
     ballot.consistent = check.consistent
@@ -178,6 +180,8 @@ def rating_ballot_save(
     cleaned = _clean_ratings(leaves, grades, ratings, submit=submit)
     ballot, _created = RatingBallot.objects.get_or_create(membership=membership, subject=subject)
     was_submitted = ballot.status == BallotStatus.SUBMITTED
+    if was_submitted and not submit and ballot.ratings == cleaned:
+        return ballot  # an autosave of what was just submitted must not withdraw it
     ballot.ratings = cleaned
     _set_status(ballot, submit)
     ballot.save()

@@ -77,6 +77,13 @@
     timer = setTimeout(save, 700);
   }
 
+  // Submitting posts every answer anyway: no autosave may follow it.
+  form.addEventListener("submit", function () {
+    clearTimeout(timer);
+    clearTimeout(retry);
+    form.removeEventListener("change", changed);
+  });
+
   form.addEventListener("change", changed);
   form.addEventListener("input", function (event) {
     if (event.target.tagName === "TEXTAREA" || event.target.type === "text") changed();

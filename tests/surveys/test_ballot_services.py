@@ -258,3 +258,18 @@ def test_the_live_check_names_the_judgments_to_revise_worst_first(open_evaluatio
     assert check.complete and check.consistent is False
     deviations = [r.deviation for r in check.revisions]
     assert deviations == sorted(deviations, reverse=True)
+
+
+def test_an_autosave_of_the_values_just_submitted_keeps_the_submission(membership, open_evaluation):
+    u1 = open_evaluation.indicators.get(code="U1")
+    judgments = judgments_for(u1, [2, 4, 8, 2, 4, 2])
+    services.pairwise_ballot_save(
+        membership=membership, parent=u1, judgments=judgments, submit=True
+    )
+
+    ballot = services.pairwise_ballot_save(
+        membership=membership, parent=u1, judgments=judgments, submit=False
+    )
+
+    assert ballot.status == "submitted"
+    assert version(open_evaluation) == 1
