@@ -42,12 +42,12 @@ def page(browser):
 
 @pytest.fixture
 def screenshot(page, request):
-    """screenshot("step") saves test-artifacts/screenshots/<test>-<step>.png."""
+    """screenshot("step") saves test-artifacts/screenshots/<test>-<step>.png (of=another page)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
-    def take(step: str) -> Path:
+    def take(step: str, of=None) -> Path:
         path = ARTIFACTS / f"{request.node.name}-{step}.png"
-        page.screenshot(path=str(path), full_page=True)
+        (of or page).screenshot(path=str(path), full_page=True)
         return path
 
     return take
