@@ -39,3 +39,28 @@ def test_the_compiled_catalogue_matches_the_po_file():
 
     stale = [m for m, s in po_entries().items() if compiled.gettext(m) != s]
     assert stale == [], "run `manage.py compilemessages` after editing the .po file"
+
+
+def test_invitations_to_a_chinese_questionnaire_are_written_in_chinese(
+    coordinator, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from evaluations.services import evaluation_create_from_template
+    from experts.services import panel_add_experts
+
+    evaluation = evaluation_create_from_template(
+        owner=coordinator,
+        template_key="sme-management-measures",
+        subjects=["甲企业"],
+        language="zh-hans",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        panel_add_experts(
+            evaluation=evaluation, actor=coordinator, text="li@example.com", base_url="http://x"
+        )
+
+    (message,) = mail.outbox
+    assert not message.subject.isascii()
+    assert "中小电子商务企业管理措施" in message.body
+    assert "邀请" in message.subject + message.body
