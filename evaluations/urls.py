@@ -14,4 +14,6 @@ urlpatterns = [
     path("evaluations/<int:evaluation_id>/copy/", pages.evaluation_copy, name="evaluation-copy"),
     # Hierarchy, grade set, subjects and settings editors.
     path("", include("evaluations.urls_editors")),
+    # Results pages, the management profile and exports.
+    path("", include("evaluations.urls_results")),
 ]

@@ -22,7 +22,7 @@ def _routes(patterns, prefix=""):
 
 
 def evaluation_routes(prefix: str = "evaluations/") -> list[tuple[str, str]]:
-    """Routes of one evaluation: the coordinator's under evaluations/, the experts' under panels/."""
+    """One evaluation's routes: the coordinator's (evaluations/), the experts' (panels/)."""
     return [
         (route, name)
         for route, name in _routes(get_resolver().url_patterns)

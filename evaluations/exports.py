@@ -1,0 +1,331 @@
+"""Result exports: CSV, XLSX and JSON of one snapshot.
+
+CSV and XLSX are written from the same list of tables (`results_tables`), built from the
+page-ready report, so a number cannot differ between the page, the CSV and the workbook. The
+workbook follows the layout of Chinese theses: one sheet per judgment matrix with λmax, CI,
+RI and CR beneath it, a weight summary, the membership matrix of every subject, B = W·R, and
+the conclusion.
+"""
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .models import ResultSnapshot
+
+FORMATS = ("csv", "xlsx", "json")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+SHEET_NAME_LIMIT = 31  # Excel refuses longer sheet names
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A fraction shown as a percentage with two decimals (S* = 0.784 → 78.40 %)."""
+
+    value: float
+
+
+@dataclass
+class Section:
+    header: list | None
+    rows: list[list]
+
+
+@dataclass
+class Table:
+    title: str
+    sheet: str
+    sections: list[Section] = field(default_factory=list)
+
+
+def results_tables(*, report: dict) -> list[Table]:
+    """Every table of the results, in reading order."""
+    return [
+        _weights_table(report),
+        _consistency_table(report),
+        *(_matrix_table(matrix) for matrix in report["matrices"] if matrix["matrix"]),
+        *(_membership_table(subject, report) for subject in report["subjects"]),
+        _composition_table(report),
+        _conclusion_table(report),
+    ]
+
+
+def _yes_no(value: bool | None) -> str:
+    if value is None:
+        return ""
+    return _("yes") if value else _("no")
+
+
+def _weights_table(report: dict) -> Table:
+    header = [
+        _("Code"), _("Indicator"), _("Parent"), _("Local weight"), _("Global weight"),
+        _("Rank of leaf"),
+    ]  # fmt: skip
+    rows = [
+        [r["code"], r["name"], r["parent"] or "", r["local_weight"], r["global_weight"], r["rank"]]
+        for r in report["indicators"]
+    ]
+    return Table(
+        _("Weights (single and total hierarchical ranking)"),
+        _("Weights"),
+        [Section(header, rows)],
+    )
+
+
+def _consistency_table(report: dict) -> Table:
+    header = [
+        _("Judgment matrix"), _("Order"), _("Experts included"), _("Experts submitted"),
+        "λmax", "CI", "RI", "CR", _("Acceptable"), _("Consensus S*"), _("Consensus"),
+    ]  # fmt: skip
+    rows = [
+        [
+            f"{m['parent']} {m['parent_name']}",
+            m["order"],
+            m["experts_included"],
+            m["experts_submitted"],
+            m["lambda_max"],
+            m["ci"],
+            m["ri"],
+            m["cr"],
+            _yes_no(None if m["cr"] is None else not m["over"]),
+            None if m["consensus"] is None else Percent(m["consensus"]),
+            m["consensus_word"],
+        ]
+        for m in report["matrices"]
+    ]
+    sections = [Section(header, rows)]
+    if report["consensus"]:
+        overall = report["consensus"]
+        sections.append(
+            Section(
+                None,
+                [[_("Overall consensus S*"), Percent(overall["percent"] / 100), overall["word"]]],
+            )
+        )
+    return Table(_("Consistency of the judgment matrices"), _("Consistency"), sections)
+
+
+def _matrix_table(matrix: dict) -> Table:
+    codes = [child["code"] for child in matrix["children_named"]]
+    rows = [[row["code"], *row["values"], row["weight"]] for row in matrix["rows"]]
+    figures = [
+        ["λmax", matrix["lambda_max"]],
+        ["CI", matrix["ci"]],
+        ["RI", matrix["ri"]],
+        ["CR", matrix["cr"]],
+        [_("Acceptable (CR below the threshold)"), _yes_no(not matrix["over"])],
+    ]
+    experts = [
+        [e["name"], e["weight"], _yes_no(e["included"]), e["lambda_max"], e["ci"], e["cr"]]
+        for e in matrix["per_expert"]
+    ]
+    expert_header = [_("Expert"), _("Expert weight"), _("Included"), "λmax", "CI", "CR"]
+    return Table(
+        _("Judgment matrix {code} {name}").format(
+            code=matrix["parent"], name=matrix["parent_name"]
+        ),
+        _("Matrix {code}").format(code=matrix["parent"]),
+        [
+            Section([matrix["parent"], *codes, "W"], rows),
+            Section(None, figures),
+            Section(expert_header, experts),
+        ],
+    )
+
+
+def _membership_table(subject: dict, report: dict) -> Table:
+    header = [_("First-level indicator"), _("Code"), _("Indicator"), _("Weight within")]
+    for grade in report["grades"]:
+        header += [
+            _("{grade}: votes").format(grade=grade["name"]),
+            _("{grade}: r").format(grade=grade["name"]),
+        ]
+    rows = []
+    for group in subject["groups"]:
+        for row in group["rows"]:
+            cells = [value for cell in row["cells"] for value in (cell["count"], cell["degree"])]
+            rows.append([group["code"], row["code"], row["name"], row["weight"], *cells])
+    return Table(
+        _("Membership matrix R: {subject}").format(subject=subject["name"]),
+        f"R {subject['name']}",
+        [Section(header, rows)],
+    )
+
+
+def _composition_table(report: dict) -> Table:
+    grades = [grade["name"] for grade in report["grades"]]
+    header = [_("Subject"), _("Code"), _("Indicator"), _("Weight"), *grades]
+    header += [_("Grade"), _("Score")]
+    rows = []
+    for subject in report["subjects"]:
+        for group in subject["groups"]:
+            vector = [cell["value"] for cell in group["vector"] or []] or [None] * len(grades)
+            rows.append(
+                [
+                    subject["name"],
+                    group["code"],
+                    group["name"],
+                    group["weight"],
+                    *vector,
+                    group["grade_name"],
+                    group["score"],
+                ]
+            )
+        overall = [cell["value"] for cell in subject["vector"] or []] or [None] * len(grades)
+        rows.append(
+            [
+                subject["name"],
+                "E",
+                _("Overall"),
+                1.0,
+                *overall,
+                subject["grade_name"],
+                subject["score"],
+            ]
+        )
+    return Table(_("Fuzzy comprehensive evaluation B = W·R"), "B = W·R", [Section(header, rows)])
+
+
+def _conclusion_table(report: dict) -> Table:
+    ranking = [
+        [s["name"], s["grade_name"], s["score"], s["rank"]]
+        for s in report["ranking"] or report["subjects"]
+    ]
+    weak = [
+        [
+            s["name"],
+            position,
+            w["code"],
+            w["name"],
+            w["global_weight"],
+            w["score"],
+            w["shortfall"],
+            w["priority"],
+            w["recommendation"],
+        ]
+        for s in report["subjects"]
+        for position, w in enumerate(s["weak_points"], start=1)
+    ]
+    weak_header = [
+        _("Subject"), _("Weak point"), _("Code"), _("Indicator"), _("Global weight"),
+        _("Score"), _("Shortfall"), _("Priority"), _("Improvement recommendation"),
+    ]  # fmt: skip
+    return Table(
+        _("Conclusion"),
+        _("Conclusion"),
+        [
+            Section([_("Subject"), _("Grade"), _("Score"), _("Rank")], ranking),
+            Section(weak_header, weak),
+        ],
+    )
+
+
+# --- writers ------------------------------------------------------------------------------
+
+
+def _csv_value(value) -> str | int:
+    if value is None:
+        return ""
+    if isinstance(value, Percent):
+        return f"{value.value * 100:.2f}%"
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return value
+
+
+def export_csv(*, tables: list[Table]) -> bytes:
+    """All tables one after another, each under a title row; UTF-8 with a BOM so that Excel
+    opens Chinese text correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for table in tables:
+        writer.writerow([table.title])
+        for section in table.sections:
+            if section.header:
+                writer.writerow(section.header)
+            writer.writerows([_csv_value(v) for v in row] for row in section.rows)
+        writer.writerow([])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def sheet_names(names: list[str]) -> list[str]:
+    """Names Excel accepts: no []:*?/\\, at most 31 characters, unique (case-insensitive)."""
+    taken: set[str] = set()
+    result = []
+    for name in names:
+        base = SHEET_NAME_FORBIDDEN.sub(" ", name).strip() or "Sheet"
+        candidate, number = base[:SHEET_NAME_LIMIT], 1
+        while candidate.lower() in taken:
+            number += 1
+            suffix = f" ({number})"
+            candidate = base[: SHEET_NAME_LIMIT - len(suffix)] + suffix
+        taken.add(candidate.lower())
+        result.append(candidate)
+    return result
+
+
+def export_xlsx(*, tables: list[Table]) -> bytes:
+    """One sheet per table: the title in A1, then each section, a blank row between them."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    bold = Font(bold=True)
+    for table, name in zip(tables, sheet_names([t.sheet for t in tables]), strict=True):
+        sheet = workbook.create_sheet(name)
+        sheet.append([table.title])
+        sheet["A1"].font = bold
+        for section in table.sections:
+            sheet.append([])
+            if section.header:
+                sheet.append(section.header)
+                for cell in sheet[sheet.max_row]:
+                    cell.font = bold
+            for row in section.rows:
+                _xlsx_row(sheet, row)
+        _column_widths(sheet)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_row(sheet, row: list) -> None:
+    sheet.append([v.value if isinstance(v, Percent) else v for v in row])
+    for cell, value in zip(sheet[sheet.max_row], row, strict=False):
+        if isinstance(value, Percent):
+            cell.number_format = "0.00%"
+        elif isinstance(value, float):
+            cell.number_format = "0.0000"
+
+
+def _column_widths(sheet) -> None:
+    for index, column in enumerate(sheet.iter_cols(min_row=2), start=1):
+        longest = max((len(str(c.value)) for c in column if c.value is not None), default=6)
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(longest, 8) + 2, 60)
+
+
+def export_json(*, snapshot: ResultSnapshot, data: dict) -> bytes:
+    payload = {
+        "evaluation": snapshot.evaluation_id,
+        "version": snapshot.version,
+        "computed_at": snapshot.computed_at,
+        "pairwise_ballots": snapshot.pairwise_ballots,
+        "rating_ballots": snapshot.rating_ballots,
+        "data": data,
+    }
+    return json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
+
+
+def export_filename(*, evaluation_id: int, version: int, fmt: str) -> str:
+    return f"ahpanel-evaluation-{evaluation_id}-results-v{version}.{fmt}"

@@ -1,0 +1,313 @@
+"""Reads of result snapshots: who may see them, which one, and a page-ready shape of its data.
+
+Pages never compute results (the worker does, DESIGN §3); `results_report` only regroups the
+snapshot's numbers (membership rows under their first-level indicator, grade indices to grade
+names, words translated) so templates stay free of logic and the HTML pages and the exports
+read the same structure.
+"""
+
+import copy
+import re
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from experts.models import Invitation
+
+from .models import Evaluation, ResultSnapshot
+
+WEAK_POINTS_SHOWN = 5
+
+# The engine writes consensus words in English into the snapshot (DESIGN §2.5's word scale).
+CONSENSUS_WORDS = {
+    "very low": gettext_lazy("very low"),
+    "low": gettext_lazy("low"),
+    "moderate": gettext_lazy("moderate"),
+    "high": gettext_lazy("high"),
+    "very high": gettext_lazy("very high"),
+}
+
+# The snapshot's "missing" reasons are English sentences; these turn them into the reader's
+# language. Anything not matched is shown as written.
+MISSING_PATTERNS = (
+    (re.compile(r"^no submitted judgments for (?P<code>.+)$"), "no_judgments"),
+    (re.compile(r"^no consistent judgments for (?P<code>.+)$"), "no_consistent"),
+    (re.compile(r"^no ratings of (?P<codes>.+) for (?P<subject>.+)$"), "no_ratings"),
+)
+
+
+# --- access -------------------------------------------------------------------------------
+
+
+def access_results(*, user: AbstractBaseUser, evaluation_id: int) -> Evaluation:
+    """The evaluation whose results `user` may read: the owner's, or, when the coordinator has
+    made them visible, the panel's experts' (accepted, not revoked). 404 otherwise, so an
+    outsider cannot tell a hidden evaluation from a missing one."""
+    if not user.is_authenticated:
+        raise Http404
+    accepted_expert = Q(
+        results_visible_to_experts=True,
+        memberships__user=user,
+        memberships__invitation__status=Invitation.Status.ACCEPTED,
+    )
+    evaluation = (
+        Evaluation.objects.filter(Q(owner=user) | accepted_expert, pk=evaluation_id)
+        .distinct()
+        .first()
+    )
+    if evaluation is None:
+        raise Http404
+    return evaluation
+
+
+def snapshot_latest(*, evaluation: Evaluation) -> ResultSnapshot | None:
+    return evaluation.snapshots.order_by("-version").first()
+
+
+def snapshot_get(*, evaluation: Evaluation, version: int) -> ResultSnapshot:
+    """One snapshot of this evaluation by version; another evaluation's is a 404 too."""
+    snapshot = evaluation.snapshots.filter(version=version).first()
+    if snapshot is None:
+        raise Http404
+    return snapshot
+
+
+def results_status(*, evaluation: Evaluation, snapshot: ResultSnapshot | None) -> dict:
+    """What the page says about the snapshot shown: which one, and whether it is current.
+
+    Stale means ballots changed after the snapshot's input version; the worker is (or the
+    periodic sweep will be) computing a newer one.
+    """
+    if snapshot is None:
+        return {
+            "version": None,
+            "computed_at": None,
+            "pairwise_ballots": 0,
+            "rating_ballots": 0,
+            "stale": evaluation.input_version > 0,
+        }
+    return {
+        "version": snapshot.version,
+        "computed_at": snapshot.computed_at,
+        "pairwise_ballots": snapshot.pairwise_ballots,
+        "rating_ballots": snapshot.rating_ballots,
+        "stale": evaluation.input_version > snapshot.version,
+    }
+
+
+def results_data_for(*, evaluation: Evaluation, snapshot: ResultSnapshot, user) -> dict:
+    """The snapshot data as `user` may see it: the coordinator sees the experts' names; the
+    experts, when results are shared with them, see each other only as "Expert 1", "Expert 2"
+    (one expert's judgments and consistency are not the others' business)."""
+    if evaluation.owner_id == user.pk:
+        return snapshot.data
+    data = copy.deepcopy(snapshot.data)
+    aliases: dict[Any, str] = {}
+    for matrix in data.get("matrices", []):
+        for expert in matrix["per_expert"]:
+            key = expert["membership"]
+            aliases.setdefault(key, _("Expert {number}").format(number=len(aliases) + 1))
+            names = {expert["name"]: aliases[key]}
+            expert["name"] = aliases[key]
+            matrix["inconsistent_experts"] = [
+                names.get(n, n) for n in matrix["inconsistent_experts"]
+            ]
+    inconsistent = {m["parent"]: m["inconsistent_experts"] for m in data.get("matrices", [])}
+    for warning in data.get("warnings", []):
+        warning["experts"] = inconsistent.get(warning["parent"], [])
+    return data
+
+
+# --- page-ready shape ---------------------------------------------------------------------
+
+
+def results_report(*, data: dict) -> dict:
+    """The snapshot data regrouped for the results pages and exports (no new numbers)."""
+    names = {row["code"]: row["name"] for row in data["indicators"]}
+    grades = data["grades"]
+    subjects = [_subject(subject, data, names) for subject in data["subjects"]]
+    by_id = {subject["id"]: subject for subject in subjects}
+    return {
+        "grades": grades,
+        "settings": _settings(data["settings"]),
+        "threshold": data["settings"]["cr_threshold"],
+        "indicators": data["indicators"],
+        "leaves": [row for row in data["indicators"] if row["is_leaf"]],
+        "first_level": [row for row in data["indicators"] if row["depth"] == 1],
+        "matrices": [_matrix(matrix, names, data["settings"]) for matrix in data["matrices"]],
+        "consensus": _consensus(data["consensus"]),
+        "warnings": [
+            {**warning, "parent_name": names.get(warning["parent"], "")}
+            for warning in data["warnings"]
+        ],
+        "subjects": subjects,
+        "ranking": [by_id[subject_id] for subject_id in data["ranking"] if subject_id in by_id],
+        "complete": data["complete"],
+        "missing": [missing_in_words(reason) for reason in data["missing"]],
+    }
+
+
+def report_subject(*, report: dict, subject_id: int) -> dict | None:
+    return next((s for s in report["subjects"] if s["id"] == subject_id), None)
+
+
+def missing_in_words(reason: str) -> str:
+    for pattern, kind in MISSING_PATTERNS:
+        found = pattern.match(reason)
+        if not found:
+            continue
+        if kind == "no_judgments":
+            return _("No submitted judgments for {code} yet.").format(**found.groupdict())
+        if kind == "no_consistent":
+            return _("No consistent judgments for {code}.").format(**found.groupdict())
+        return _("No ratings of {codes} for {subject} yet.").format(**found.groupdict())
+    return reason
+
+
+def _settings(settings: dict) -> list[tuple[str, str]]:
+    """The method settings the numbers were computed with, as (label, value) in words."""
+    ev = Evaluation
+    return [
+        (_("Weighting method"), _label(ev.WeightingMethod, settings["weighting_method"])),
+        (_("RI table"), _label(ev.RITable, settings["ri_table"])),
+        (_("CR threshold"), f"{settings['cr_threshold']:g}"),
+        (_("Aggregation"), _label(ev.Aggregation, settings["aggregation"])),
+        (_("Ballots included"), _label(ev.BallotInclusion, settings["ballot_inclusion"])),
+        (_("Composition operator"), _label(ev.Operator, settings["operator"])),
+    ]
+
+
+def _label(choices, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def _consensus(consensus: dict | None) -> dict | None:
+    if consensus is None:
+        return None
+    return {"percent": consensus["value"] * 100, "word": _word(consensus["word"])}
+
+
+def _word(word: str | None) -> str:
+    return str(CONSENSUS_WORDS.get(word, word or ""))
+
+
+def _matrix(matrix: dict, names: dict, settings: dict) -> dict:
+    children = [{"code": code, "name": names.get(code, "")} for code in matrix["children"]]
+    weights = matrix["weights"] or [None] * len(children)
+    rows = matrix["matrix"] or []
+    return {
+        **matrix,
+        "parent_name": names.get(matrix["parent"], ""),
+        "order": len(children),
+        "children_named": children,
+        "rows": [
+            {**child, "values": rows[x] if rows else [], "weight": weights[x]}
+            for x, child in enumerate(children)
+        ],
+        "over": matrix["cr"] is not None and matrix["cr"] >= settings["cr_threshold"],
+        "consensus_percent": None if matrix["consensus"] is None else matrix["consensus"] * 100,
+        "consensus_word": _word(matrix["consensus_word"]) if matrix["consensus_word"] else "",
+        "per_expert": [
+            {
+                **expert,
+                "over": not expert["consistent"],
+                "pairs": list(zip(matrix["children"], expert["weights"], strict=True)),
+            }
+            for expert in matrix["per_expert"]
+        ],
+    }
+
+
+def _subject(subject: dict, data: dict, names: dict) -> dict:
+    grades = data["grades"]
+    return {
+        "id": subject["id"],
+        "name": subject["name"],
+        "rank": subject["rank"],
+        "score": subject["score"],
+        "grade_name": _grade_name(grades, subject["grade"]),
+        "vector": _graded_vector(grades, subject["vector"]),
+        "groups": _groups(subject, data, names),
+        "operators": [
+            {
+                "key": key,
+                "label": _label(Evaluation.Operator, key),
+                "chosen": key == data["settings"]["operator"],
+                "vector": _graded_vector(grades, result["vector"]),
+                "grade_name": _grade_name(grades, result["grade"]),
+                "score": result["score"],
+            }
+            for key, result in subject["by_operator"].items()
+        ],
+        "weak_points": subject["weak_points"][:WEAK_POINTS_SHOWN],
+    }
+
+
+def _grade_name(grades: list[dict], index: int | None) -> str:
+    return "" if index is None else grades[index]["name"]
+
+
+def _graded_vector(grades: list[dict], vector: list[float] | None) -> list[dict] | None:
+    if vector is None:
+        return None
+    return [{"grade": g["name"], "value": v} for g, v in zip(grades, vector, strict=True)]
+
+
+def _groups(subject: dict, data: dict, names: dict) -> list[dict]:
+    """R_i and G_i per first-level indicator U_i: its leaves (at any depth below it) with
+    vote counts beside membership degrees, each leaf weighted within U_i (global / F_i)."""
+    rows = {row["code"]: row for row in data["indicators"]}
+    first_level = {row["code"]: row for row in data["indicators"] if row["depth"] == 1}
+    evaluated = {g["code"]: g for g in subject["first_level"]}
+    groups = {
+        code: {
+            "code": code,
+            "name": row["name"],
+            "weight": row["global_weight"],
+            "vector": _graded_vector(data["grades"], evaluated.get(code, {}).get("vector")),
+            "grade_name": _grade_name(data["grades"], evaluated.get(code, {}).get("grade")),
+            "score": evaluated.get(code, {}).get("score"),
+            "rows": [],
+        }
+        for code, row in first_level.items()
+    }
+    for code, counts in subject["counts"].items():
+        group = groups.get(_first_level_of(code, rows))
+        if group is None:  # a goal without sub-indicators has nothing to group
+            continue
+        degrees = subject["membership"].get(code) or [None] * len(counts)
+        group["rows"].append(
+            {
+                "code": code,
+                "name": names.get(code, ""),
+                "weight": _ratio(rows[code]["global_weight"], group["weight"]),
+                "cells": [
+                    {"count": _count(c), "degree": d} for c, d in zip(counts, degrees, strict=True)
+                ],
+            }
+        )
+    return list(groups.values())
+
+
+def _first_level_of(code: str, rows: dict) -> str:
+    while rows[code]["depth"] > 1 and rows[code]["parent"]:
+        code = rows[code]["parent"]
+    return code
+
+
+def _ratio(part: float | None, whole: float | None) -> float | None:
+    if part is None or not whole:
+        return None
+    return part / whole
+
+
+def _count(value: float) -> int | float:
+    """Vote counts are whole numbers unless experts carry weights; show 3, not 3.0."""
+    return int(value) if float(value).is_integer() else round(value, 4)

@@ -1,0 +1,24 @@
+"""Results pages, the SME management profile, the printable report and the exports."""
+
+from django.urls import path
+
+from .views import results
+
+urlpatterns = [
+    path("evaluations/<int:evaluation_id>/results/", results.results, name="results"),
+    path(
+        "evaluations/<int:evaluation_id>/results/profile/<int:subject_id>/",
+        results.results_profile,
+        name="results-profile",
+    ),
+    path(
+        "evaluations/<int:evaluation_id>/results/report/",
+        results.results_report_page,
+        name="results-report",
+    ),
+    path(
+        "evaluations/<int:evaluation_id>/results/export.<str:fmt>",
+        results.results_export,
+        name="results-export",
+    ),
+]

@@ -1,0 +1,174 @@
+"""Results pages, the SME management profile, the printable report and the exports.
+
+They only read: the latest snapshot (or the one asked for with ?version=) as the worker wrote
+it. Access is `access_results`: the coordinator, or the panel's experts when shared.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from .. import charts, exports
+from ..models import Evaluation, ResultSnapshot, Subject
+from ..results_selectors import (
+    access_results,
+    report_subject,
+    results_data_for,
+    results_report,
+    results_status,
+    snapshot_get,
+    snapshot_latest,
+)
+
+
+def _snapshot(request: HttpRequest, evaluation: Evaluation) -> ResultSnapshot | None:
+    """The snapshot asked for with ?version=N (404 if there is none), else the latest."""
+    version = request.GET.get("version")
+    if version is None:
+        return snapshot_latest(evaluation=evaluation)
+    if not version.isdigit():
+        raise Http404
+    return snapshot_get(evaluation=evaluation, version=int(version))
+
+
+def _context(request: HttpRequest, evaluation_id: int) -> dict:
+    evaluation = access_results(user=request.user, evaluation_id=evaluation_id)
+    snapshot = _snapshot(request, evaluation)
+    report = None
+    if snapshot is not None:
+        data = results_data_for(evaluation=evaluation, snapshot=snapshot, user=request.user)
+        report = results_report(data=data)
+    return {
+        "evaluation": evaluation,
+        "is_owner": evaluation.owner_id == request.user.pk,
+        "snapshot": snapshot,
+        "status": results_status(evaluation=evaluation, snapshot=snapshot),
+        "report": report,
+    }
+
+
+@login_required
+@require_GET
+def results(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    context = _context(request, evaluation_id)
+    if context["report"]:
+        context["charts"] = _charts(context["report"])
+    return render(request, "evaluations/results/results.html", context)
+
+
+@login_required
+@require_GET
+def results_report_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    context = _context(request, evaluation_id)
+    if context["report"]:
+        context["charts"] = _charts(context["report"])
+    return render(request, "evaluations/results/report.html", context)
+
+
+@login_required
+@require_GET
+def results_profile(request: HttpRequest, evaluation_id: int, subject_id: int) -> HttpResponse:
+    context = _context(request, evaluation_id)
+    # Scoped to the evaluation: another evaluation's subject is a 404.
+    subject = get_object_or_404(Subject, pk=subject_id, evaluation=context["evaluation"])
+    context["subject"] = subject
+    report = context["report"]
+    context["profile"] = report and report_subject(report=report, subject_id=subject.pk)
+    if context["profile"]:
+        context["radar"] = _radar(report, [context["profile"]], f"radar-{subject.pk}")
+    return render(request, "evaluations/results/profile.html", context)
+
+
+@login_required
+@require_GET
+def results_export(request: HttpRequest, evaluation_id: int, fmt: str) -> HttpResponse:
+    if fmt not in exports.FORMATS:
+        raise Http404
+    evaluation = access_results(user=request.user, evaluation_id=evaluation_id)
+    snapshot = _snapshot(request, evaluation)
+    if snapshot is None:
+        raise Http404
+    # Files are documents about this evaluation: their headings use its language, matching
+    # the indicator and grade names inside them.
+    with translation.override(evaluation.language):
+        data = results_data_for(evaluation=evaluation, snapshot=snapshot, user=request.user)
+        if fmt == "json":
+            body = exports.export_json(snapshot=snapshot, data=data)
+        else:
+            tables = exports.results_tables(report=results_report(data=data))
+            writer = exports.export_csv if fmt == "csv" else exports.export_xlsx
+            body = writer(tables=tables)
+    response = HttpResponse(body, content_type=exports.CONTENT_TYPES[fmt])
+    filename = exports.export_filename(
+        evaluation_id=evaluation.pk, version=snapshot.version, fmt=fmt
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- charts -------------------------------------------------------------------------------
+
+
+def _charts(report: dict) -> dict:
+    """The SVG charts of a report, marked safe: charts.py escapes every text it places.
+    A subject's heat map goes on the subject, where its section is rendered."""
+    leaves = sorted(
+        (row for row in report["leaves"] if row["global_weight"] is not None),
+        key=lambda row: -row["global_weight"],
+    )
+    weights = charts.bar_chart(
+        [(f"{row['code']} {row['name']}", row["global_weight"]) for row in leaves],
+        chart_id="chart-weights",
+        title=_("Global weights of the leaf indicators"),
+        description=_("One bar per leaf indicator, largest first; the value is printed."),
+    )
+    for subject in report["subjects"]:
+        subject["heat_map"] = _heat_map(report, subject)
+    return {
+        "weights": mark_safe(weights) if leaves else "",
+        "radar": _radar(report, report["subjects"], "chart-radar"),
+    }
+
+
+def _heat_map(report: dict, subject: dict) -> str:
+    rows = [row for group in subject["groups"] for row in group["rows"]]
+    if not rows or rows[0]["cells"][0]["degree"] is None:
+        return ""
+    markup = charts.heat_map(
+        [f"{row['code']} {row['name']}" for row in rows],
+        [grade["name"] for grade in report["grades"]],
+        [[cell["degree"] for cell in row["cells"]] for row in rows],
+        chart_id=f"chart-heat-{subject['id']}",
+        title=_("Membership degrees of {subject}").format(subject=subject["name"]),
+        description=_(
+            "Leaf indicators in rows, grades in columns; each cell prints the share of experts "
+            "who chose that grade. Darker cells are larger."
+        ),
+    )
+    return mark_safe(markup)
+
+
+def _radar(report: dict, subjects: list[dict], chart_id: str) -> str:
+    scored = [s for s in subjects if s["score"] is not None]
+    scores = [grade["score"] for grade in report["grades"]]
+    if not scored or len(scores) < 2:
+        return ""
+    markup = charts.radar(
+        [(row["code"], row["name"]) for row in report["first_level"]],
+        [(s["name"], [g["score"] for g in s["groups"]]) for s in scored],
+        low=min(scores),
+        high=max(scores),
+        rings=sorted(set(scores)),
+        chart_id=chart_id,
+        title=_("Scores of the first-level indicators"),
+        description=_(
+            "One axis per first-level indicator, from the worst grade score at the centre to "
+            "the best at the rim; one outline per subject, told apart by line pattern, marker "
+            "and the legend."
+        ),
+    )
+    return mark_safe(markup)
