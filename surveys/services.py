@@ -35,6 +35,7 @@ ERROR_INCONSISTENT = gettext_noop(
     "below, then submit again."
 )
 ERROR_UNKNOWN_INDICATOR = gettext_noop("“{key}” is not an indicator rated on this form.")
+ERROR_UNKNOWN_SUBJECT = gettext_noop("“{key}” is not a subject of this evaluation.")
 ERROR_UNKNOWN_GRADE = gettext_noop("{code}: “{grade}” is not a grade of this evaluation.")
 ERROR_MISSING_RATING = gettext_noop("{code}: choose a grade before submitting.")
 ERROR_COMMENT_TOO_LONG = gettext_noop("{key}: a comment may have at most {limit} characters.")
@@ -154,16 +155,9 @@ def pairwise_ballot_save(
         )
         raise ValidationError({"judgments": message})
     ballot, _created = PairwiseBallot.objects.get_or_create(membership=membership, parent=parent)
-    was_submitted = ballot.status == BallotStatus.SUBMITTED
-    if was_submitted and not submit and ballot.judgments == cleaned:
-        return ballot  # an autosave of what was just submitted must not withdraw it
-    ballot.judgments = cleaned
-    ballot.cr = check.cr
-    ballot.consistent = check.consistent
-    _set_status(ballot, submit)
-    ballot.save()
-    _touch(membership, results_changed=submit or was_submitted)
-    return ballot
+    return _store(
+        ballot, membership, submit, judgments=cleaned, cr=check.cr, consistent=check.consistent
+    )
 
 
 @transaction.atomic
@@ -174,19 +168,12 @@ def rating_ballot_save(
     membership = _lock_membership(membership)
     evaluation = membership.evaluation
     if subject.evaluation_id != evaluation.pk:
-        raise ValidationError({"subject": _(ERROR_UNKNOWN_INDICATOR).format(key=subject.pk)})
+        raise ValidationError({"subject": _(ERROR_UNKNOWN_SUBJECT).format(key=subject.pk)})
     leaves = list(evaluation.indicators.filter(children__isnull=True))
     grades = {grade.pk for grade in evaluation.grades.all()}
     cleaned = _clean_ratings(leaves, grades, ratings, submit=submit)
     ballot, _created = RatingBallot.objects.get_or_create(membership=membership, subject=subject)
-    was_submitted = ballot.status == BallotStatus.SUBMITTED
-    if was_submitted and not submit and ballot.ratings == cleaned:
-        return ballot  # an autosave of what was just submitted must not withdraw it
-    ballot.ratings = cleaned
-    _set_status(ballot, submit)
-    ballot.save()
-    _touch(membership, results_changed=submit or was_submitted)
-    return ballot
+    return _store(ballot, membership, submit, ratings=cleaned)
 
 
 def _clean_ratings(leaves: list[Indicator], grades: set[int], raw: dict, *, submit: bool) -> dict:
@@ -224,6 +211,20 @@ def _grade_id(value, grades: set[int]) -> int | None:
     except (TypeError, ValueError):
         return None
     return grade if grade in grades else None
+
+
+def _store(ballot, membership: PanelMembership, submit: bool, **answers):
+    """Write the answers and the status, and mark results stale when they change."""
+    was_submitted = ballot.status == BallotStatus.SUBMITTED
+    unchanged = all(getattr(ballot, name) == value for name, value in answers.items())
+    if was_submitted and not submit and unchanged:
+        return ballot  # an autosave of what was just submitted must not withdraw it
+    for name, value in answers.items():
+        setattr(ballot, name, value)
+    _set_status(ballot, submit)
+    ballot.save()
+    _touch(membership, results_changed=submit or was_submitted)
+    return ballot
 
 
 def _set_status(ballot, submit: bool) -> None:
