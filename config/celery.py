@@ -34,6 +34,13 @@ app.conf.update(
     result_expires=3600,
     # Keep retrying the broker at start-up (Redis may come up after the worker).
     broker_connection_retry_on_startup=True,
+    # If the broker connection drops mid-task, the message is redelivered anyway (acks late),
+    # so stop the running copy instead of letting two run.
+    worker_cancel_long_running_tasks_on_connection_loss=True,
+    # The scheduler (`celery -A config beat`) heals what a lost task left stale.
+    beat_schedule={
+        "recompute-stale": {"task": "evaluations.sweep_stale", "schedule": 60.0},
+    },
 )
 
 app.autodiscover_tasks()

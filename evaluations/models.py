@@ -101,6 +101,15 @@ class Evaluation(models.Model):
     # Bumped in the same transaction as every ballot change: results are stale while the latest
     # snapshot's version is below it (a counter, not a timestamp, so clocks cannot lie).
     input_version = models.PositiveBigIntegerField(_("input version"), default=0)
+    input_changed_at = models.DateTimeField(_("input changed"), null=True, blank=True)
+    # Set while a recompute task is queued and not yet started: later submissions see it and
+    # queue nothing, so a burst coalesces into one recompute that reads them all.
+    recompute_queued_at = models.DateTimeField(_("recompute queued"), null=True, blank=True)
+    # Consecutive failed or interrupted recomputes since the last success or the last change;
+    # past the cap a poison evaluation stops being retried until its input changes.
+    recompute_attempts = models.PositiveSmallIntegerField(_("recompute attempts"), default=0)
+    recompute_error = models.TextField(_("last recompute error"), blank=True)
+    recompute_failed_at = models.DateTimeField(_("last recompute failure"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

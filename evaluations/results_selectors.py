@@ -80,22 +80,24 @@ def results_status(*, evaluation: Evaluation, snapshot: ResultSnapshot | None) -
     """What the page says about the snapshot shown: which one, and whether it is current.
 
     Stale means ballots changed after the snapshot's input version; the worker is (or the
-    periodic sweep will be) computing a newer one.
+    periodic sweep will be) computing version `pending`. A failure since the snapshot is
+    reported with its error (the page shows it to the coordinator only).
     """
-    if snapshot is None:
-        return {
-            "version": None,
-            "computed_at": None,
-            "pairwise_ballots": 0,
-            "rating_ballots": 0,
-            "stale": evaluation.input_version > 0,
-        }
+    computed_at = snapshot.computed_at if snapshot else None
+    failed = bool(evaluation.recompute_error) and (
+        computed_at is None
+        or (evaluation.recompute_failed_at and evaluation.recompute_failed_at > computed_at)
+    )
     return {
-        "version": snapshot.version,
-        "computed_at": snapshot.computed_at,
-        "pairwise_ballots": snapshot.pairwise_ballots,
-        "rating_ballots": snapshot.rating_ballots,
-        "stale": evaluation.input_version > snapshot.version,
+        "version": snapshot.version if snapshot else None,
+        "computed_at": computed_at,
+        "pairwise_ballots": snapshot.pairwise_ballots if snapshot else 0,
+        "rating_ballots": snapshot.rating_ballots if snapshot else 0,
+        "stale": evaluation.input_version > (snapshot.version if snapshot else 0)
+        or (snapshot is None and evaluation.input_version > 0),
+        "pending": evaluation.input_version,
+        "error": evaluation.recompute_error if failed else "",
+        "failed_at": evaluation.recompute_failed_at if failed else None,
     }
 
 

@@ -1,10 +1,10 @@
 """Celery tasks. Thin: take ids, call services; safe to run twice."""
 
 from celery import shared_task
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 
 from .models import Evaluation
-from .services.results import results_recompute
+from .services.pipeline import recompute_run, recompute_sweep
 
 
 @shared_task(name="evaluations.ping")
@@ -21,8 +21,22 @@ def ping() -> dict:
     }
 
 
-@shared_task(name="evaluations.recompute_results")
+@shared_task(
+    name="evaluations.recompute_results",
+    # The database or the network may blink (a restart, a failover): retry with growing
+    # pauses. Other errors are bugs or poison data; they are recorded on the evaluation for
+    # its coordinator and not retried here (the sweep retries a few times, then stops).
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=5,
+)
 def recompute_results(evaluation_id: int) -> int | None:
     """Recompute an evaluation's results; returns the version written, None if none was newer."""
-    snapshot = results_recompute(evaluation_id=evaluation_id)
-    return snapshot.version if snapshot else None
+    return recompute_run(evaluation_id=evaluation_id)
+
+
+@shared_task(name="evaluations.sweep_stale")
+def sweep_stale() -> dict:
+    """Requeue evaluations whose results stayed stale (a lost task); run by the scheduler."""
+    return recompute_sweep()

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_noop
 
 from evaluations.models import AuditEntry, Evaluation
 from evaluations.services import audit_record
-from evaluations.services.results import results_mark_stale
+from evaluations.services.pipeline import results_mark_stale
 
 from .models import Invitation, PanelMembership, Profile
 from .selectors import (

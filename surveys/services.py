@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop
 
 from evaluations.engine import ahp, scale
 from evaluations.models import Evaluation, Indicator, Subject
-from evaluations.services.results import results_mark_stale
+from evaluations.services.pipeline import results_mark_stale
 from experts.models import PanelMembership
 
 from .models import BallotStatus, PairwiseBallot, RatingBallot

@@ -5,12 +5,39 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
+from config.celery import app as celery_app
 from evaluations.services import evaluation_create_from_template
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_DIR = REPO_ROOT.parent / "shared" / "reference"
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def connections_closed_after_each_request():
+    """No persistent connections in tests: the live server's request threads would keep theirs
+    open past the test, and PostgreSQL refuses to drop a test database still in use."""
+    from django.db import connections
+
+    for connection in connections.all():
+        connection.settings_dict["CONN_MAX_AGE"] = 0
+
+
+@pytest.fixture(autouse=True)
+def in_process_tasks(request):
+    """Tasks run in-process, after commit, in every test but those marked `services`.
+
+    The services run of CI sets a real broker; tests that are not about the broker must not
+    depend on a worker being there. The `services` tests start real workers themselves.
+    """
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture

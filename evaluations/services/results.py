@@ -20,12 +20,10 @@ Snapshot data layout (all JSON):
   missing         why not, in words
 """
 
-import logging
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from experts.models import Invitation
 from surveys.models import BallotStatus, PairwiseBallot, RatingBallot
@@ -38,8 +36,6 @@ from ..selectors import depth_first
 OPERATORS = ("product_sum", "min_max", "product_max", "min_bounded_sum")
 # A revoked expert's ballots leave the results.
 REVOKED = Invitation.Status.REVOKED
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -413,26 +409,6 @@ def _weak_points(rows, grade_scores, global_weights, indicators) -> list[dict]:
 
 
 # --- writing ----------------------------------------------------------------------------
-
-
-def results_mark_stale(*, evaluation_id: int) -> None:
-    """Call inside the transaction that changes ballots: bump the input version, and queue a
-    recompute once the transaction has committed (a task queued earlier could run before the
-    ballot is visible)."""
-    Evaluation.objects.filter(pk=evaluation_id).update(input_version=F("input_version") + 1)
-    transaction.on_commit(lambda: _queue_recompute(evaluation_id))
-
-
-def _queue_recompute(evaluation_id: int) -> None:
-    from ..tasks import recompute_results  # tasks import this module
-
-    try:
-        recompute_results.delay(evaluation_id)
-    except Exception:
-        # The ballot is committed; a broker outage must not turn its request into an error.
-        # The evaluation stays stale (input version above the latest snapshot) until the
-        # periodic sweep recomputes it.
-        logger.exception("could not queue the recompute of evaluation %s", evaluation_id)
 
 
 def results_recompute(*, evaluation_id: int) -> ResultSnapshot | None:

@@ -266,7 +266,24 @@ def test_the_results_page_says_when_a_newer_result_is_being_computed(
 
     page = coordinator_client.get(url("results", evaluation)).content.decode()
 
-    assert "A newer result is being computed" in page
+    assert f"version {snapshot.version + 1} is being computed" in page
+
+
+def test_a_failed_recompute_is_shown_to_the_coordinator_with_its_error(
+    coordinator_client, evaluation, snapshot
+):
+    from datetime import timedelta
+
+    Evaluation.objects.filter(pk=evaluation.pk).update(
+        input_version=snapshot.version + 1,
+        recompute_error="OperationalError: server closed the connection",
+        recompute_failed_at=snapshot.computed_at + timedelta(seconds=5),
+    )
+
+    page = coordinator_client.get(url("results", evaluation)).content.decode()
+
+    assert "The last recompute failed" in page
+    assert "OperationalError: server closed the connection" in page
 
 
 def test_without_a_snapshot_the_results_page_says_there_are_no_results_yet(
