@@ -3,9 +3,11 @@
 Each prints its figures (run pytest with -s to see them) and is bounded in time.
 """
 
+import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
@@ -13,6 +15,7 @@ from django.db import connection
 
 from evaluations.models import Evaluation, ResultSnapshot
 from evaluations.services import evaluation_create_from_template, evaluation_transition
+from evaluations.services.pipeline import recompute_sweep
 from evaluations.services.results import panel_input, results_compute, results_recompute
 from experts.models import PanelMembership
 from surveys.models import PairwiseBallot
@@ -179,3 +182,45 @@ def test_recomputes_run_in_parallel_and_out_of_order_give_one_snapshot_per_versi
     for snapshot in open_panel.snapshots.all():
         assert snapshot.data == expected
     assert open_panel.snapshots.values("version").distinct().count() == 3
+
+
+def test_a_worker_killed_mid_burst_is_healed_by_the_sweep_without_partial_snapshots(
+    open_panel, make_user, live_server
+):
+    experts = add_experts(open_panel, make_user, 30)
+    parents = [open_panel.indicators.get(code=code) for code in ("U", "U1", "U2", "U3")]
+    browsers = {m.pk: logged_in(live_server, m.user) for m in experts}
+    fields = {p.pk: form_fields(p, CONSISTENT[p.children.count()]) for p in parents}
+    jobs = [(m, p) for m in experts for p in parents]  # 120 ballots
+
+    def submit(job) -> int:
+        membership, parent = job
+        url = f"/panels/{open_panel.pk}/pairwise/{parent.pk}/"
+        return browsers[membership.pk].request(url, fields[parent.pk])
+
+    with default_queue_worker() as (worker, _queue):
+        with ThreadPoolExecutor(4) as pool:
+            results = pool.map(submit, jobs)
+            time.sleep(1.0)
+            worker.send_signal(signal.SIGKILL)  # in the middle of the burst
+            statuses = list(results)
+    assert statuses == [302] * len(jobs)  # every ballot was accepted
+
+    killed_at = time.monotonic()
+    with default_queue_worker():
+        # What the scheduler's sweep does every minute (grace 0: no waiting here).
+        recompute_sweep(grace=timedelta(0))
+
+        def current():
+            open_panel.refresh_from_db()
+            latest = open_panel.snapshots.order_by("-version").first()
+            return latest is not None and latest.version == open_panel.input_version
+
+        wait_for(current, timeout=90)
+        healed = time.monotonic() - killed_at
+
+    latest = open_panel.snapshots.latest()
+    versions = list(open_panel.snapshots.values_list("version", flat=True))
+    print(f"\nworker killed mid-burst; results current {healed:.1f} s later; versions {versions}")
+    assert latest.pairwise_ballots == len(jobs)  # complete, not partial
+    assert len(versions) == len(set(versions))
