@@ -25,13 +25,30 @@ app.conf.update(
     task_time_limit=180,
     # Redis redelivers an unacknowledged message after this many seconds. It must exceed the
     # longest task (hard limit above) or a running task would be delivered twice.
-    broker_transport_options={"visibility_timeout": 600},
+    # Connecting to an unreachable Redis fails within seconds rather than hanging a request.
+    broker_transport_options={
+        "visibility_timeout": 600,
+        "socket_connect_timeout": 3,
+        "socket_timeout": 10,
+    },
     # JSON only: never unpickle what comes off the wire.
     task_serializer="json",
     result_serializer="json",
     accept_content=["json"],
-    # Results are read back only by health checks; keep Redis from filling up.
+    # Results are read back only by health checks (the ping task asks for its own); keep
+    # Redis from filling up, and keep `.delay()` from waiting on the result store while Redis
+    # is down (it retries for about 20 s before giving up).
+    task_ignore_result=True,
     result_expires=3600,
+    # A submission queues its recompute inside the request: while Redis is down, give up
+    # after about a second (the ballot is saved and the sweep queues the recompute later)
+    # instead of holding the request.
+    task_publish_retry_policy={
+        "max_retries": 2,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+    },
     # Keep retrying the broker at start-up (Redis may come up after the worker).
     broker_connection_retry_on_startup=True,
     # If the broker connection drops mid-task, the message is redelivered anyway (acks late),

@@ -7,7 +7,7 @@ from .models import Evaluation
 from .services.pipeline import recompute_run, recompute_sweep
 
 
-@shared_task(name="evaluations.ping")
+@shared_task(name="evaluations.ping", ignore_result=False)
 def ping() -> dict:
     """Round trip through broker, worker and database, for `manage.py check_worker`.
 

@@ -10,66 +10,17 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
 from evaluations.models import Evaluation, ResultSnapshot
-from evaluations.services import evaluation_create_from_template, evaluation_transition
 from evaluations.services.pipeline import recompute_sweep
 from evaluations.services.results import panel_input, results_compute, results_recompute
-from experts.models import PanelMembership
 from surveys.models import PairwiseBallot
-from surveys.services import pair_key, pairwise_ballot_save
-from tests.services import Browser, default_queue_worker, require_services
+from surveys.services import pairwise_ballot_save
+from tests.faults.helpers import CONSISTENT, add_experts, form_fields, logged_in, wait_for
+from tests.services import default_queue_worker
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-CONSISTENT = {3: ["2", "4", "2"], 4: ["2", "4", "8", "2", "4", "2"]}
-
-
-@pytest.fixture
-def open_panel(coordinator):
-    require_services()
-    evaluation = evaluation_create_from_template(
-        owner=coordinator, template_key="sme-management-measures", subjects=["A", "B"]
-    )
-    return evaluation_transition(evaluation=evaluation, actor=coordinator, action="open")
-
-
-def add_experts(evaluation, make_user, count: int) -> list[PanelMembership]:
-    return [
-        PanelMembership.objects.create(
-            evaluation=evaluation, email=f"e{n}@example.com", user=make_user(f"e{n}")
-        )
-        for n in range(count)
-    ]
-
-
-def logged_in(live_server, user) -> Browser:
-    session = SessionStore()
-    session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    session["_auth_user_hash"] = user.get_session_auth_hash()
-    session.create()
-    browser = Browser(live_server.url, session.session_key)
-    browser.request("/panels/")  # sets the CSRF cookie
-    return browser
-
-
-def form_fields(parent, tokens) -> dict:
-    children = list(parent.children.all())
-    keys = [pair_key(r, c) for x, r in enumerate(children) for c in children[x + 1 :]]
-    fields = {f"pair-{key}": token for key, token in zip(keys, tokens, strict=True)}
-    return {**fields, "action": "submit"}
-
-
-def wait_for(condition, timeout: float) -> float:
-    start = time.monotonic()
-    while time.monotonic() - start < timeout:
-        if condition():
-            return time.monotonic() - start
-        time.sleep(0.2)
-    raise AssertionError(f"not within {timeout} s")
 
 
 def test_parallel_submissions_of_the_same_ballot_leave_one_current_ballot_and_no_500(
