@@ -254,6 +254,8 @@ class ResultSnapshot(models.Model):
     computed_at = models.DateTimeField(_("computed"), auto_now_add=True)
     pairwise_ballots = models.PositiveIntegerField(_("pairwise ballots included"), default=0)
     rating_ballots = models.PositiveIntegerField(_("rating ballots included"), default=0)
+    # Reading the ballots and computing, without the write: what grows with the panel.
+    compute_seconds = models.FloatField(_("computing time (s)"), null=True, blank=True)
     data = models.JSONField(_("results"))
 
     class Meta:

@@ -20,6 +20,7 @@ Snapshot data layout (all JSON):
   missing         why not, in words
 """
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -422,13 +423,16 @@ def results_recompute(*, evaluation_id: int) -> ResultSnapshot | None:
     version = evaluation.input_version
     if _latest_version(evaluation_id) >= version and version > 0:
         return None
+    started = time.perf_counter()
     data = panel_input(evaluation=evaluation)
+    results = results_compute(data)
     return snapshot_write(
         evaluation_id=evaluation_id,
         version=version,
-        data=results_compute(data),
+        data=results,
         pairwise=len(data.pairwise),
         ratings=len(data.ratings),
+        compute_seconds=time.perf_counter() - started,
     )
 
 
@@ -443,7 +447,13 @@ def _latest_version(evaluation_id: int) -> int:
 
 
 def snapshot_write(
-    *, evaluation_id: int, version: int, data: dict, pairwise: int, ratings: int
+    *,
+    evaluation_id: int,
+    version: int,
+    data: dict,
+    pairwise: int,
+    ratings: int,
+    compute_seconds: float | None = None,
 ) -> ResultSnapshot | None:
     try:
         with transaction.atomic():
@@ -457,6 +467,7 @@ def snapshot_write(
                 data=data,
                 pairwise_ballots=pairwise,
                 rating_ballots=ratings,
+                compute_seconds=compute_seconds,
             )
     except IntegrityError:
         return None  # another worker wrote this version first
