@@ -8,7 +8,6 @@ numbers before its time counts, so the figures compare equal work.
 import argparse
 import importlib.util
 import os
-import platform
 import sys
 import time
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.report import machine, write_section
 from evaluations.engine import ahp
 from evaluations.engine.scale import VALUES
 
@@ -101,27 +101,11 @@ def bench_size(n: int, count: int, slow_count: int, repeats: int, rng, pydecisio
     return rates
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{cpu}; {os.cpu_count()} logical cores; Python {platform.python_version()}; "
-        f"numpy {np.__version__}; {platform.system()} {platform.release()}; "
-        f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}"
-    )
-
-
 def render(results: dict[int, dict], args, seconds: float, versions: dict) -> str:
     columns = list(results[min(results)])
     total = {c: len(SIZES) / sum(1 / results[n][c] for n in results) for c in columns}
     lines = [
-        "# Benchmarks",
+        "## Engine: weights and CR per second",
         "",
         "Weights + λmax + CI + CR (paper RI table) of random reciprocal matrices with judgments",
         f"drawn from the 1–9 scale. Matrices per second, the best of {args.repeats} runs. Each",
@@ -130,7 +114,7 @@ def render(results: dict[int, dict], args, seconds: float, versions: dict) -> st
         "",
         f"- Command: `make bench` (= `python -m bench.ahp_bench --output BENCHMARKS.md "
         f"--count {args.count} --slow-count {args.slow_count} --repeats {args.repeats}`)",
-        f"- Machine: {machine()}",
+        f"- Machine: {machine()}; OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}",
         f"- Libraries: {', '.join(f'{k} {v}' for k, v in versions.items())}",
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; run took {seconds:.0f} s",
         f"- Batched: {args.count} matrices per size in one call; one-by-one and other libraries: "
@@ -142,7 +126,7 @@ def render(results: dict[int, dict], args, seconds: float, versions: dict) -> st
     rows = [(str(n), rates) for n, rates in results.items()] + [("all (harmonic mean)", total)]
     for label, rates in rows:
         lines.append(f"| {label} | " + " | ".join(f"{rates[c]:,.0f}" for c in columns) + " |")
-    lines += ["", "## Ratios (harmonic means over n = 3…9)", ""]
+    lines += ["", "### Ratios (harmonic means over n = 3…9)", ""]
     batched = total["engine batched geometric"]
     versus = batched / total["pyDecision geometric"] if "pyDecision geometric" in total else 0
     lines += [
@@ -157,7 +141,7 @@ def render(results: dict[int, dict], args, seconds: float, versions: dict) -> st
     return "\n".join(lines)
 
 
-NOTES = """## Why the numbers look like this
+NOTES = """### Why the numbers look like this
 
 - The batched root method is a handful of whole-array numpy passes (validity check, row
   products, power 1/t, normalisation, B·W for λmax) over cache-sized chunks of 2,048
@@ -202,7 +186,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"n={n}: " + ", ".join(f"{k} {v:,.0f}/s" for k, v in results[n].items()), flush=True)
     report = render(results, args, time.perf_counter() - start, versions)
     if args.output:
-        args.output.write_text(report, encoding="utf-8")
+        write_section(args.output, "engine", report)
     sys.stdout.write(report)
 
 

@@ -134,6 +134,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ahpanel <noreply@loca
 INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", "30"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Result snapshots kept per evaluation (the newest ones); older versions are deleted when a
+# new one is written. A large panel's snapshot is several MB and a busy panel writes one a
+# second or so, so keeping all of them would fill the database with derived data.
+RESULT_SNAPSHOTS_KEPT = max(1, int(os.environ.get("RESULT_SNAPSHOTS_KEPT", "50")))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 
 from experts.models import Invitation
@@ -81,26 +82,32 @@ def panel_input(*, evaluation: Evaluation) -> PanelInput:
     submitted = {"status": BallotStatus.SUBMITTED, "membership__evaluation": evaluation}
     revoked = {"membership__invitation__status": REVOKED}
     pairwise = PairwiseBallot.objects.filter(**submitted).exclude(**revoked)
-    for ballot in pairwise.order_by("membership_id"):
-        matrix = _ballot_matrix(ballot.judgments, children.get(ballot.parent_id, []))
-        if matrix is not None:
-            data.pairwise.append(
-                {
-                    "membership": ballot.membership_id,
-                    "parent_code": by_id[ballot.parent_id].code,
-                    "matrix": matrix,
-                }
-            )
+    # Plain rows, and one batched matrix build per parent: a large panel has tens of
+    # thousands of ballots, and per-ballot model objects and numpy calls dominated.
+    upper: dict[int, list[tuple[int, list[float]]]] = {}
+    rows = pairwise.order_by("membership_id").values_list("membership_id", "parent_id", "judgments")
+    for membership_id, parent_id, judgments in rows:
+        values = _upper_values(judgments, children.get(parent_id, []))
+        if values is not None:
+            upper.setdefault(parent_id, []).append((membership_id, values))
+    for parent_id, ballots in upper.items():
+        t = len(children[parent_id])
+        stack = ahp.from_upper([values for _m, values in ballots], t)
+        code = by_id[parent_id].code
+        data.pairwise.extend(
+            {"membership": membership_id, "parent_code": code, "matrix": matrix}
+            for (membership_id, _values), matrix in zip(ballots, stack, strict=True)
+        )
+    data.pairwise.sort(key=lambda ballot: ballot["membership"])
     ratings = RatingBallot.objects.filter(**submitted).exclude(**revoked)
-    for ballot in ratings.order_by("membership_id"):
+    rows = ratings.order_by("membership_id").values_list("membership_id", "subject_id", "ratings")
+    for membership_id, subject_id, answers in rows:
         chosen = {
             by_id[int(leaf)].code: grade_index[answer["grade"]]
-            for leaf, answer in ballot.ratings.items()
+            for leaf, answer in answers.items()
             if int(leaf) in by_id and answer.get("grade") in grade_index
         }
-        data.ratings.append(
-            {"membership": ballot.membership_id, "subject": ballot.subject_id, "grades": chosen}
-        )
+        data.ratings.append({"membership": membership_id, "subject": subject_id, "grades": chosen})
     return data
 
 
@@ -124,8 +131,8 @@ def _children_ids(tree) -> dict[int, list[int]]:
     return children
 
 
-def _ballot_matrix(judgments: dict, child_ids: list[int]) -> list[list[float]] | None:
-    """The full reciprocal matrix of a submitted ballot, or None if a judgment is missing."""
+def _upper_values(judgments: dict, child_ids: list[int]) -> list[float] | None:
+    """A submitted ballot's upper-triangle judgments in order, or None if one is missing."""
     values = []
     for x, row in enumerate(child_ids):
         for col in child_ids[x + 1 :]:
@@ -133,7 +140,7 @@ def _ballot_matrix(judgments: dict, child_ids: list[int]) -> list[list[float]] |
             if not answer or answer.get("value") is None:
                 return None
             values.append(float(answer["value"]))
-    return ahp.from_upper(values, len(child_ids)).tolist()
+    return values
 
 
 # --- computing --------------------------------------------------------------------------
@@ -144,8 +151,13 @@ def results_compute(data: PanelInput) -> dict:
     settings = data.settings
     root = _tree(data.indicators)
     missing: list[str] = []
+    by_parent: dict[str, list[dict]] = {}
+    for ballot in data.pairwise:
+        by_parent.setdefault(ballot["parent_code"], []).append(ballot)
     matrices = [
-        _matrix_result(node, data, missing) for node in root.walk() if len(node.children) >= 2
+        _matrix_result(node, by_parent.get(node.code, []), data, missing)
+        for node in root.walk()
+        if len(node.children) >= 2
     ]
     local = _local_weights(root, matrices)
     global_weights = _global_weights(root, local)
@@ -189,13 +201,9 @@ def _tree(indicators: list[dict]) -> Node:
     return build(children[None][0])
 
 
-def _included(data: PanelInput, parent_code: str) -> list[dict]:
-    return [b for b in data.pairwise if b["parent_code"] == parent_code]
-
-
-def _matrix_result(node: Node, data: PanelInput, missing: list[str]) -> dict:
+def _matrix_result(node: Node, ballots: list[dict], data: PanelInput, missing: list[str]) -> dict:
+    """One parent's matrix: each expert's and the group's weights and CR, and consensus."""
     settings = data.settings
-    ballots = _included(data, node.code)
     method, ri, threshold = (
         settings["weighting_method"],
         settings["ri_table"],
@@ -446,6 +454,16 @@ def _latest_version(evaluation_id: int) -> int:
     return -1 if latest is None else latest
 
 
+def _prune(evaluation_id: int) -> None:
+    """Keep the newest RESULT_SNAPSHOTS_KEPT snapshots of the evaluation."""
+    older = (
+        ResultSnapshot.objects.filter(evaluation_id=evaluation_id)
+        .order_by("-version")
+        .values_list("pk", flat=True)[django_settings.RESULT_SNAPSHOTS_KEPT :]
+    )
+    ResultSnapshot.objects.filter(pk__in=list(older)).delete()
+
+
 def snapshot_write(
     *,
     evaluation_id: int,
@@ -461,7 +479,7 @@ def snapshot_write(
             Evaluation.objects.select_for_update().filter(pk=evaluation_id).first()
             if _latest_version(evaluation_id) >= version:
                 return None
-            return ResultSnapshot.objects.create(
+            snapshot = ResultSnapshot.objects.create(
                 evaluation_id=evaluation_id,
                 version=version,
                 data=data,
@@ -469,5 +487,7 @@ def snapshot_write(
                 rating_ballots=ratings,
                 compute_seconds=compute_seconds,
             )
+            _prune(evaluation_id)
+            return snapshot
     except IntegrityError:
         return None  # another worker wrote this version first

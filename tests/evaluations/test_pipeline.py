@@ -148,3 +148,11 @@ def test_an_older_version_never_replaces_a_newer_snapshot(evaluation):
 
     assert late is None
     assert list(evaluation.snapshots.values_list("version", flat=True)) == [7]
+
+
+def test_only_the_newest_snapshots_are_kept(evaluation, settings):
+    settings.RESULT_SNAPSHOTS_KEPT = 3
+    for version in range(1, 7):
+        snapshot_write(evaluation_id=evaluation.pk, version=version, data={}, pairwise=0, ratings=0)
+
+    assert list(evaluation.snapshots.values_list("version", flat=True)) == [6, 5, 4]
