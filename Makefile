@@ -51,8 +51,12 @@ test: lint $(CHROMIUM)
 test-services: $(VENV)/.installed-dev $(CHROMIUM)
 	$(PY) -m pytest
 
+# The engine benchmark, then ballot POSTs under load on PostgreSQL, Redis, gunicorn and a
+# worker (.ci/services starts PostgreSQL and Redis if they are down).
 bench: $(VENV)/.installed-bench
 	$(PY) -m bench.ahp_bench --output BENCHMARKS.md
+	.ci/services
+	$(PY) -m bench.load_bench --output BENCHMARKS.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache

@@ -89,6 +89,8 @@ def configure(database_url: str, broker_url: str) -> None:
         DEBUG="0",
         SECRET_KEY="bench-" + "x" * 50,
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        # Keep every snapshot of the run, to count the recomputes.
+        RESULT_SNAPSHOTS_KEPT="1000000",
     )
 
 
@@ -289,6 +291,45 @@ def ballot_posts(evaluation, identities, seed: int) -> list[Post]:
     return posts
 
 
+# --- CPU use of each part ---------------------------------------------------------------
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> tuple[int, float] | None:
+    """(parent pid, CPU seconds used) of a live process, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def cpu_by_part(web_pid: int, worker_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by gunicorn, the Celery worker, PostgreSQL and this process."""
+    parts = {"web": 0.0, "worker": 0.0, "postgres": 0.0}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        pid = int(entry.name)
+        stat = _stat(pid)
+        if stat is None:
+            continue
+        parent, seconds = stat
+        try:
+            command = (entry / "comm").read_text().strip()
+        except OSError:
+            continue
+        if pid == web_pid or parent == web_pid:
+            parts["web"] += seconds
+        elif pid == worker_pid or parent == worker_pid:
+            parts["worker"] += seconds
+        elif command.startswith("postgres"):
+            parts["postgres"] += seconds
+    parts["clients"] = time.process_time()  # this process: client threads and the watcher
+    return parts
+
+
 # --- load and observation ---------------------------------------------------------------
 
 
@@ -392,7 +433,9 @@ def submit_to_current(posts: list[Post], polls: list[tuple[float, int, int]]) ->
     return seconds
 
 
-def run_scenario(scenario: Scenario, base_url: str, clients: int, seed: int) -> Outcome:
+def run_scenario(
+    scenario: Scenario, base_url: str, clients: int, seed: int, processes: list
+) -> Outcome:
     from evaluations.models import Evaluation, ResultSnapshot
 
     print(f"== {scenario.name}: building the panel", flush=True)
@@ -407,9 +450,12 @@ def run_scenario(scenario: Scenario, base_url: str, clients: int, seed: int) -> 
     warm_up(base_url, posts, clients)
     watcher = Watcher(evaluation.pk)
     watcher.start()
+    cpu_before = cpu_by_part(processes[0].pid, processes[1].pid)
     started = time.monotonic()
     run_load(base_url, posts, clients)
     load_done = time.monotonic()
+    cpu_after = cpu_by_part(processes[0].pid, processes[1].pid)
+    cpu = {part: cpu_after[part] - cpu_before[part] for part in cpu_before}
     print(f"   posted in {load_done - started:.1f} s; waiting for the results", flush=True)
     deadline = load_done + 300
     while time.monotonic() < deadline:
@@ -429,6 +475,8 @@ def run_scenario(scenario: Scenario, base_url: str, clients: int, seed: int) -> 
         .values_list("version", "pairwise_ballots", "rating_ballots", "compute_seconds")
     )
     evaluation = Evaluation.objects.get(pk=evaluation.pk)
+    print("   measuring recompute time on the quiet machine", flush=True)
+    scaling = recompute_scaling(evaluation)
     return Outcome(
         scenario=scenario,
         indicators=indicators,
@@ -445,8 +493,47 @@ def run_scenario(scenario: Scenario, base_url: str, clients: int, seed: int) -> 
             "bytes": len(str(latest.data)) if latest else 0,
         },
         settled_after=settled,
-        extra={"load_seconds": load_done - started},
+        extra={"load_seconds": load_done - started, "scaling": scaling, "cpu": cpu},
     )
+
+
+def recompute_scaling(evaluation, fractions=(0.125, 0.25, 0.5, 1.0), repeats=3) -> list:
+    """Recompute time on a quiet machine for growing parts of the panel.
+
+    The ballots of experts beyond the first part are set back to drafts inside a transaction
+    that is rolled back, so the recompute reads exactly that part. Returns, per part:
+    (experts, ballots read, seconds to read and compute, seconds to write the snapshot).
+    """
+    from django.db import transaction
+
+    from evaluations.models import ResultSnapshot
+    from evaluations.services.results import panel_input, results_compute
+    from surveys.models import PairwiseBallot, RatingBallot
+
+    memberships = list(evaluation.memberships.order_by("pk").values_list("pk", flat=True))
+    rows = []
+    for fraction in fractions:
+        part = memberships[: max(1, round(len(memberships) * fraction))]
+        with transaction.atomic():
+            for model in (PairwiseBallot, RatingBallot):
+                model.objects.filter(membership__evaluation=evaluation).exclude(
+                    membership__in=part
+                ).update(status="draft")
+            best_compute = best_write = float("inf")
+            for attempt in range(repeats):
+                started = time.perf_counter()
+                data = panel_input(evaluation=evaluation)
+                results = results_compute(data)
+                computed = time.perf_counter()
+                ResultSnapshot.objects.create(
+                    evaluation=evaluation, version=10**9 + attempt, data=results
+                )
+                best_compute = min(best_compute, computed - started)
+                best_write = min(best_write, time.perf_counter() - computed)
+            ballots = len(data.pairwise) + len(data.ratings)
+            transaction.set_rollback(True)
+        rows.append((len(part), ballots, best_compute, best_write))
+    return rows
 
 
 # --- report -----------------------------------------------------------------------------
@@ -456,9 +543,9 @@ def percentiles(values, points=(50, 95, 99)) -> list[float]:
     return [float(np.percentile(values, p)) for p in points] if len(values) else [float("nan")] * 3
 
 
-def linear_fit(snapshots: list[tuple[int, int, float]]) -> tuple[float, float, float] | None:
-    """Compute seconds ≈ a + b·ballots over the snapshots: (a, b, R²)."""
-    points = [(n, s) for _v, n, s in snapshots if s is not None and n > 0]
+def linear_fit(points: list[tuple[int, float]]) -> tuple[float, float, float] | None:
+    """Seconds ≈ a + b·ballots over (ballots, seconds) points: (a, b, R²)."""
+    points = [(n, s) for n, s in points if s is not None and n > 0]
     if len(points) < 3:
         return None
     x, y = np.array(points, dtype=float).T
@@ -486,7 +573,7 @@ def summarise(outcome: Outcome) -> dict:
         "recomputes": len(outcome.snapshots),
         "complete": outcome.final["pairwise"] == expected_pairwise
         and outcome.final["ratings"] == expected_ratings,
-        "fit": linear_fit(outcome.snapshots),
+        "fit": linear_fit([(n, c + w) for _e, n, c, w in outcome.extra["scaling"]]),
         "last_compute": outcome.snapshots[-1][2] if outcome.snapshots else None,
     }
 
@@ -530,6 +617,22 @@ def render(outcomes: list[Outcome], args, seconds: float) -> str:
             f"{s['recomputes']} | {'yes' if s['complete'] else 'NO'} | "
             f"{s['last_compute'] or 0:.2f} |"
         )
+    lines += [
+        "",
+        "CPU used during the load, as a share of the machine's "
+        f"{os.cpu_count()} cores (from /proc; PostgreSQL counts all its processes):",
+        "",
+        "| scenario | gunicorn | Celery worker | PostgreSQL | benchmark clients | idle |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for outcome, _s in summaries:
+        cpu, seconds = outcome.extra["cpu"], outcome.extra["load_seconds"]
+        share = {part: used / (seconds * os.cpu_count()) for part, used in cpu.items()}
+        idle = max(0.0, 1 - sum(share.values()))
+        lines.append(
+            f"| {outcome.scenario.name} | {share['web']:.0%} | {share['worker']:.0%} | "
+            f"{share['postgres']:.0%} | {share['clients']:.0%} | {idle:.0%} |"
+        )
     lines += ["", "### Targets", ""]
     for outcome, s in summaries:
         limit = 2.0 if outcome.scenario.experts <= 100 else 5.0
@@ -543,40 +646,61 @@ def render(outcomes: list[Outcome], args, seconds: float) -> str:
             f"{name}: {got} ({'met' if ok else 'NOT met'})" for name, ok, got in checks
         )
         lines.append(f"- {outcome.scenario.name}: {shown}.")
-    lines += ["", "### Recompute time against ballots read", ""]
+    lines += [
+        "",
+        "### Recompute time against ballots read",
+        "",
+        "After each load, on the quiet machine: the recompute (read the ballots, compute) and the",
+        "snapshot write for the first 1/8, 1/4, 1/2 and all of the experts (best of 3).",
+        "",
+        "| scenario | experts | ballots read | read + compute (s) | write (s) "
+        "| ms per 1,000 ballots |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for outcome, _s in summaries:
+        for experts, ballots, compute, write in outcome.extra["scaling"]:
+            lines.append(
+                f"| {outcome.scenario.name} | {experts:,} | {ballots:,} | {compute:.3f} | "
+                f"{write:.3f} | {(compute + write) / ballots * 1e6:,.0f} |"
+            )
+    lines.append("")
     for outcome, s in summaries:
-        fit = s["fit"]
-        if fit is None:
-            continue
-        a, b, r2 = fit
-        points = sorted({(n, sec) for _v, n, sec in outcome.snapshots if sec is not None})
-        sample = [points[int(k * (len(points) - 1) / 4)] for k in range(5)] if points else []
+        if s["fit"] is not None:
+            a, b, r2 = s["fit"]
+            lines.append(
+                f"- {outcome.scenario.name}: recompute + write ≈ {a * 1000:.0f} ms + "
+                f"{b * 1e6:.1f} µs per ballot (least squares, R² = {r2:.4f})."
+            )
+    lines += ["", "### What limits it", ""]
+    for outcome, s in summaries:
+        cpu, posts = outcome.extra["cpu"], s["posts"]
         lines.append(
-            f"- {outcome.scenario.name}: {len(outcome.snapshots)} recomputes; time ≈ "
-            f"{a * 1000:.0f} ms + {b * 1e6:.0f} µs per ballot (R² = {r2:.3f}); e.g. "
-            + ", ".join(f"{n:,} ballots → {sec:.2f} s" for n, sec in sample)
-            + "."
+            f"- {outcome.scenario.name}: per ballot POST {cpu['web'] / posts * 1000:.1f} ms "
+            f"of gunicorn CPU and {cpu['postgres'] / posts * 1000:.1f} ms of PostgreSQL CPU; "
+            f"the worker used {cpu['worker']:.0f} s of CPU for {s['recomputes']} recomputes."
         )
-    lines += ["", *NOTES.splitlines()]
+    lines += NOTES.splitlines()
     return "\n".join(lines) + "\n"
 
 
-NOTES = """### What limits it
-
-- Every POST is a full Django request: session and user look-up, the membership and the
-  form's indicators, validation through the engine (CR of the submitted matrix), the ballot
-  write, the version bump and, for the first submission of a burst, a claim and a publish to
-  Redis. With two cores shared by gunicorn, PostgreSQL, the worker and the client threads,
-  the CPU is the limit; more cores or web machines scale the POST rate (web processes share
-  nothing but the database).
-- Results lag by one recompute cycle: a burst claims one task that starts 1 s after the first
-  submission (the coalescing window), reads every committed ballot and writes one snapshot;
-  submissions during a run queue the next one. So submit → current is about the window plus
-  one or two recompute times, and the number of recomputes stays far below the submissions.
-- Recompute time grows linearly with the ballots read (the table's fit): the engine's batched
-  forms do each matrix's stack of expert judgments in a few numpy passes, so reading the
-  JSON ballots from PostgreSQL and writing the snapshot (which keeps each expert's weights
-  and CR per matrix for the results pages) dominate on the large panel."""
+NOTES = """- The machine's two cores are the limit: gunicorn, PostgreSQL, the worker and the
+  benchmark's own clients share them, and the CPU table shows them nearly saturated. Web
+  processes share nothing but the database, so more cores or more web machines raise the
+  POST rate; the worker can move to its own machine.
+- A ballot POST is a full Django request: session and user look-up, the membership and the
+  form's indicators, validation through the engine (the submitted matrix's CR), the ballot
+  write, the membership's last activity and the version bump, about a dozen queries in one
+  short transaction; the first submission of a burst also claims and queues the recompute.
+- Results lag by one or two recompute cycles: a burst claims one task that starts after the
+  coalescing window (1 s, or as long as the panel's last recompute took), reads every
+  committed ballot and writes one snapshot; submissions meanwhile queue the next. On the
+  large panel a recompute reads 33,000 ballots and writes a snapshot of several MB (each
+  expert's weights and CR per matrix are kept for the results pages), so the worker takes
+  about half a core while ballots keep arriving, and that CPU is not available to the web
+  processes: the large scenario's lower POST rate.
+- Recompute time grows linearly with the ballots read (the table above): reading and
+  decoding the JSON ballots and writing the snapshot dominate; the engine's batched numpy
+  forms handle each matrix's stack of expert judgments in a few passes."""
 
 
 def postgres_version() -> str:
@@ -616,6 +740,7 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     args.versions = {"postgres": postgres_version(), "redis": redis_version()}
     redis.Redis.from_url(args.broker_url).flushdb()
     chosen = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
@@ -629,7 +754,7 @@ def main(argv: list[str] | None = None) -> None:
                 scenario = Scenario(f"{args.experts} experts × {scenario.name.split('× ')[1]}",
                                     args.experts, scenario.build)  # fmt: skip
             base_url = f"http://127.0.0.1:{args.port}"
-            outcome = run_scenario(scenario, base_url, args.clients, args.seed)
+            outcome = run_scenario(scenario, base_url, args.clients, args.seed, processes)
             print("  ", summarise(outcome), flush=True)
             outcomes.append(outcome)
     finally:

@@ -130,7 +130,12 @@ def scale_value(value) -> float | None:
 def _lock_membership(membership: PanelMembership) -> PanelMembership:
     # Serialise one expert's concurrent saves (double clicks, autosave racing a submit): the
     # second waits here, then updates the row the first created.
-    locked = PanelMembership.objects.select_for_update().get(pk=membership.pk)
+    # The evaluation comes along without being locked: every save of the panel would wait.
+    locked = (
+        PanelMembership.objects.select_related("evaluation")
+        .select_for_update(of=("self",))
+        .get(pk=membership.pk)
+    )
     if locked.evaluation.status != Evaluation.Status.OPEN:
         raise ValidationError({"status": _(ERROR_NOT_OPEN)})
     return locked
@@ -154,7 +159,8 @@ def pairwise_ballot_save(
             cr=f"{check.cr:.3f}", threshold=f"{evaluation.cr_threshold:g}"
         )
         raise ValidationError({"judgments": message})
-    ballot, _created = PairwiseBallot.objects.get_or_create(membership=membership, parent=parent)
+    ballot = PairwiseBallot.objects.filter(membership=membership, parent=parent).first()
+    ballot = ballot or PairwiseBallot(membership=membership, parent=parent)
     return _store(
         ballot, membership, submit, judgments=cleaned, cr=check.cr, consistent=check.consistent
     )
@@ -172,7 +178,8 @@ def rating_ballot_save(
     leaves = list(evaluation.indicators.filter(children__isnull=True))
     grades = {grade.pk for grade in evaluation.grades.all()}
     cleaned = _clean_ratings(leaves, grades, ratings, submit=submit)
-    ballot, _created = RatingBallot.objects.get_or_create(membership=membership, subject=subject)
+    ballot = RatingBallot.objects.filter(membership=membership, subject=subject).first()
+    ballot = ballot or RatingBallot(membership=membership, subject=subject)
     return _store(ballot, membership, submit, ratings=cleaned)
 
 

@@ -20,8 +20,12 @@ from .results import results_recompute
 
 logger = logging.getLogger(__name__)
 
-# Submissions within this many seconds of the first one share its recompute.
+# Submissions within this many seconds of the first one share its recompute. A panel whose
+# recompute takes longer waits that long instead (at most MAX_COALESCE_SECONDS), so under a
+# steady stream of ballots recomputing takes at most about half a worker's time and leaves
+# the machine to the requests; results then lag by about two recompute times.
 COALESCE_SECONDS = 1.0
+MAX_COALESCE_SECONDS = 30.0
 # Failed or interrupted recomputes of one input before the evaluation is left alone.
 MAX_ATTEMPTS = 5
 # The sweep leaves evaluations alone this long after their last change: their task is
@@ -52,7 +56,7 @@ def recompute_queue(*, evaluation_id: int) -> bool:
     if not claimed:
         return False
     try:
-        recompute_results.apply_async((evaluation_id,), countdown=COALESCE_SECONDS)
+        recompute_results.apply_async((evaluation_id,), countdown=_coalesce_seconds(evaluation_id))
     except Exception:
         # The ballot is committed; a broker outage must not turn its request into an error.
         # Release the claim so the next submission tries again; the sweep heals the rest.
@@ -60,6 +64,16 @@ def recompute_queue(*, evaluation_id: int) -> bool:
         logger.exception("could not queue the recompute of evaluation %s", evaluation_id)
         return False
     return True
+
+
+def _coalesce_seconds(evaluation_id: int) -> float:
+    last = (
+        ResultSnapshot.objects.filter(evaluation_id=evaluation_id)
+        .order_by("-version")
+        .values_list("compute_seconds", flat=True)
+        .first()
+    )
+    return min(max(COALESCE_SECONDS, last or 0.0), MAX_COALESCE_SECONDS)
 
 
 def recompute_run(*, evaluation_id: int) -> int | None:

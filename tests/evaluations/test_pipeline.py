@@ -156,3 +156,23 @@ def test_only_the_newest_snapshots_are_kept(evaluation, settings):
         snapshot_write(evaluation_id=evaluation.pk, version=version, data={}, pairwise=0, ratings=0)
 
     assert list(evaluation.snapshots.values_list("version", flat=True)) == [6, 5, 4]
+
+
+@pytest.mark.parametrize(
+    ("last_compute", "countdown"), [(None, 1.0), (0.2, 1.0), (4.0, 4.0), (90, 30)]
+)
+def test_a_slow_panel_waits_as_long_as_its_last_recompute_took(
+    evaluation, monkeypatch, django_capture_on_commit_callbacks, last_compute, countdown
+):
+    waits = []
+    monkeypatch.setattr(
+        tasks.recompute_results, "apply_async", lambda args, countdown: waits.append(countdown)
+    )
+    if last_compute is not None:
+        ResultSnapshot.objects.create(
+            evaluation=evaluation, version=0, data={}, compute_seconds=last_compute
+        )
+
+    bump(evaluation, django_capture_on_commit_callbacks)
+
+    assert waits == [countdown]
