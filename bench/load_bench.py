@@ -296,36 +296,47 @@ def ballot_posts(evaluation, identities, seed: int) -> list[Post]:
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _stat(pid: int) -> tuple[int, float] | None:
-    """(parent pid, CPU seconds used) of a live process, from /proc."""
+def _stat(pid: int) -> tuple[int, float, float] | None:
+    """(parent pid, CPU seconds used, CPU seconds of its reaped children) of a live process."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / TICKS
+    own = (int(fields[11]) + int(fields[12])) / TICKS
+    reaped = (int(fields[13]) + int(fields[14])) / TICKS
+    return int(fields[1]), own, reaped
 
 
 def cpu_by_part(web_pid: int, worker_pid: int) -> dict[str, float]:
-    """CPU seconds used so far by gunicorn, the Celery worker, PostgreSQL and this process."""
-    parts = {"web": 0.0, "worker": 0.0, "postgres": 0.0}
+    """CPU seconds used so far by gunicorn, the Celery worker, PostgreSQL and this process.
+
+    Each part is a parent process and its children; a child that ended (a PostgreSQL backend
+    whose connection closed) still counts, in its parent's reaped-children time.
+    """
+    stats = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        pid = int(entry.name)
-        stat = _stat(pid)
-        if stat is None:
-            continue
-        parent, seconds = stat
+        if entry.name.isdigit() and (stat := _stat(int(entry.name))) is not None:
+            stats[int(entry.name)] = stat
+    postmasters = set()
+    for pid, (parent, _own, _reaped) in stats.items():
         try:
-            command = (entry / "comm").read_text().strip()
+            command = Path(f"/proc/{pid}/comm").read_text().strip()
         except OSError:
             continue
-        if pid == web_pid or parent == web_pid:
-            parts["web"] += seconds
-        elif pid == worker_pid or parent == worker_pid:
-            parts["worker"] += seconds
-        elif command.startswith("postgres"):
-            parts["postgres"] += seconds
+        if command.startswith("postgres") and not (
+            parent in stats
+            and Path(f"/proc/{parent}/comm").exists()
+            and Path(f"/proc/{parent}/comm").read_text().strip().startswith("postgres")
+        ):
+            postmasters.add(pid)
+    roots = {"web": {web_pid}, "worker": {worker_pid}, "postgres": postmasters}
+    parts = {}
+    for part, parents in roots.items():
+        parts[part] = sum(
+            own + (reaped if pid in parents else 0.0)
+            for pid, (parent, own, reaped) in stats.items()
+            if pid in parents or parent in parents
+        )
     parts["clients"] = time.process_time()  # this process: client threads and the watcher
     return parts
 
