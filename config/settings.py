@@ -38,7 +38,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "evaluations",
@@ -140,11 +139,17 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 RESULT_SNAPSHOTS_KEPT = max(1, int(os.environ.get("RESULT_SNAPSHOTS_KEPT", "50")))
 
 REST_FRAMEWORK = {
+    # Hashed API tokens for clients (experts/authentication.py), the session for the browser.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "experts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "experts.authentication.TokenScope",
+    ],
+    "EXCEPTION_HANDLER": "evaluations.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"anon": "20/minute"},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -158,6 +163,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "EvaluationStatusEnum": "evaluations.models.Evaluation.Status",
+        "BallotStatusEnum": "surveys.models.BallotStatus",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------------------

@@ -1,12 +1,18 @@
-"""Sign-in and the language switch, which remembers each user's language across devices."""
+"""Sign-in, the language switch (remembered per user across devices) and API tokens."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from .models import Profile
+from .models import ApiToken, Profile
+from .tokens import api_token_create, api_token_revoke
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
@@ -43,3 +49,47 @@ def language_set(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and language in LANGUAGE_CODES:
         Profile.objects.update_or_create(user=request.user, defaults={"language": language})
     return set_language(request)
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The user's API tokens: create one (its secret is shown on this answer only), revoke."""
+    context = {"secret": None, "errors": {}, "form": {"name": "", "read_only": True}}
+    if request.method == "POST":
+        name = request.POST.get("name", "")
+        read_only = request.POST.get("read_only") == "on"
+        days = request.POST.get("expires_days", "").strip()
+        context["form"] = {"name": name, "read_only": read_only, "expires_days": days}
+        try:
+            expires_days = int(days) if days else None
+        except ValueError:
+            expires_days = -1  # refused by the service with its message
+        try:
+            token, secret = api_token_create(
+                user=request.user, name=name, read_only=read_only, expires_days=expires_days
+            )
+        except ValidationError as error:
+            context["errors"] = error.message_dict
+        else:
+            context["secret"] = secret
+            context["created"] = token
+            context["form"] = {"name": "", "read_only": True}
+    context["tokens"] = ApiToken.objects.filter(user=request.user)
+    status = 400 if context["errors"] else 200
+    response = render(request, "experts/api_tokens.html", context, status=status)
+    response["Cache-Control"] = "no-store"  # the page may carry a secret
+    return response
+
+
+@login_required
+@require_POST
+def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        token = api_token_revoke(user=request.user, token_id=token_id)
+    except ApiToken.DoesNotExist:
+        raise Http404 from None
+    messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    return redirect("api-tokens")

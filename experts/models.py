@@ -118,3 +118,38 @@ class Invitation(models.Model):
         """A link not yet answered that has run out of time (expiry is computed, not stored)."""
         open_statuses = (self.Status.PENDING, self.Status.OPENED)
         return self.status in open_statuses and self.expires_at <= timezone.now()
+
+
+class ApiToken(models.Model):
+    """A REST client's token. Only a SHA-256 hash of the secret is stored: the secret is shown
+    once, when the token is created, and a leaked database yields no working token."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The first characters of the secret, so its owner can tell tokens apart.
+    prefix = models.CharField(_("starts with"), max_length=12, editable=False)
+    read_only = models.BooleanField(
+        _("read only"),
+        default=True,
+        help_text=_("A read-only token can read what you can read, and change nothing."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def usable(self) -> bool:
+        expired = self.expires_at is not None and self.expires_at <= timezone.now()
+        return self.revoked_at is None and not expired

@@ -1,0 +1,30 @@
+"""API routes: /api/v1/… (the versioned API), and the unversioned results alias of DESIGN §4."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from evaluations.api.views import EvaluationViewSet, ExportView, ResultsView
+from experts.api import TokenLoginView
+from surveys.api import PairwiseBallotView, PanelListView, RatingBallotView
+
+router = DefaultRouter()
+router.register("evaluations", EvaluationViewSet, basename="evaluation")
+
+EVALUATION = "evaluations/<int:evaluation_id>/"
+PANEL = "panels/<int:evaluation_id>/"
+
+v1 = [
+    path("token/", TokenLoginView.as_view(), name="token"),
+    path(f"{EVALUATION}results/", ResultsView.as_view(), name="results"),
+    path(f"{EVALUATION}export/<str:fmt>/", ExportView.as_view(), name="export"),
+    path("panels/", PanelListView.as_view(), name="panel-list"),
+    path(f"{PANEL}pairwise/<int:parent_id>/", PairwiseBallotView.as_view(), name="pairwise"),
+    path(f"{PANEL}ratings/<int:subject_id>/", RatingBallotView.as_view(), name="ratings"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("v1/", include((v1, "api"), namespace="v1")),
+    # DESIGN §4's address; the same view as /api/v1/evaluations/{id}/results/.
+    path(f"{EVALUATION}results/", ResultsView.as_view(), name="api-results"),
+]

@@ -1,0 +1,344 @@
+"""REST endpoints for coordinators (evaluations, hierarchy, panel, experts, results, exports).
+
+Querysets come from scoping.py; writes go through the same services as the HTML forms.
+"""
+
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.utils import translation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from experts.authentication import TokenScope
+from experts.selectors import panel_overview
+from experts.services import panel_add_experts, site_url
+
+from .. import exports
+from ..models import Evaluation, Indicator, ResultSnapshot
+from ..results_selectors import results_data_for, results_status, snapshot_get, snapshot_latest
+from ..services import (
+    evaluation_create_blank,
+    evaluation_create_from_template,
+    evaluation_transition,
+    evaluation_update_settings,
+)
+from . import scoping
+from .serializers import (
+    EvaluationCreateSerializer,
+    EvaluationDetailSerializer,
+    EvaluationListSerializer,
+    EvaluationSettingsSerializer,
+    ExpertsAddSerializer,
+    TransitionSerializer,
+)
+
+PERMISSIONS = [IsAuthenticated, TokenScope]
+VERSION_PARAMETER = OpenApiParameter(
+    "version", int, description="A snapshot version; the latest when left out."
+)
+
+
+class EvaluationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Evaluations the caller coordinates. Filters: `?status=draft|open|closed`, `?search=`."""
+
+    permission_classes = PERMISSIONS
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no caller
+            return Evaluation.objects.none()
+        queryset = scoping.coordinated(self.request.user).order_by("-created_at", "-pk")
+        if self.action == "list":
+            wanted = self.request.query_params.get("status")
+            if wanted:
+                queryset = queryset.filter(status=wanted)
+            search = self.request.query_params.get("search", "").strip()
+            if search:
+                queryset = queryset.filter(title__icontains=search)
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                Prefetch("indicators", queryset=Indicator.objects.select_related("parent")),
+                "grades",
+                "subjects",
+            )
+        return queryset
+
+    def get_serializer_class(self):
+        return {
+            "list": EvaluationListSerializer,
+            "create": EvaluationCreateSerializer,
+            "update": EvaluationSettingsSerializer,
+            "partial_update": EvaluationSettingsSerializer,
+            "transition": TransitionSerializer,
+            "experts": ExpertsAddSerializer,
+        }.get(self.action, EvaluationDetailSerializer)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=["draft", "open", "closed"]),
+            OpenApiParameter("search", str, description="Part of the title."),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def _detail(self, evaluation: Evaluation, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().filter(pk=evaluation.pk).first() or evaluation
+        return Response(EvaluationDetailSerializer(fresh).data, status=code)
+
+    @extend_schema(responses={201: EvaluationDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = EvaluationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if data["template"]:
+            evaluation = evaluation_create_from_template(
+                owner=request.user,
+                template_key=data["template"],
+                subjects=data["subjects"],
+                title=data["title"],
+                language=data["language"],
+            )
+        else:
+            evaluation = evaluation_create_blank(
+                owner=request.user,
+                title=data["title"],
+                subjects=data["subjects"],
+                language=data["language"],
+            )
+        self.action = "retrieve"
+        return self._detail(evaluation, status.HTTP_201_CREATED)
+
+    @extend_schema(responses=EvaluationDetailSerializer)
+    def update(self, request, *args, **kwargs):
+        evaluation = self.get_object()
+        serializer = EvaluationSettingsSerializer(
+            evaluation, data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        evaluation_update_settings(
+            evaluation=evaluation, actor=request.user, **serializer.validated_data
+        )
+        self.action = "retrieve"
+        return self._detail(evaluation)
+
+    @extend_schema(responses=EvaluationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Open, close or reopen the panel (closing stops ballot edits)."""
+        evaluation = self.get_object()
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        evaluation_transition(
+            evaluation=evaluation, actor=request.user, action=serializer.validated_data["action"]
+        )
+        self.action = "retrieve"
+        return self._detail(evaluation)
+
+    @extend_schema(
+        parameters=[VERSION_PARAMETER],
+        responses=inline_serializer(
+            "Hierarchy",
+            {
+                "version": serializers.IntegerField(allow_null=True),
+                "root": serializers.DictField(),
+            },
+        ),
+    )
+    @action(detail=True)
+    def hierarchy(self, request, pk=None):
+        """The indicator tree, nested, with each indicator's local and global weight and rank
+        in the latest snapshot (null before the first results)."""
+        evaluation = self.get_object()
+        snapshot = _snapshot(request, evaluation)
+        rows = {row["code"]: row for row in (snapshot.data["indicators"] if snapshot else [])}
+        nodes = {}
+        root = None
+        for indicator in evaluation.indicators.select_related("parent").order_by("order", "pk"):
+            row = rows.get(indicator.code, {})
+            nodes[indicator.pk] = {
+                "id": indicator.pk,
+                "code": indicator.code,
+                "name": indicator.name,
+                "description": indicator.description,
+                "recommendation": indicator.recommendation,
+                "local_weight": row.get("local_weight"),
+                "global_weight": row.get("global_weight"),
+                "rank": row.get("rank"),
+                "children": [],
+            }
+        for indicator in evaluation.indicators.order_by("order", "pk"):
+            if indicator.parent_id is None:
+                root = nodes[indicator.pk]
+            else:
+                nodes[indicator.parent_id]["children"].append(nodes[indicator.pk])
+        return Response({"version": snapshot.version if snapshot else None, "root": root})
+
+    @extend_schema(
+        responses=inline_serializer(
+            "PanelStatus",
+            {
+                "figures": serializers.DictField(),
+                "stages": serializers.DictField(),
+                "experts": serializers.ListField(child=serializers.DictField()),
+            },
+        )
+    )
+    @action(detail=True)
+    def panel(self, request, pk=None):
+        """Response figures as the paper reports them, and each expert's progress."""
+        overview = panel_overview(evaluation=self.get_object())
+        figures = overview.figures
+        return Response(
+            {
+                "figures": {
+                    "sent": figures.sent,
+                    "submitted": figures.submitted,
+                    "valid": figures.valid,
+                    "response_rate": _rate(figures.response_rate),
+                    "valid_rate": _rate(figures.valid_rate),
+                    "summary": figures.summary,
+                },
+                "stages": {stage.value: count for stage, count in overview.stage_counts},
+                "experts": [
+                    {
+                        "membership": row.membership.pk,
+                        "email": row.membership.email,
+                        "name": row.membership.name,
+                        "organisation": row.membership.organisation,
+                        "weight": row.membership.weight,
+                        "stage": row.stage.value,
+                        "pairwise_submitted": row.pairwise_submitted,
+                        "pairwise_required": overview.requirements.pairwise,
+                        "ratings_submitted": row.ratings_submitted,
+                        "ratings_required": overview.requirements.ratings,
+                        "last_activity_at": row.last_activity_at,
+                    }
+                    for row in overview.rows
+                ],
+            }
+        )
+
+    @extend_schema(
+        request=ExpertsAddSerializer,
+        responses={201: inline_serializer("ExpertsAdded", {"added": serializers.IntegerField()})},
+    )
+    @action(detail=True, methods=["post"])
+    def experts(self, request, pk=None):
+        """Add experts and e-mail their invitations (all or nothing; errors name the line)."""
+        evaluation = self.get_object()
+        serializer = ExpertsAddSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            links = panel_add_experts(
+                evaluation=evaluation,
+                actor=request.user,
+                text=serializer.validated_data["experts"],
+                base_url=site_url(),
+            )
+        except Exception as error:
+            _rename_field(error, "text", "experts")
+            raise
+        # The links carry the invitation tokens: they go by e-mail only, never in a response.
+        return Response({"added": len(links)}, status=status.HTTP_201_CREATED)
+
+
+def _rename_field(error, old: str, new: str) -> None:
+    if hasattr(error, "error_dict") and old in error.error_dict:
+        error.error_dict[new] = error.error_dict.pop(old)
+
+
+def _rate(rate) -> float | None:
+    return None if rate is None else float(rate)
+
+
+def _snapshot(request, evaluation: Evaluation) -> ResultSnapshot | None:
+    version = request.query_params.get("version")
+    if version is None:
+        return snapshot_latest(evaluation=evaluation)
+    if not version.isdigit():
+        raise Http404
+    return snapshot_get(evaluation=evaluation, version=int(version))
+
+
+class ResultsView(APIView):
+    """An evaluation's results: the latest snapshot, or `?version=N`.
+
+    For its coordinator, and for its experts when the coordinator shares the results (experts
+    then see each other as "Expert 1", "Expert 2"…). `status` says whether newer ballots are
+    being computed.
+    """
+
+    permission_classes = PERMISSIONS
+
+    @extend_schema(
+        parameters=[VERSION_PARAMETER],
+        responses=inline_serializer(
+            "Results",
+            {
+                "evaluation": serializers.IntegerField(),
+                "status": serializers.DictField(),
+                "results": serializers.DictField(allow_null=True),
+            },
+        ),
+    )
+    def get(self, request, evaluation_id: int):
+        evaluation = scoping.results_readable(request.user).filter(pk=evaluation_id).first()
+        if evaluation is None:
+            raise Http404
+        snapshot = _snapshot(request, evaluation)
+        data = None
+        if snapshot is not None:
+            data = results_data_for(evaluation=evaluation, snapshot=snapshot, user=request.user)
+        return Response(
+            {
+                "evaluation": evaluation.pk,
+                "status": results_status(evaluation=evaluation, snapshot=snapshot),
+                "results": data,
+            }
+        )
+
+
+class ExportView(APIView):
+    """The results as a file: CSV (UTF-8 with BOM), XLSX (one sheet per table) or JSON."""
+
+    permission_classes = PERMISSIONS
+
+    @extend_schema(parameters=[VERSION_PARAMETER], responses={(200, "*/*"): OpenApiTypes.BINARY})
+    def get(self, request, evaluation_id: int, fmt: str):
+        evaluation = scoping.results_readable(request.user).filter(pk=evaluation_id).first()
+        if evaluation is None or fmt not in exports.FORMATS:
+            raise Http404
+        snapshot = _snapshot(request, evaluation)
+        if snapshot is None:
+            raise Http404
+        with translation.override(evaluation.language):
+            data = results_data_for(evaluation=evaluation, snapshot=snapshot, user=request.user)
+            if fmt == "json":
+                body = exports.export_json(snapshot=snapshot, data=data)
+            else:
+                tables = exports.results_tables(report=_report(data))
+                writer = exports.export_csv if fmt == "csv" else exports.export_xlsx
+                body = writer(tables=tables)
+        response = HttpResponse(body, content_type=exports.CONTENT_TYPES[fmt])
+        filename = exports.export_filename(
+            evaluation_id=evaluation.pk, version=snapshot.version, fmt=fmt
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+def _report(data: dict) -> dict:
+    from ..results_selectors import results_report
+
+    return results_report(data=data)

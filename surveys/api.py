@@ -1,0 +1,310 @@
+"""REST endpoints for experts: their panels and their own ballots.
+
+Ballots name indicators by code ("U1", "U11"); they are saved by the same services as the
+HTML forms (same validation, same messages, same consistency policy), and error fields name
+the pair or the indicator: "judgments.U1-U2", "ratings.U11".
+"""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from evaluations.api import scoping
+from evaluations.models import Subject
+from experts.authentication import TokenScope
+
+from . import services
+from .models import PairwiseBallot, RatingBallot
+from .selectors import access_membership, access_parent, questionnaire
+from .wording import parse_token
+
+PERMISSIONS = [IsAuthenticated, TokenScope]
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "number"}, {"type": "string", "example": "1/3"}], "nullable": True}
+)
+class ScaleValueField(serializers.Field):
+    """A judgment: a number (3, 0.2) or a fraction ("1/5"). Whether it is on the 1–9 scale is
+    the service's rule, checked as for the forms."""
+
+    default_error_messages = {"invalid": "Give a number such as 3 or a fraction such as “1/3”."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float | str):
+            self.fail("invalid")
+        value = parse_token(data) if isinstance(data, str) else float(data)
+        if isinstance(value, str):
+            self.fail("invalid")
+        return value
+
+    def to_representation(self, value):
+        return value
+
+
+class JudgmentSerializer(serializers.Serializer):
+    row = serializers.CharField(max_length=50, help_text="Code of the indicator on the left.")
+    col = serializers.CharField(max_length=50, help_text="Code of the indicator on the right.")
+    value = ScaleValueField(
+        allow_null=True,
+        help_text="How much more `row` matters than `col`: 1–9, or 1/2…1/9 the other way.",
+    )
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class PairwiseBallotInSerializer(serializers.Serializer):
+    judgments = JudgmentSerializer(many=True, max_length=36)
+    submit = serializers.BooleanField(
+        default=False, help_text="Submit (the ballot counts in the results) or keep as a draft."
+    )
+
+
+class RatingSerializer(serializers.Serializer):
+    indicator = serializers.CharField(max_length=50, help_text="Code of a leaf indicator.")
+    grade = serializers.IntegerField(allow_null=True, help_text="A grade id of the evaluation.")
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class RatingBallotInSerializer(serializers.Serializer):
+    ratings = RatingSerializer(many=True, max_length=2000)
+    submit = serializers.BooleanField(default=False)
+
+
+class JudgmentOutSerializer(serializers.Serializer):
+    row = serializers.CharField()
+    col = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+    comment = serializers.CharField()
+
+
+class PairwiseBallotOutSerializer(serializers.Serializer):
+    parent = serializers.CharField()
+    children = serializers.ListField(child=serializers.CharField())
+    status = serializers.ChoiceField(choices=["draft", "submitted"], allow_null=True)
+    cr = serializers.FloatField(allow_null=True)
+    consistent = serializers.BooleanField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    judgments = JudgmentOutSerializer(many=True)
+
+
+class RatingOutSerializer(serializers.Serializer):
+    indicator = serializers.CharField()
+    grade = serializers.IntegerField(allow_null=True)
+    comment = serializers.CharField()
+
+
+class RatingBallotOutSerializer(serializers.Serializer):
+    subject = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["draft", "submitted"], allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    ratings = RatingOutSerializer(many=True)
+
+
+class PanelMatrixSerializer(serializers.Serializer):
+    parent_id = serializers.IntegerField()
+    parent = serializers.CharField()
+    status = serializers.ChoiceField(choices=["draft", "submitted"], allow_null=True)
+
+
+class PanelSubjectSerializer(serializers.Serializer):
+    subject_id = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.ChoiceField(choices=["draft", "submitted"], allow_null=True)
+
+
+class PanelGradeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    score = serializers.FloatField()
+
+
+class PanelSerializer(serializers.Serializer):
+    evaluation = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    deadline = serializers.DateTimeField(allow_null=True)
+    matrices = PanelMatrixSerializer(many=True)
+    subjects = PanelSubjectSerializer(many=True)
+    grades = PanelGradeSerializer(many=True)
+
+
+def _pairwise_out(parent, ballot: PairwiseBallot | None) -> dict:
+    children = list(parent.children.all())
+    by_id = {str(child.pk): child.code for child in children}
+    judgments = []
+    for key, answer in (ballot.judgments if ballot else {}).items():
+        row, col = key.split("-")
+        judgments.append(
+            {
+                "row": by_id.get(row),
+                "col": by_id.get(col),
+                "value": answer.get("value"),
+                "comment": answer.get("comment", ""),
+            }
+        )
+    return {
+        "parent": parent.code,
+        "children": [child.code for child in children],
+        "status": ballot.status if ballot else None,
+        "cr": ballot.cr if ballot else None,
+        "consistent": ballot.consistent if ballot else None,
+        "submitted_at": ballot.submitted_at if ballot else None,
+        "judgments": judgments,
+    }
+
+
+def _rename(error: ValidationError, names: dict[str, str], prefix: str) -> ValidationError:
+    """The service's error keys (indicator ids) as the API's fields (indicator codes)."""
+    if not hasattr(error, "error_dict"):
+        return error
+    renamed = {}
+    for key, errors in error.error_dict.items():
+        field = f"{prefix}.{names[key]}" if key in names else key
+        renamed[field] = errors
+    return ValidationError(renamed)
+
+
+class PanelListView(APIView):
+    """The caller's panels as an expert, with what each asks and how far they are."""
+
+    permission_classes = PERMISSIONS
+
+    @extend_schema(responses=PanelSerializer(many=True))
+    def get(self, request):
+        panels = []
+        for membership in scoping.memberships(request.user).order_by("-evaluation__created_at"):
+            asked = questionnaire(membership=membership)
+            evaluation = membership.evaluation
+            panels.append(
+                {
+                    "evaluation": evaluation.pk,
+                    "title": evaluation.title,
+                    "status": evaluation.status,
+                    "deadline": evaluation.deadline,
+                    "matrices": [
+                        {
+                            "parent_id": parent.pk,
+                            "parent": parent.code,
+                            "status": ballot.status if ballot else None,
+                        }
+                        for parent, ballot in asked["matrices"]
+                    ],
+                    "subjects": [
+                        {
+                            "subject_id": subject.pk,
+                            "name": subject.name,
+                            "status": ballot.status if ballot else None,
+                        }
+                        for subject, ballot in asked["subjects"]
+                    ],
+                    "grades": [
+                        {"id": g.pk, "name": g.name, "score": g.score}
+                        for g in evaluation.grades.all()
+                    ],
+                }
+            )
+        return Response(panels)
+
+
+class PairwiseBallotView(APIView):
+    """The caller's judgment matrix for one parent indicator: read, or save / submit (PUT)."""
+
+    permission_classes = PERMISSIONS
+
+    def _objects(self, request, evaluation_id: int, parent_id: int):
+        membership = access_membership(user=request.user, evaluation_id=evaluation_id)
+        return membership, access_parent(membership=membership, parent_id=parent_id)
+
+    @extend_schema(responses=PairwiseBallotOutSerializer)
+    def get(self, request, evaluation_id: int, parent_id: int):
+        membership, parent = self._objects(request, evaluation_id, parent_id)
+        ballot = PairwiseBallot.objects.filter(membership=membership, parent=parent).first()
+        return Response(_pairwise_out(parent, ballot))
+
+    @extend_schema(request=PairwiseBallotInSerializer, responses=PairwiseBallotOutSerializer)
+    def put(self, request, evaluation_id: int, parent_id: int):
+        membership, parent = self._objects(request, evaluation_id, parent_id)
+        serializer = PairwiseBallotInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ids = {child.code: str(child.pk) for child in parent.children.all()}
+        judgments, names = {}, {}
+        for item in serializer.validated_data["judgments"]:
+            key = f"{ids.get(item['row'], item['row'])}-{ids.get(item['col'], item['col'])}"
+            names[key] = f"{item['row']}-{item['col']}"
+            judgments[key] = {"value": item["value"], "comment": item["comment"]}
+        for x, row in enumerate(parent.children.all()):
+            for col in list(parent.children.all())[x + 1 :]:
+                names.setdefault(f"{row.pk}-{col.pk}", f"{row.code}-{col.code}")
+        try:
+            ballot = services.pairwise_ballot_save(
+                membership=membership,
+                parent=parent,
+                judgments=judgments,
+                submit=serializer.validated_data["submit"],
+            )
+        except ValidationError as error:
+            raise _rename(error, names, "judgments") from None
+        return Response(_pairwise_out(parent, ballot))
+
+
+def _ratings_out(membership, subject, ballot: RatingBallot | None) -> dict:
+    codes = dict(membership.evaluation.indicators.values_list("pk", "code"))
+    return {
+        "subject": subject.pk,
+        "status": ballot.status if ballot else None,
+        "submitted_at": ballot.submitted_at if ballot else None,
+        "ratings": [
+            {
+                "indicator": codes.get(int(key)),
+                "grade": answer.get("grade"),
+                "comment": answer.get("comment", ""),
+            }
+            for key, answer in (ballot.ratings if ballot else {}).items()
+        ],
+    }
+
+
+class RatingBallotView(APIView):
+    """The caller's grades of every leaf indicator for one subject: read, or save / submit."""
+
+    permission_classes = PERMISSIONS
+
+    def _objects(self, request, evaluation_id: int, subject_id: int):
+        membership = access_membership(user=request.user, evaluation_id=evaluation_id)
+        subject = get_object_or_404(Subject, pk=subject_id, evaluation_id=evaluation_id)
+        return membership, subject
+
+    @extend_schema(responses=RatingBallotOutSerializer)
+    def get(self, request, evaluation_id: int, subject_id: int):
+        membership, subject = self._objects(request, evaluation_id, subject_id)
+        ballot = RatingBallot.objects.filter(membership=membership, subject=subject).first()
+        return Response(_ratings_out(membership, subject, ballot))
+
+    @extend_schema(request=RatingBallotInSerializer, responses=RatingBallotOutSerializer)
+    def put(self, request, evaluation_id: int, subject_id: int):
+        membership, subject = self._objects(request, evaluation_id, subject_id)
+        serializer = RatingBallotInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ids = {
+            code: str(pk) for pk, code in membership.evaluation.indicators.values_list("pk", "code")
+        }
+        ratings, names = {}, {}
+        for item in serializer.validated_data["ratings"]:
+            key = ids.get(item["indicator"], item["indicator"])
+            names[key] = item["indicator"]
+            ratings[key] = {"grade": item["grade"], "comment": item["comment"]}
+        names.update({pk: code for code, pk in ids.items()})
+        try:
+            ballot = services.rating_ballot_save(
+                membership=membership,
+                subject=subject,
+                ratings=ratings,
+                submit=serializer.validated_data["submit"],
+            )
+        except ValidationError as error:
+            raise _rename(error, names, "ratings") from None
+        return Response(_ratings_out(membership, subject, ballot))
