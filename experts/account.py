@@ -4,13 +4,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from .lockout import lockout_remaining
 from .models import ApiToken, Profile
 from .tokens import api_token_create, api_token_revoke
 
@@ -29,8 +32,32 @@ def _set_language_cookie(response: HttpResponse, language: str) -> None:
     )
 
 
+ERROR_LOCKED_OUT = gettext_lazy(
+    "Too many failed sign-ins for this user name from your address. Try again in "
+    "%(minutes)s minutes, or reset your password."
+)
+
+
+class LockoutAuthenticationForm(AuthenticationForm):
+    """Django's sign-in form, refusing while the user name is cooling off (experts/lockout.py).
+    The password is then not even checked, so guessing on makes no progress."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username:
+            minutes = lockout_remaining(username=username, request=self.request)
+            if minutes:
+                raise ValidationError(
+                    ERROR_LOCKED_OUT, code="locked_out", params={"minutes": minutes}
+                )
+        return super().clean()
+
+
 class LoginView(auth_views.LoginView):
-    """Django's sign-in, then the user's saved language (chosen on another device, say)."""
+    """Django's sign-in with the lockout, then the user's saved language (chosen on another
+    device, say)."""
+
+    form_class = LockoutAuthenticationForm
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -9,9 +9,16 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from .account import ERROR_LOCKED_OUT
+from .lockout import lockout_remaining
 from .tokens import MAX_EXPIRY_DAYS, api_token_create
 
 LOGIN_TOKEN_DAYS = 30
+
+
+class LockedOut(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "locked_out"
 
 
 class TokenLoginSerializer(serializers.Serializer):
@@ -55,6 +62,9 @@ class TokenLoginView(APIView):
         serializer = TokenLoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        minutes = lockout_remaining(username=data["username"], request=request)
+        if minutes:
+            raise LockedOut(ERROR_LOCKED_OUT % {"minutes": minutes})
         user = authenticate(request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed(_("Wrong username or password."))

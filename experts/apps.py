@@ -7,4 +7,5 @@ class ExpertsConfig(AppConfig):
     verbose_name = _("Experts")
 
     def ready(self):
-        from . import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
+        # Register the token scheme with drf-spectacular and the lockout's signal receivers.
+        from . import lockout, schema  # noqa: F401

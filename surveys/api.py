@@ -7,6 +7,7 @@ the pair or the indicator: "judgments.U1-U2", "ratings.U11".
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -32,7 +33,9 @@ class ScaleValueField(serializers.Field):
     """A judgment: a number (3, 0.2) or a fraction ("1/5"). Whether it is on the 1–9 scale is
     the service's rule, checked as for the forms."""
 
-    default_error_messages = {"invalid": "Give a number such as 3 or a fraction such as “1/3”."}
+    default_error_messages = {
+        "invalid": gettext_lazy("Give a number such as 3 or a fraction such as “1/3”.")
+    }
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int | float | str):

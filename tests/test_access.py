@@ -37,7 +37,9 @@ def test_every_evaluation_route_is_a_coordinators_or_an_experts():
         if "<int:evaluation_id>" in route
     }
 
-    assert scoped == {r for r, _n in evaluation_routes() + evaluation_routes("panels/")}
+    assert scoped == {
+        r for prefix in ("evaluations/", "panels/", "api/") for r, _n in evaluation_routes(prefix)
+    }
 
 
 OBJECT_IDS = {
@@ -144,3 +146,41 @@ def test_the_panels_expert_reaches_every_questionnaire_route(
     status = panel_expert_client.get(url_for(route, open_evaluation)).status_code
 
     assert status in {200, 405}, status
+
+
+# --- the API's routes: an outsider reaches none of them --------------------------------
+
+
+def api_object_routes() -> list[str]:
+    """API routes naming one evaluation: by evaluation_id, or the router's detail pk."""
+    routes = []
+    for route, _name in _routes(get_resolver().url_patterns):
+        if not route.startswith("api/") or "(?P<format>" in route:
+            continue
+        route = route.replace("^", "").replace("$", "")
+        route = re.sub(r"\(\?P<pk>[^)]*\)", "<int:evaluation_id>", route)
+        if "<int:evaluation_id>" in route:
+            routes.append(route)
+    return routes
+
+
+def test_the_api_has_evaluation_routes_to_check():
+    assert "api/v1/evaluations/<int:evaluation_id>/" in api_object_routes()
+    assert "api/evaluations/<int:evaluation_id>/results/" in api_object_routes()
+
+
+@pytest.mark.parametrize("route", api_object_routes())
+def test_an_outsider_gets_404_from_every_api_route_of_someone_elses_evaluation(
+    outsider_client, open_evaluation, route
+):
+    url = url_for(route, open_evaluation)
+
+    statuses = {
+        method: getattr(outsider_client, method)(
+            url, {}, content_type="application/json"
+        ).status_code
+        for method in ("get", "post", "put", "patch", "delete")
+    }
+
+    assert set(statuses.values()) <= {404, 405}, statuses
+    assert 404 in statuses.values(), statuses
