@@ -39,3 +39,11 @@ def test_a_token_made_on_the_page_works_until_it_is_revoked(
     assert secret not in page.content()
     screenshot("revoked")
     assert api_status(url, secret) == 401
+
+
+def test_the_api_docs_render_under_the_content_security_policy(page, live_server, screenshot, db):
+    page.goto(f"{live_server.url}/api/docs/")
+
+    page.wait_for_selector("text=ahpanel API")
+    page.wait_for_selector("text=/api/v1/evaluations/")
+    screenshot("docs")
