@@ -8,6 +8,7 @@ from experts.api import TokenLoginView
 from surveys.api import PairwiseBallotView, PanelListView, RatingBallotView
 
 router = DefaultRouter()
+router.include_format_suffixes = False  # JSON only; no ".json" twin of every route
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
 
 EVALUATION = "evaluations/<int:evaluation_id>/"

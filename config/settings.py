@@ -194,7 +194,7 @@ REST_FRAMEWORK = {
         "experts.authentication.TokenScope",
     ],
     "EXCEPTION_HANDLER": "evaluations.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "20/minute"},
+    "DEFAULT_THROTTLE_RATES": {"login": "30/minute"},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -7,6 +7,8 @@ from config.security import relaxed_styles
 from evaluations.views.pages import healthz
 from experts.account import LoginView, api_token_revoke_view, api_tokens, language_set
 
+READ = ["get", "head"]  # the schema and the docs are documents
+
 urlpatterns = [
     path("", include("evaluations.urls")),
     path("", include("experts.urls")),
@@ -19,10 +21,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SpectacularAPIView.as_view(http_method_names=READ), name="api-schema"),
     path(
         "api/docs/",
-        relaxed_styles(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        relaxed_styles(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema", http_method_names=READ)
+        ),
         name="api-docs",
     ),
     path("api/", include("config.api_urls")),

@@ -21,6 +21,16 @@ class LockedOut(exceptions.APIException):
     default_code = "locked_out"
 
 
+class LoginRateThrottle(AnonRateThrottle):
+    """At most DEFAULT_THROTTLE_RATES["login"] sign-in attempts per address, whatever the user
+    names tried (the lockout counts per user name); other methods are not attempts."""
+
+    scope = "login"
+
+    def allow_request(self, request, view) -> bool:
+        return request.method != "POST" or super().allow_request(request, view)
+
+
 class TokenLoginSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, style={"input_type": "password"})
@@ -38,7 +48,7 @@ class TokenLoginView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [LoginRateThrottle]
 
     def get_authenticate_header(self, request) -> str:
         return 'Bearer realm="api"'  # a wrong password is a 401, as elsewhere in the API

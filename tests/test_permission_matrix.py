@@ -1,0 +1,252 @@
+"""The permission matrix: every HTML and API route × method × persona → the expected status.
+
+Routes come from the URL conf, so a new route cannot escape: an unclassified one fails
+`test_every_route_is_classified`. Each route's methods are read from its own `Allow` header
+(Django's 405 answers and DRF's OPTIONS answers carry it). Personas:
+
+- owner: coordinator A, who owns the evaluation under test;
+- coordinator_b: another coordinator, with an evaluation of their own;
+- panel_expert: an expert who accepted A's invitation;
+- other_expert: an expert on B's panel only;
+- anonymous;
+- read_only: a read-only API token of A (on HTML pages it is nobody: pages use sessions);
+- staff: a staff user who owns nothing (staff work in the admin; the app and API give them
+  no one else's data).
+
+Objects that exist but are not yours answer 404; lists hold only yours (checked at the end).
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import get_resolver
+from django.utils import timezone
+
+from evaluations.models import Evaluation
+from evaluations.services import evaluation_create_from_template
+from evaluations.services.results import results_recompute
+from experts.models import Invitation, PanelMembership
+from experts.tokens import api_token_create
+from tests.test_access import _routes
+
+PERSONAS = (
+    "coordinator_b",
+    "panel_expert",
+    "other_expert",
+    "anonymous",
+    "read_only",
+    "staff",
+    "owner",  # last: the owner's writes may change what the others would see
+)
+HTML_METHODS = ("GET", "POST")
+API_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+DONE = {200, 201, 302, 400}  # reached the view: it answered or refused the (empty) input
+
+PUBLIC = {
+    "accounts/login/",
+    "accounts/logout/",
+    "language/",
+    "i18n/setlang/",
+    "healthz",
+    "invitations/<str:token>/",
+    "api/schema/",
+    "api/docs/",
+    "api/v1/token/",
+}
+SIGNED_IN = {"", "evaluations/new/", "panels/", "accounts/tokens/"}
+API_LISTS = {"api/v1/", "api/v1/evaluations/", "api/v1/panels/"}
+
+
+def category(route: str) -> str | None:
+    if route in PUBLIC:
+        return "public"
+    if route in SIGNED_IN:
+        return "signed_in"
+    if route in API_LISTS:
+        return "api_list"
+    if route.startswith("api/"):
+        if "/results/" in route or "/export/" in route:
+            return "api_results"
+        if route.startswith("api/v1/panels/<int:evaluation_id>/"):
+            return "api_expert"
+        if route.startswith("api/v1/evaluations/<int:evaluation_id>/"):
+            return "api_owner"
+        return None
+    if route.startswith("evaluations/<int:evaluation_id>/results"):
+        return "results"
+    if route.startswith("evaluations/<int:evaluation_id>/"):
+        return "owner"
+    if route == "accounts/tokens/<int:token_id>/revoke/":
+        return "owner"  # one's own token: anyone else's is a 404
+    if route.startswith("panels/<int:evaluation_id>/"):
+        return "expert"
+    return None
+
+
+def all_routes() -> list[str]:
+    routes = set()
+    for route, _name in _routes(get_resolver().url_patterns):
+        if route.startswith("admin/"):
+            continue  # Django's admin: staff with model permissions only, tested by Django
+        route = route.replace("^", "").replace("$", "")
+        routes.add(re.sub(r"\(\?P<pk>[^)]*\)", "<int:evaluation_id>", route))
+    return sorted(routes)
+
+
+def test_every_route_is_classified():
+    assert [route for route in all_routes() if category(route) is None] == []
+
+
+def expected(kind: str, persona: str, method: str) -> set[int]:
+    """The statuses a persona may get from an allowed method of a route of this kind."""
+    unsafe = method in UNSAFE
+    if kind == "public":
+        return {200, 201, 302, 400, 401, 404, 410}
+    if not kind.startswith("api_"):  # pages: sessions only, so a token is nobody
+        if persona in ("anonymous", "read_only"):
+            return {302}  # to the sign-in page
+        allowed = {
+            "signed_in": True,
+            "owner": persona == "owner",
+            "results": persona == "owner",  # shared with the panel only when A says so
+            "expert": persona == "panel_expert",
+        }[kind]
+        return DONE if allowed else {404}
+    if persona == "anonymous":
+        return {401}
+    if persona == "read_only" and unsafe:
+        return {403}
+    reader = "owner" if persona == "read_only" else persona
+    allowed = {
+        "api_list": True,
+        "api_owner": reader == "owner",
+        "api_results": reader == "owner",
+        "api_expert": reader == "panel_expert",
+    }[kind]
+    return DONE | {201} if allowed else {404}
+
+
+@pytest.fixture
+def world(db):
+    User = get_user_model()
+    users = {
+        name: User.objects.create(username=name, is_staff=name == "staff")
+        for name in ("owner", "coordinator_b", "panel_expert", "other_expert", "staff")
+    }
+    evaluation = evaluation_create_from_template(
+        owner=users["owner"], template_key="sme-management-measures", subjects=["A", "B"]
+    )
+    other = evaluation_create_from_template(
+        owner=users["coordinator_b"], template_key="sme-management-measures", subjects=["C"]
+    )
+    Evaluation.objects.filter(pk__in=[evaluation.pk, other.pk]).update(status="open")
+    for panel, expert in ((evaluation, "panel_expert"), (other, "other_expert")):
+        membership = PanelMembership.objects.create(
+            evaluation=panel, email=f"{expert}@example.com", user=users[expert]
+        )
+        Invitation.objects.create(
+            membership=membership,
+            token_hash=f"{expert:x<64}"[:64],
+            status=Invitation.Status.ACCEPTED,
+            invited_by=panel.owner,
+            sent_at=timezone.now(),
+            expires_at=timezone.now() + timedelta(days=30),
+        )
+    results_recompute(evaluation_id=evaluation.pk)
+    tokens = {
+        name: api_token_create(user=user, name="matrix", read_only=False)
+        for name, user in users.items()
+    }
+    read_only = api_token_create(user=users["owner"], name="ro", read_only=True)[1]
+    evaluation.refresh_from_db()
+    return {
+        "users": users,
+        "evaluation": evaluation,
+        "tokens": {name: secret for name, (_token, secret) in tokens.items()},
+        "read_only": read_only,
+        "owner_token_id": tokens["owner"][0].pk,
+    }
+
+
+def url_of(route: str, world) -> str:
+    evaluation = world["evaluation"]
+    ids = {
+        "evaluation_id": evaluation.pk,
+        "indicator_id": evaluation.indicators.get(code="U11").pk,
+        "parent_id": evaluation.indicators.get(code="U1").pk,
+        "subject_id": evaluation.subjects.first().pk,
+        "membership_id": evaluation.memberships.first().pk,
+        "token_id": world["owner_token_id"],
+        "token": "an-unknown-invitation",
+        "fmt": "csv",
+    }
+
+    def fill(match: re.Match) -> str:
+        name = match.group(2)
+        assert name in ids, f"add <{name}> to url_of's ids"
+        return str(ids[name])
+
+    return "/" + re.sub(r"<(\w+):(\w+)>", fill, route)
+
+
+def client_for(persona: str, world, api: bool) -> Client:
+    client = Client()
+    if api:
+        secret = world["read_only"] if persona == "read_only" else world["tokens"].get(persona)
+        if secret:
+            client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+    elif persona in world["users"]:
+        client.force_login(world["users"][persona])
+    return client
+
+
+def allowed_methods(route: str, url: str, world) -> set[str]:
+    """The route's methods, from its own Allow header."""
+    api = route.startswith("api/")
+    prober = "panel_expert" if category(route) in ("api_expert", "expert") else "owner"
+    client = client_for(prober, world, api)
+    response = client.options(url) if api else client.generic("PATCH", url)
+    if "Allow" in response:
+        return {m.strip() for m in response["Allow"].split(",")} - {"OPTIONS", "HEAD"}
+    return set(HTML_METHODS)  # a page view taking any method
+
+
+def send(client: Client, method: str, url: str, api: bool):
+    if api:
+        return client.generic(method, url, "{}", content_type="application/json")
+    return client.get(url) if method == "GET" else client.post(url, {})
+
+
+@pytest.mark.parametrize("route", all_routes())
+def test_each_persona_gets_the_expected_status(world, route):
+    kind = category(route)
+    api = route.startswith("api/")
+    url = url_of(route, world)
+    allowed = allowed_methods(route, url, world)
+    mismatches = []
+    for persona in PERSONAS:
+        for method in API_METHODS if api else HTML_METHODS:
+            status = send(client_for(persona, world, api), method, url, api).status_code
+            if method in allowed:
+                want = expected(kind, persona, method)
+            else:  # a method the route does not take changes nothing, for anyone
+                want = {405, 302, 401, 403, 404}
+            if status not in want:
+                mismatches.append((persona, method, status, sorted(want)))
+    assert mismatches == [], f"{route} ({kind}, allows {sorted(allowed)})"
+
+
+def test_lists_hold_only_the_callers_own(world):
+    for persona in ("coordinator_b", "panel_expert", "other_expert", "staff"):
+        client = client_for(persona, world, api=True)
+        listed = client.get("/api/v1/evaluations/").json()["results"]
+        assert world["evaluation"].pk not in {item["id"] for item in listed}, persona
+        panels = client.get("/api/v1/panels/").json()
+        expected_panels = [world["evaluation"].pk] if persona == "panel_expert" else []
+        assert [p["evaluation"] for p in panels if p["evaluation"] == world["evaluation"].pk] == (
+            expected_panels
+        ), persona
