@@ -20,6 +20,9 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, OverflowError):
+            # An id in the address beyond what the database can store: nothing has it.
+            return not_found(request)
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.warning("database unavailable for %s: %s", request.path, exception)
@@ -41,3 +44,13 @@ class DatabaseUnavailableMiddleware:
             response = HttpResponse(html, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """404 for addresses matching no route: the API's error shape under /api/, a page elsewhere."""
+    if request.path.startswith("/api/"):
+        error = {"field": None, "rule": "not_found", "message": _("Not found.")}
+        return JsonResponse({"errors": [error]}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

@@ -194,10 +194,11 @@ REST_FRAMEWORK = {
         "experts.authentication.TokenScope",
     ],
     "EXCEPTION_HANDLER": "evaluations.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_RATES": {"login": "30/minute"},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
+    "DEFAULT_PAGINATION_CLASS": "evaluations.api.pagination.StrictPageNumberPagination",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ahpanel API",
@@ -208,6 +209,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Request bodies get their own components, so required text fields say minLength 1.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "evaluations.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "EvaluationStatusEnum": "evaluations.models.Evaluation.Status",
         "BallotStatusEnum": "surveys.models.BallotStatus",

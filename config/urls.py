@@ -31,3 +31,4 @@ urlpatterns = [
     ),
     path("api/", include("config.api_urls")),
 ]
+handler404 = "config.middleware.not_found"

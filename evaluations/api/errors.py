@@ -60,7 +60,7 @@ def errors_of(exc: exceptions.APIException) -> list[dict]:
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = _from_django(exc)
-    elif isinstance(exc, Http404):
+    elif isinstance(exc, Http404 | OverflowError):  # an id beyond any database integer
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()

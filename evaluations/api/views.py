@@ -6,10 +6,13 @@ Querysets come from scoping.py; writes go through the same services as the HTML 
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -38,6 +41,7 @@ from .serializers import (
 )
 
 PERMISSIONS = [IsAuthenticated, TokenScope]
+ERROR_STATUS = gettext_noop("Filter by one of: %(choices)s.")
 VERSION_PARAMETER = OpenApiParameter(
     "version", int, description="A snapshot version; the latest when left out."
 )
@@ -60,7 +64,18 @@ class EvaluationViewSet(
         queryset = scoping.coordinated(self.request.user).order_by("-created_at", "-pk")
         if self.action == "list":
             wanted = self.request.query_params.get("status")
-            if wanted:
+            if wanted is not None:
+                if wanted not in Evaluation.Status.values:
+                    choices = ", ".join(Evaluation.Status.values)
+                    raise ValidationError(
+                        {
+                            "status": [
+                                ErrorDetail(
+                                    _(ERROR_STATUS) % {"choices": choices}, "invalid_choice"
+                                )
+                            ]
+                        }
+                    )
                 queryset = queryset.filter(status=wanted)
             search = self.request.query_params.get("search", "").strip()
             if search:

@@ -80,9 +80,11 @@ def test_the_api_login_shares_the_lockout(make_user):
     api = APIClient(REMOTE_ADDR="203.0.113.5")
     url = reverse("v1:token")
     for _ in range(settings.LOGIN_FAILURE_LIMIT):
-        assert api.post(url, {"username": "erin", "password": "x"}).status_code == 401
+        assert (
+            api.post(url, {"username": "erin", "password": "x"}, format="json").status_code == 401
+        )
 
-    response = api.post(url, {"username": "erin", "password": PASSWORD})
+    response = api.post(url, {"username": "erin", "password": PASSWORD}, format="json")
 
     assert response.status_code == 429
     assert response.json()["errors"][0]["rule"] == "locked_out"

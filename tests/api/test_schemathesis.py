@@ -1,0 +1,58 @@
+"""Schemathesis against /api/schema/: every operation, every check, as a coordinator and as an
+expert. Bounded examples per operation so CI stays fast."""
+
+from datetime import timedelta
+
+import pytest
+import schemathesis
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from hypothesis import HealthCheck, settings
+
+from config.wsgi import application
+from evaluations.models import Evaluation
+from evaluations.services import evaluation_create_from_template
+from evaluations.services.results import results_recompute
+from experts.models import Invitation, PanelMembership
+from experts.tokens import api_token_create
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+
+
+@pytest.fixture
+def identities(db):
+    """A coordinator with an open evaluation, and an expert on its panel; a token each."""
+    User = get_user_model()
+    coordinator = User.objects.create(username="st-coordinator")
+    expert = User.objects.create(username="st-expert")
+    evaluation = evaluation_create_from_template(
+        owner=coordinator, template_key="sme-management-measures", subjects=["A", "B"]
+    )
+    Evaluation.objects.filter(pk=evaluation.pk).update(status="open")
+    membership = PanelMembership.objects.create(
+        evaluation=evaluation, email="st-expert@example.com", user=expert
+    )
+    Invitation.objects.create(
+        membership=membership,
+        token_hash="s" * 64,
+        status=Invitation.Status.ACCEPTED,
+        invited_by=coordinator,
+        sent_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(days=30),
+    )
+    results_recompute(evaluation_id=evaluation.pk)
+    return {
+        "coordinator": api_token_create(user=coordinator, name="st")[1],
+        "expert": api_token_create(user=expert, name="st")[1],
+    }
+
+
+@pytest.mark.parametrize("identity", ["coordinator", "expert"])
+@schema.parametrize()
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_the_api_conforms_to_its_schema(case, identities, identity):
+    case.call_and_validate(headers={"Authorization": f"Bearer {identities[identity]}"})
