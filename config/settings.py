@@ -234,6 +234,13 @@ CELERY_TIMEZONE = TIME_ZONE
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "config.logging.RedactSecrets"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Loggers that write request paths: invitation links and tokens are redacted first.
+    "loggers": {
+        "django.request": {"filters": ["redact"]},
+        "django.server": {"filters": ["redact"]},
+        "ahpanel.security": {"filters": ["redact"]},
+    },
 }

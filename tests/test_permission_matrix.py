@@ -93,7 +93,8 @@ def all_routes() -> list[str]:
         if route.startswith("admin/"):
             continue  # Django's admin: staff with model permissions only, tested by Django
         route = route.replace("^", "").replace("$", "")
-        routes.add(re.sub(r"\(\?P<pk>[^)]*\)", "<int:evaluation_id>", route))
+        route = re.sub(r"\(\?P<pk>[^)]*\)", "<int:evaluation_id>", route)
+        routes.add(re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<int:\1>", route))
     return sorted(routes)
 
 

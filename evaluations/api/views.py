@@ -18,8 +18,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from experts.authentication import TokenScope
-from experts.selectors import panel_overview
-from experts.services import panel_add_experts, site_url
+from experts.selectors import access_membership, panel_overview
+from experts.services import invitation_resend, invitation_revoke, panel_add_experts, site_url
 
 from .. import exports
 from ..models import Evaluation, Indicator, ResultSnapshot
@@ -266,6 +266,36 @@ class EvaluationViewSet(
             raise
         # The links carry the invitation tokens: they go by e-mail only, never in a response.
         return Response({"added": len(links)}, status=status.HTTP_201_CREATED)
+
+    def _membership(self, membership_id: str):
+        return access_membership(evaluation=self.get_object(), membership_id=int(membership_id))
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer("InvitationSent", {"stage": serializers.CharField()}),
+    )
+    @action(
+        detail=True, methods=["post"], url_path=r"experts/(?P<membership_id>[0-9]{1,18})/resend"
+    )
+    def resend(self, request, pk=None, membership_id=None):
+        """E-mail the expert a new link (the old one stops working) with a renewed expiry."""
+        membership = self._membership(membership_id)
+        invitation_resend(membership=membership, actor=request.user, base_url=site_url())
+        return Response({"stage": "invited"})
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer("InvitationRevoked", {"stage": serializers.CharField()}),
+    )
+    @action(
+        detail=True, methods=["post"], url_path=r"experts/(?P<membership_id>[0-9]{1,18})/revoke"
+    )
+    def revoke(self, request, pk=None, membership_id=None):
+        """Revoke the expert's invitation: the link stops working and their ballots leave the
+        results."""
+        membership = self._membership(membership_id)
+        invitation_revoke(membership=membership, actor=request.user)
+        return Response({"stage": "revoked"})
 
 
 def _rename_field(error, old: str, new: str) -> None:

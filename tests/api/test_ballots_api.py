@@ -191,3 +191,42 @@ def test_hostile_pairwise_input_gets_a_clear_400_and_changes_nothing(
     errors = response.json()["errors"]
     assert errors and all(e["rule"] and e["message"] for e in errors)
     assert list(PairwiseBallot.objects.values("judgments", "status")) == before
+
+
+rating = st.fixed_dictionaries(
+    {
+        "indicator": st.sampled_from(["U11", "U12", "U1", "U", "X", "", "U11 "]),
+        "grade": st.one_of(
+            st.integers(min_value=-(10**12), max_value=10**12),
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.text(max_size=5),
+            st.none(),
+            st.booleans(),
+        ),
+    },
+    optional={"comment": st.one_of(st.text(max_size=30), st.none())},
+)
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(ratings=st.lists(rating, max_size=6), submit=st.booleans())
+def test_hostile_rating_input_gets_a_clear_400_and_changes_nothing(
+    expert, membership, open_evaluation, ratings, submit
+):
+    subject = open_evaluation.subjects.first()
+    url = reverse("v1:ratings", args=[open_evaluation.pk, subject.pk])
+    body = json.dumps({"ratings": ratings, "submit": submit}, allow_nan=True)
+
+    response = token_client(expert).put(url, body, content_type="application/json")
+
+    if response.status_code == 200:  # only drafts of real grades, or nothing, can pass
+        assert not submit
+        RatingBallot.objects.all().delete()
+        return
+    assert response.status_code == 400, response.content
+    assert all(e["rule"] and e["message"] for e in response.json()["errors"])
+    assert not RatingBallot.objects.exists()

@@ -181,3 +181,27 @@ def test_the_openapi_schema_and_docs_are_served_without_the_internet(client, db)
     assert docs.status_code == 200
     # Swagger UI comes from the vendored sidecar package, never from the internet.
     assert b"https://" not in docs.content.replace(b"https://swagger.io", b"")
+
+
+def test_invitations_are_resent_and_revoked_through_the_api(
+    coordinator, outsider, evaluation, django_capture_on_commit_callbacks
+):
+    client = token_client(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("v1:evaluation-experts", args=[evaluation.pk]),
+            {"experts": "bob@example.com"},
+            format="json",
+        )
+    membership = evaluation.memberships.get()
+    args = [evaluation.pk, membership.pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        resent = client.post(reverse("v1:evaluation-resend", args=args))
+    assert resent.status_code == 200 and len(mail.outbox) == 2
+    assert client.post(reverse("v1:evaluation-revoke", args=args)).json() == {"stage": "revoked"}
+    again = client.post(reverse("v1:evaluation-revoke", args=args))
+    assert again.status_code == 400 and again.json()["errors"][0]["message"]
+    assert (
+        token_client(outsider).post(reverse("v1:evaluation-resend", args=args)).status_code == 404
+    )
