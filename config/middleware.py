@@ -38,7 +38,8 @@ class DatabaseUnavailableMiddleware:
             "please try again in a minute."
         )
         if request.path.startswith("/api/") or request.path == "/healthz":
-            response = JsonResponse({"detail": message}, status=503)
+            error = {"field": None, "rule": "database_unavailable", "message": message}
+            response = JsonResponse({"errors": [error]}, status=503)
         else:
             html = render_to_string("503.html", {"message": message}, request=None)
             response = HttpResponse(html, status=503)

@@ -30,4 +30,5 @@ def test_the_health_check_answers_503_in_json_while_the_database_is_down(client,
         response = client.get(reverse("healthz"))
 
     assert response.status_code == 503
-    assert "not reachable" in response.json()["detail"]
+    [error] = response.json()["errors"]  # the API's one error shape
+    assert error["rule"] == "database_unavailable" and "not reachable" in error["message"]

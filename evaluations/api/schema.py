@@ -27,6 +27,7 @@ ERRORS = {
     "406": "The requested format is not available.",
     "415": "The body's media type is not accepted (send JSON).",
     "429": "Too many attempts; try again later.",
+    "503": "The database is unreachable for a moment; nothing was saved. Retry-After says when.",
 }
 
 

@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 
@@ -17,6 +19,17 @@ from experts.models import Invitation, PanelMembership
 from experts.tokens import api_token_create
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+
+
+@pytest.fixture(autouse=True)
+def connection_kept_across_requests():
+    """Schemathesis calls the WSGI app directly; like Django's test client, keep the request
+    signals from closing the test's database connection (its transaction) after each call."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
