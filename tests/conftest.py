@@ -1,12 +1,16 @@
 """Shared fixtures: named personas (a coordinator, an outsider) and reference data paths."""
 
+import hashlib
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from config.celery import app as celery_app
 from evaluations.services import evaluation_create_from_template
+from experts.models import Invitation, PanelMembership
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_DIR = REPO_ROOT.parent / "shared" / "reference"
@@ -79,3 +83,19 @@ def coordinator_client(client, coordinator):
 def outsider_client(client, outsider):
     client.force_login(outsider)
     return client
+
+
+def accepted_membership(evaluation, user) -> PanelMembership:
+    """`user` on the evaluation's panel, with an accepted invitation (as after the link)."""
+    membership = PanelMembership.objects.create(
+        evaluation=evaluation, email=f"{user.get_username()}@example.com", user=user
+    )
+    Invitation.objects.create(
+        membership=membership,
+        token_hash=hashlib.sha256(f"{evaluation.pk}-{user.pk}".encode()).hexdigest(),
+        status=Invitation.Status.ACCEPTED,
+        invited_by=evaluation.owner,
+        sent_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(days=30),
+    )
+    return membership

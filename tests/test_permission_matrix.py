@@ -17,19 +17,17 @@ Objects that exist but are not yours answer 404; lists hold only yours (checked 
 """
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import get_resolver
-from django.utils import timezone
 
 from evaluations.models import Evaluation
 from evaluations.services import evaluation_create_from_template
 from evaluations.services.results import results_recompute
-from experts.models import Invitation, PanelMembership
 from experts.tokens import api_token_create
+from tests.conftest import accepted_membership
 from tests.test_access import _routes
 
 PERSONAS = (
@@ -145,18 +143,8 @@ def world(db):
         owner=users["coordinator_b"], template_key="sme-management-measures", subjects=["C"]
     )
     Evaluation.objects.filter(pk__in=[evaluation.pk, other.pk]).update(status="open")
-    for panel, expert in ((evaluation, "panel_expert"), (other, "other_expert")):
-        membership = PanelMembership.objects.create(
-            evaluation=panel, email=f"{expert}@example.com", user=users[expert]
-        )
-        Invitation.objects.create(
-            membership=membership,
-            token_hash=f"{expert:x<64}"[:64],
-            status=Invitation.Status.ACCEPTED,
-            invited_by=panel.owner,
-            sent_at=timezone.now(),
-            expires_at=timezone.now() + timedelta(days=30),
-        )
+    accepted_membership(evaluation, users["panel_expert"])
+    accepted_membership(other, users["other_expert"])
     results_recompute(evaluation_id=evaluation.pk)
     tokens = {
         name: api_token_create(user=user, name="matrix", read_only=False)

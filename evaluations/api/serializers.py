@@ -10,7 +10,7 @@ from ..templates_catalog import template_keys
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Indicator

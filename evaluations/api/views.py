@@ -4,8 +4,7 @@ Querysets come from scoping.py; writes go through the same services as the HTML 
 """
 
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
-from django.utils import translation
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from drf_spectacular.types import OpenApiTypes
@@ -30,6 +29,7 @@ from ..services import (
     evaluation_transition,
     evaluation_update_settings,
 )
+from ..views.results import export_response
 from . import scoping
 from .serializers import (
     EvaluationCreateSerializer,
@@ -367,23 +367,4 @@ class ExportView(APIView):
         snapshot = _snapshot(request, evaluation)
         if snapshot is None:
             raise Http404
-        with translation.override(evaluation.language):
-            data = results_data_for(evaluation=evaluation, snapshot=snapshot, user=request.user)
-            if fmt == "json":
-                body = exports.export_json(snapshot=snapshot, data=data)
-            else:
-                tables = exports.results_tables(report=_report(data))
-                writer = exports.export_csv if fmt == "csv" else exports.export_xlsx
-                body = writer(tables=tables)
-        response = HttpResponse(body, content_type=exports.CONTENT_TYPES[fmt])
-        filename = exports.export_filename(
-            evaluation_id=evaluation.pk, version=snapshot.version, fmt=fmt
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-
-
-def _report(data: dict) -> dict:
-    from ..results_selectors import results_report
-
-    return results_report(data=data)
+        return export_response(evaluation=evaluation, snapshot=snapshot, user=request.user, fmt=fmt)

@@ -92,10 +92,17 @@ def results_export(request: HttpRequest, evaluation_id: int, fmt: str) -> HttpRe
     snapshot = _snapshot(request, evaluation)
     if snapshot is None:
         raise Http404
+    return export_response(evaluation=evaluation, snapshot=snapshot, user=request.user, fmt=fmt)
+
+
+def export_response(
+    *, evaluation: Evaluation, snapshot: ResultSnapshot, user, fmt: str
+) -> HttpResponse:
+    """The snapshot as a CSV, XLSX or JSON download, as `user` may see it (pages and API)."""
     # Files are documents about this evaluation: their headings use its language, matching
     # the indicator and grade names inside them.
     with translation.override(evaluation.language):
-        data = results_data_for(evaluation=evaluation, snapshot=snapshot, user=request.user)
+        data = results_data_for(evaluation=evaluation, snapshot=snapshot, user=user)
         if fmt == "json":
             body = exports.export_json(snapshot=snapshot, data=data)
         else:

@@ -1,12 +1,9 @@
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from evaluations.models import Evaluation
-from experts.models import Invitation, PanelMembership
 from experts.tokens import api_token_create
+from tests.conftest import accepted_membership
 
 
 def token_client(user, *, read_only: bool = False) -> APIClient:
@@ -30,15 +27,4 @@ def expert(make_user):
 
 @pytest.fixture
 def membership(open_evaluation, expert):
-    membership = PanelMembership.objects.create(
-        evaluation=open_evaluation, email="erin@example.com", user=expert
-    )
-    Invitation.objects.create(
-        membership=membership,
-        token_hash="x" * 64,
-        status=Invitation.Status.ACCEPTED,
-        invited_by=open_evaluation.owner,
-        sent_at=timezone.now(),
-        expires_at=timezone.now() + timedelta(days=30),
-    )
-    return membership
+    return accepted_membership(open_evaluation, expert)
