@@ -136,6 +136,9 @@ PASSWORD_HASHERS = [
 # too, so an attacker elsewhere cannot lock an expert out, and never permanent.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_COOL_OFF_MINUTES = int(os.environ.get("LOGIN_COOL_OFF_MINUTES", "15"))
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: none; the client's
+# address is then REMOTE_ADDR). Behind one nginx, 1.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -20,10 +20,21 @@ logger = logging.getLogger("ahpanel.security")
 
 
 def client_ip(request) -> str | None:
-    """The address the request came from. Behind a proxy, configure it to set REMOTE_ADDR
-    (gunicorn does with --forwarded-allow-ips); X-Forwarded-For is not trusted here, as any
-    client can write it."""
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The address the request came from.
+
+    Without proxies that is REMOTE_ADDR. Behind TRUSTED_PROXY_COUNT proxies, each appending
+    the address it saw to X-Forwarded-For, it is that many entries from the right: entries
+    further left were written by the client and are not trusted.
+    """
+    if request is None:
+        return None
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        hops = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [a for a in hops if a]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR")
 
 
 def _window() -> timedelta:

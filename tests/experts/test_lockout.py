@@ -89,3 +89,18 @@ def test_the_api_login_shares_the_lockout(make_user):
     assert response.status_code == 429
     assert response.json()["errors"][0]["rule"] == "locked_out"
     assert get_user_model().objects.get(username="erin").api_tokens.count() == 0
+
+
+def test_behind_a_proxy_the_clients_address_counts_not_the_proxys(client, make_user, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    make_user("erin")
+    proxy = "10.0.0.2"
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):  # the attacker, with a forged first hop
+        client.post(LOGIN, {"username": "erin", "password": "guess"}, REMOTE_ADDR=proxy,
+                    HTTP_X_FORWARDED_FOR="203.0.113.5, 198.51.100.9")  # fmt: skip
+
+    expert = client.post(LOGIN, {"username": "erin", "password": PASSWORD}, REMOTE_ADDR=proxy,
+                         HTTP_X_FORWARDED_FOR="203.0.113.5")  # fmt: skip
+
+    assert expert.status_code == 302  # the expert's own address is not locked out
+    assert set(LoginFailure.objects.values_list("ip", flat=True)) == {"198.51.100.9"}
