@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "config.staticfiles.StaticFilesConfig",  # Django's, without Redoc (see there)
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -211,7 +211,8 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from the vendored sidecar package: no assets from the internet.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
+    # Swagger UI would fetch a validator badge from the internet for non-local hosts.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # Request bodies get their own components, so required text fields say minLength 1.
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [

@@ -124,3 +124,27 @@ def test_invitation_links_and_tokens_are_redacted_from_the_logs(client, db, capl
     assert "/invitations/[redacted]/" in caplog.text
     assert "SeCrEtInViTaTiOnToKeN123" not in caplog.text
     assert "SeCrEtApItOkEn456789" not in caplog.text
+
+
+# --- nothing from the internet --------------------------------------------------------------
+
+
+def test_collected_static_files_carry_no_redoc_bundle():
+    """Redoc (unused) links a logo from the internet; it is not collected."""
+    from django.apps import apps
+    from django.contrib.staticfiles import finders
+
+    ignored = apps.get_app_config("staticfiles").ignore_patterns  # what collectstatic skips
+    collected = [path for finder in finders.get_finders() for path, _ in finder.list(ignored)]
+
+    assert any("swagger-ui-dist" in path for path in collected)
+    assert not any("redoc" in path for path in collected)
+
+
+def test_the_api_docs_load_only_the_sites_own_files_and_no_validator(client, db):
+    page = client.get("/api/docs/").content.decode()
+    script = client.get("/api/docs/?script").content.decode()
+
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert sources and all(s.startswith("/") for s in sources), sources
+    assert '"validatorUrl": null' in script
