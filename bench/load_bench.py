@@ -780,7 +780,8 @@ def main(argv: list[str] | None = None) -> None:
 
         write_section(args.output, "load", report)
     sys.stdout.write(report)
-    if not all(summarise(o)["complete"] and summarise(o)["errors"] == [] for o in outcomes):
+    summaries = [summarise(outcome) for outcome in outcomes]
+    if not all(s["complete"] and not s["errors"] for s in summaries):
         raise SystemExit("some ballots were refused or missing from the final snapshot")
 
 

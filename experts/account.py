@@ -9,11 +9,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from .lockout import lockout_remaining
+from .lockout import ERROR_LOCKED_OUT, lockout_remaining
 from .models import ApiToken, Profile
 from .tokens import api_token_create, api_token_revoke
 
@@ -30,12 +29,6 @@ def _set_language_cookie(response: HttpResponse, language: str) -> None:
         secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
     )
-
-
-ERROR_LOCKED_OUT = gettext_lazy(
-    "Too many failed sign-ins for this user name from your address. Try again in "
-    "%(minutes)s minutes, or reset your password."
-)
 
 
 class LockoutAuthenticationForm(AuthenticationForm):

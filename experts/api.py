@@ -9,8 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from .account import ERROR_LOCKED_OUT
-from .lockout import lockout_remaining
+from .lockout import ERROR_LOCKED_OUT, lockout_remaining
 from .tokens import MAX_EXPIRY_DAYS, api_token_create
 
 LOGIN_TOKEN_DAYS = 30

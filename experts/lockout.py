@@ -13,10 +13,16 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from .models import LoginFailure
 
 logger = logging.getLogger("ahpanel.security")
+
+ERROR_LOCKED_OUT = gettext_lazy(
+    "Too many failed sign-ins for this user name from your address. Try again in "
+    "%(minutes)s minutes, or reset your password."
+)
 
 
 def client_ip(request) -> str | None:

@@ -233,15 +233,19 @@ class PairwiseBallotView(APIView):
         membership, parent = self._objects(request, evaluation_id, parent_id)
         serializer = PairwiseBallotInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        ids = {child.code: str(child.pk) for child in parent.children.all()}
-        judgments, names = {}, {}
+        children = list(parent.children.all())
+        ids = {child.code: str(child.pk) for child in children}
+        # Error fields name pairs by code: "judgments.U1-U2".
+        names = {
+            f"{row.pk}-{col.pk}": f"{row.code}-{col.code}"
+            for x, row in enumerate(children)
+            for col in children[x + 1 :]
+        }
+        judgments = {}
         for item in serializer.validated_data["judgments"]:
             key = f"{ids.get(item['row'], item['row'])}-{ids.get(item['col'], item['col'])}"
-            names[key] = f"{item['row']}-{item['col']}"
+            names.setdefault(key, f"{item['row']}-{item['col']}")
             judgments[key] = {"value": item["value"], "comment": item["comment"]}
-        for x, row in enumerate(parent.children.all()):
-            for col in list(parent.children.all())[x + 1 :]:
-                names.setdefault(f"{row.pk}-{col.pk}", f"{row.code}-{col.code}")
         try:
             ballot = services.pairwise_ballot_save(
                 membership=membership,

@@ -1,29 +1,33 @@
 """What an expert may answer: their own accepted membership of a panel, else 404."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from evaluations.models import Indicator
+from evaluations.models import Evaluation, Indicator
 from evaluations.selectors import depth_first
 from experts.models import Invitation, PanelMembership
 
 from .models import BallotStatus, PairwiseBallot, RatingBallot
 
 
+def memberships_of(*, user: AbstractBaseUser) -> QuerySet[PanelMembership]:
+    """The panels the user answers on: not revoked, and opened (nothing to answer in a draft).
+    The pages and the API both scope experts with this."""
+    return (
+        PanelMembership.objects.filter(user=user)
+        .exclude(invitation__status=Invitation.Status.REVOKED)
+        .exclude(evaluation__status=Evaluation.Status.DRAFT)
+        .select_related("evaluation", "evaluation__owner")
+    )
+
+
 def access_membership(*, user: AbstractBaseUser, evaluation_id: int) -> PanelMembership:
-    """The user's membership of this panel, unless revoked; 404 otherwise (also for drafts)."""
+    """The user's membership of this panel; 404 otherwise (revoked, draft, not theirs)."""
     try:
-        membership = (
-            PanelMembership.objects.select_related("evaluation", "evaluation__owner")
-            .exclude(invitation__status=Invitation.Status.REVOKED)
-            .get(evaluation_id=evaluation_id, user=user)
-        )
+        return memberships_of(user=user).get(evaluation_id=evaluation_id)
     except PanelMembership.DoesNotExist:
         raise Http404 from None
-    if membership.evaluation.status == membership.evaluation.Status.DRAFT:
-        raise Http404  # nothing to answer before the coordinator opens the panel
-    return membership
 
 
 def access_parent(*, membership: PanelMembership, parent_id: int) -> Indicator:

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from config.celery import app as celery_app
+from evaluations.models import Evaluation
 from evaluations.services import evaluation_create_from_template
 from experts.models import Invitation, PanelMembership
 
@@ -71,6 +72,18 @@ def evaluation(coordinator):
         template_key="sme-management-measures",
         subjects=["Enterprise A", "Enterprise B"],
     )
+
+
+@pytest.fixture
+def open_evaluation(evaluation):
+    evaluation.status = Evaluation.Status.OPEN
+    evaluation.save()
+    return evaluation
+
+
+@pytest.fixture
+def expert(make_user):
+    return make_user("erin")
 
 
 @pytest.fixture

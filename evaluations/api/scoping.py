@@ -11,6 +11,7 @@ Anything else answers 404, so a caller cannot tell "not yours" from "missing".
 from django.db.models import Q, QuerySet
 
 from experts.models import Invitation, PanelMembership
+from surveys.selectors import memberships_of
 
 from ..models import Evaluation
 
@@ -31,10 +32,5 @@ def results_readable(user) -> QuerySet[Evaluation]:
 
 
 def memberships(user) -> QuerySet[PanelMembership]:
-    """The user's panels as an expert: open or closed, not revoked."""
-    return (
-        PanelMembership.objects.filter(user=user)
-        .exclude(invitation__status=Invitation.Status.REVOKED)
-        .exclude(evaluation__status=Evaluation.Status.DRAFT)
-        .select_related("evaluation")
-    )
+    """The user's panels as an expert: open or closed, not revoked (the pages' rule)."""
+    return memberships_of(user=user)

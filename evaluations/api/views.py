@@ -3,6 +3,7 @@
 Querysets come from scoping.py; writes go through the same services as the HTML forms.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -21,15 +22,15 @@ from experts.selectors import access_membership, panel_overview
 from experts.services import invitation_resend, invitation_revoke, panel_add_experts, site_url
 
 from .. import exports
-from ..models import Evaluation, Indicator, ResultSnapshot
-from ..results_selectors import results_data_for, results_status, snapshot_get, snapshot_latest
+from ..models import Evaluation, Indicator
+from ..results_selectors import results_data_for, results_status
 from ..services import (
     evaluation_create_blank,
     evaluation_create_from_template,
     evaluation_transition,
     evaluation_update_settings,
 )
-from ..views.results import export_response
+from ..views.results import export_response, snapshot_asked
 from . import scoping
 from .serializers import (
     EvaluationCreateSerializer,
@@ -175,11 +176,12 @@ class EvaluationViewSet(
         """The indicator tree, nested, with each indicator's local and global weight and rank
         in the latest snapshot (null before the first results)."""
         evaluation = self.get_object()
-        snapshot = _snapshot(request, evaluation)
+        snapshot = snapshot_asked(request, evaluation)
         rows = {row["code"]: row for row in (snapshot.data["indicators"] if snapshot else [])}
         nodes = {}
         root = None
-        for indicator in evaluation.indicators.select_related("parent").order_by("order", "pk"):
+        indicators = list(evaluation.indicators.order_by("order", "pk"))
+        for indicator in indicators:
             row = rows.get(indicator.code, {})
             nodes[indicator.pk] = {
                 "id": indicator.pk,
@@ -192,7 +194,7 @@ class EvaluationViewSet(
                 "rank": row.get("rank"),
                 "children": [],
             }
-        for indicator in evaluation.indicators.order_by("order", "pk"):
+        for indicator in indicators:
             if indicator.parent_id is None:
                 root = nodes[indicator.pk]
             else:
@@ -261,8 +263,10 @@ class EvaluationViewSet(
                 text=serializer.validated_data["experts"],
                 base_url=site_url(),
             )
-        except Exception as error:
-            _rename_field(error, "text", "experts")
+        except DjangoValidationError as error:
+            # The service names the pasted text "text", as the panel page's form field.
+            if hasattr(error, "error_dict") and "text" in error.error_dict:
+                error.error_dict["experts"] = error.error_dict.pop("text")
             raise
         # The links carry the invitation tokens: they go by e-mail only, never in a response.
         return Response({"added": len(links)}, status=status.HTTP_201_CREATED)
@@ -298,22 +302,8 @@ class EvaluationViewSet(
         return Response({"stage": "revoked"})
 
 
-def _rename_field(error, old: str, new: str) -> None:
-    if hasattr(error, "error_dict") and old in error.error_dict:
-        error.error_dict[new] = error.error_dict.pop(old)
-
-
 def _rate(rate) -> float | None:
     return None if rate is None else float(rate)
-
-
-def _snapshot(request, evaluation: Evaluation) -> ResultSnapshot | None:
-    version = request.query_params.get("version")
-    if version is None:
-        return snapshot_latest(evaluation=evaluation)
-    if not version.isdigit():
-        raise Http404
-    return snapshot_get(evaluation=evaluation, version=int(version))
 
 
 class ResultsView(APIView):
@@ -341,7 +331,7 @@ class ResultsView(APIView):
         evaluation = scoping.results_readable(request.user).filter(pk=evaluation_id).first()
         if evaluation is None:
             raise Http404
-        snapshot = _snapshot(request, evaluation)
+        snapshot = snapshot_asked(request, evaluation)
         data = None
         if snapshot is not None:
             data = results_data_for(evaluation=evaluation, snapshot=snapshot, user=request.user)
@@ -364,7 +354,7 @@ class ExportView(APIView):
         evaluation = scoping.results_readable(request.user).filter(pk=evaluation_id).first()
         if evaluation is None or fmt not in exports.FORMATS:
             raise Http404
-        snapshot = _snapshot(request, evaluation)
+        snapshot = snapshot_asked(request, evaluation)
         if snapshot is None:
             raise Http404
         return export_response(evaluation=evaluation, snapshot=snapshot, user=request.user, fmt=fmt)

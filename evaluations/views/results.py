@@ -25,8 +25,9 @@ from ..results_selectors import (
 )
 
 
-def _snapshot(request: HttpRequest, evaluation: Evaluation) -> ResultSnapshot | None:
-    """The snapshot asked for with ?version=N (404 if there is none), else the latest."""
+def snapshot_asked(request: HttpRequest, evaluation: Evaluation) -> ResultSnapshot | None:
+    """The snapshot asked for with ?version=N (404 if there is none), else the latest.
+    Pages and the API (a DRF request reads ?version= the same way) both ask here."""
     version = request.GET.get("version")
     if version is None:
         return snapshot_latest(evaluation=evaluation)
@@ -37,7 +38,7 @@ def _snapshot(request: HttpRequest, evaluation: Evaluation) -> ResultSnapshot | 
 
 def _context(request: HttpRequest, evaluation_id: int) -> dict:
     evaluation = access_results(user=request.user, evaluation_id=evaluation_id)
-    snapshot = _snapshot(request, evaluation)
+    snapshot = snapshot_asked(request, evaluation)
     report = None
     if snapshot is not None:
         data = results_data_for(evaluation=evaluation, snapshot=snapshot, user=request.user)
@@ -89,7 +90,7 @@ def results_export(request: HttpRequest, evaluation_id: int, fmt: str) -> HttpRe
     if fmt not in exports.FORMATS:
         raise Http404
     evaluation = access_results(user=request.user, evaluation_id=evaluation_id)
-    snapshot = _snapshot(request, evaluation)
+    snapshot = snapshot_asked(request, evaluation)
     if snapshot is None:
         raise Http404
     return export_response(evaluation=evaluation, snapshot=snapshot, user=request.user, fmt=fmt)

@@ -1,7 +1,6 @@
 import pytest
 from rest_framework.test import APIClient
 
-from evaluations.models import Evaluation
 from experts.tokens import api_token_create
 from tests.conftest import accepted_membership
 
@@ -11,18 +10,6 @@ def token_client(user, *, read_only: bool = False) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
     return client
-
-
-@pytest.fixture
-def open_evaluation(evaluation):
-    evaluation.status = Evaluation.Status.OPEN
-    evaluation.save()
-    return evaluation
-
-
-@pytest.fixture
-def expert(make_user):
-    return make_user("erin")
 
 
 @pytest.fixture

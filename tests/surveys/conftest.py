@@ -1,19 +1,6 @@
 import pytest
 
-from evaluations.models import Evaluation
 from experts.models import PanelMembership
-
-
-@pytest.fixture
-def open_evaluation(evaluation):
-    evaluation.status = Evaluation.Status.OPEN
-    evaluation.save()
-    return evaluation
-
-
-@pytest.fixture
-def expert(make_user):
-    return make_user("erin")
 
 
 @pytest.fixture
