@@ -45,3 +45,10 @@ def wait_for(condition, timeout: float) -> float:
             return time.monotonic() - start
         time.sleep(0.2)
     raise AssertionError(f"not within {timeout} s")
+
+
+def results_current(evaluation) -> bool:
+    """Whether the latest snapshot includes every change to the evaluation's ballots."""
+    evaluation.refresh_from_db()
+    latest = evaluation.snapshots.order_by("-version").first()
+    return latest is not None and latest.version == evaluation.input_version

@@ -17,7 +17,14 @@ import pytest
 from django.db import connections
 
 from evaluations.services.pipeline import recompute_sweep
-from tests.faults.helpers import CONSISTENT, add_experts, form_fields, logged_in, wait_for
+from tests.faults.helpers import (
+    CONSISTENT,
+    add_experts,
+    form_fields,
+    logged_in,
+    results_current,
+    wait_for,
+)
 from tests.services import default_queue_worker, require_services
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -66,13 +73,7 @@ def test_ballots_arriving_while_redis_is_down_are_all_saved_and_results_catch_up
     back = time.monotonic()
     with default_queue_worker():
         recompute_sweep(grace=timedelta(0))  # what the scheduler does within a minute
-
-        def current():
-            open_panel.refresh_from_db()
-            latest = open_panel.snapshots.order_by("-version").first()
-            return latest is not None and latest.version == open_panel.input_version
-
-        wait_for(current, timeout=60)
+        wait_for(lambda: results_current(open_panel), timeout=60)
     caught_up = time.monotonic() - back
 
     accepted = statuses.count(302)

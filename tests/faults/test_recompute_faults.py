@@ -17,7 +17,14 @@ from evaluations.services.pipeline import recompute_sweep
 from evaluations.services.results import panel_input, results_compute, results_recompute
 from surveys.models import PairwiseBallot
 from surveys.services import pairwise_ballot_save
-from tests.faults.helpers import CONSISTENT, add_experts, form_fields, logged_in, wait_for
+from tests.faults.helpers import (
+    CONSISTENT,
+    add_experts,
+    form_fields,
+    logged_in,
+    results_current,
+    wait_for,
+)
 from tests.services import default_queue_worker
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -161,13 +168,7 @@ def test_a_worker_killed_mid_burst_is_healed_by_the_sweep_without_partial_snapsh
     with default_queue_worker():
         # What the scheduler's sweep does every minute (grace 0: no waiting here).
         recompute_sweep(grace=timedelta(0))
-
-        def current():
-            open_panel.refresh_from_db()
-            latest = open_panel.snapshots.order_by("-version").first()
-            return latest is not None and latest.version == open_panel.input_version
-
-        wait_for(current, timeout=90)
+        wait_for(lambda: results_current(open_panel), timeout=90)
         healed = time.monotonic() - killed_at
 
     latest = open_panel.snapshots.latest()
