@@ -90,6 +90,11 @@ class Evaluation(models.Model):
     results_visible_to_experts = models.BooleanField(
         _("experts may see the results"), default=False
     )
+    # Experts' comments are shown to the coordinator in the results and exports; a Delphi-style
+    # panel keeps them anonymous (the default), others want to know who said what.
+    comments_named = models.BooleanField(
+        _("show experts' names with their comments"), default=False
+    )
     copied_from = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -205,7 +210,7 @@ class Subject(models.Model):
 
 
 class AuditEntry(models.Model):
-    """One coordinator action on an evaluation, shown on its page. Never edited."""
+    """One coordinator or expert action on an evaluation, shown on its page. Never edited."""
 
     class Action(models.TextChoices):
         CREATED = "created", _("created the evaluation")
@@ -218,6 +223,11 @@ class AuditEntry(models.Model):
         INVITED = "invited", _("sent invitations")
         RESENT = "resent", _("resent an invitation")
         REVOKED = "revoked", _("revoked an invitation")
+        RESTORED = "restored", _("undid a revocation")
+        ACCEPTED = "accepted", _("accepted the invitation")
+        DECLINED = "declined", _("declined the invitation")
+        SUBMITTED = "submitted", _("submitted a ballot")
+        WITHDREW = "withdrew", _("withdrew a ballot")
         REMINDED = "reminded", _("sent reminders")
         OPENED = "opened", _("opened the panel")
         CLOSED = "closed", _("closed the panel")
@@ -231,6 +241,9 @@ class AuditEntry(models.Model):
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     detail = models.CharField(_("detail"), max_length=500, blank=True)
+    # What the detail says, as data, so the page can word it in the reader's language
+    # (the detail stays as an English line for the admin and old entries).
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
