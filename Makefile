@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PYDECISION := pydecision==5.1.8
 
-.PHONY: demo test test-services lint bench clean
+.PHONY: demo test test-services lint bench clean refresh-reference
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "ahpanel needs Python 3.11"'
@@ -57,6 +57,12 @@ bench: $(VENV)/.installed-bench
 	$(PY) -m bench.ahp_bench --output BENCHMARKS.md
 	.ci/services
 	$(PY) -m bench.load_bench --output BENCHMARKS.md
+
+# Copy the upstream reference data into tests/reference and rebuild the template catalogue,
+# keeping the project's additions (tests/reference/README.md). FROM names the upstream folder.
+refresh-reference: $(VENV)/.installed-runtime
+	@test -n "$(FROM)" || { echo "usage: make refresh-reference FROM=<upstream folder>"; exit 2; }
+	$(PY) -m tests.reference.refresh "$(FROM)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache

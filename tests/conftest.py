@@ -12,9 +12,12 @@ from config.celery import app as celery_app
 from evaluations.models import Evaluation
 from evaluations.services import evaluation_create_from_template
 from experts.models import Invitation, PanelMembership
+from tests import standalone
+
+standalone.install()
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-REFERENCE_DIR = REPO_ROOT.parent / "shared" / "reference"
+REFERENCE_DIR = REPO_ROOT / "tests" / "reference"
 
 PASSWORD = "correct horse battery staple"
 

@@ -1,10 +1,10 @@
-"""The shared reference data (../shared/reference beside the repository), loaded, never copied."""
+"""The reference cases, from the repository's own copy in tests/reference (see its README)."""
 
 import json
 from functools import cache
 from pathlib import Path
 
-REFERENCE_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
+REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
 
 # The file prints 10 decimals, so its own rounding is up to 5e-11.
 TOLERANCE = 1e-9
