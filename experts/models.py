@@ -51,6 +51,11 @@ class PanelMembership(models.Model):
     )
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+    # Set when the coordinator revokes an expert but keeps their submitted answers in the
+    # results (and in the response figures); cleared when the revocation is undone.
+    answers_kept_after_revocation = models.BooleanField(
+        _("answers kept after revocation"), default=False
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -105,6 +110,11 @@ class Invitation(models.Model):
     responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
     reminder_count = models.PositiveSmallIntegerField(_("reminders"), default=0)
     last_reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+    # What undoing a revocation returns to; blank unless the invitation is revoked.
+    status_before_revocation = models.CharField(
+        _("status before revocation"), max_length=10, choices=Status.choices, blank=True
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")
