@@ -36,8 +36,9 @@ from ..models import Evaluation, ResultSnapshot
 from ..selectors import depth_first
 
 OPERATORS = ("product_sum", "min_max", "product_max", "min_bounded_sum")
-# A revoked expert's ballots leave the results.
+# A revoked expert's ballots leave the results, unless the coordinator kept them.
 REVOKED = Invitation.Status.REVOKED
+LEFT_OUT = {"invitation__status": REVOKED, "answers_kept_after_revocation": False}
 
 
 @dataclass
@@ -75,12 +76,15 @@ def panel_input(*, evaluation: Evaluation) -> PanelInput:
         subjects=[{"id": s.pk, "name": s.name} for s in evaluation.subjects.all()],
         experts={
             m.pk: {"name": m.display_name, "weight": m.weight}
-            for m in evaluation.memberships.exclude(invitation__status=REVOKED)
+            for m in evaluation.memberships.exclude(**LEFT_OUT)
         },
     )
     children = _children_ids(tree)
     submitted = {"status": BallotStatus.SUBMITTED, "membership__evaluation": evaluation}
-    revoked = {"membership__invitation__status": REVOKED}
+    revoked = {
+        "membership__invitation__status": REVOKED,
+        "membership__answers_kept_after_revocation": False,
+    }
     pairwise = PairwiseBallot.objects.filter(**submitted).exclude(**revoked)
     # Plain rows, and one batched matrix build per parent: a large panel has tens of
     # thousands of ballots, and per-ballot model objects and numpy calls dominated.
