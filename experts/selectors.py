@@ -185,16 +185,37 @@ class PanelRow:
         if invitation.is_expired:
             return Stage.EXPIRED
         if invitation.status == Invitation.Status.ACCEPTED:
-            if self.finished:
-                return Stage.SUBMITTED
-            return Stage.IN_PROGRESS if self.started else Stage.ACCEPTED
+            return self._answering_stage
         if invitation.status == Invitation.Status.OPENED:
             return Stage.OPENED
         return Stage.INVITED
 
+    @property
+    def _answering_stage(self) -> Stage:
+        if self.finished:
+            return Stage.SUBMITTED
+        return Stage.IN_PROGRESS if self.started else Stage.ACCEPTED
+
+    @property
+    def submitted_ballots(self) -> int:
+        """Submitted ballots of this expert: what the results read of them."""
+        return self.pairwise_submitted + self.ratings_submitted
+
+    @property
+    def answers_kept(self) -> bool:
+        """Revoked, with the submitted answers kept in the results."""
+        return self.stage == Stage.REVOKED and self.membership.answers_kept_after_revocation
+
+    @property
+    def counted_stage(self) -> Stage:
+        """The stage the response figures count. A revoked expert whose answers were kept
+        (only an accepted one has answers) counts as they stood, so that the figures describe
+        the ballots the results contain."""
+        return self._answering_stage if self.answers_kept else self.stage
+
     def is_valid(self, cr_policy: str) -> bool:
         """Complete, and under the "block" policy also every pairwise form consistent."""
-        if self.stage != Stage.SUBMITTED:
+        if self.counted_stage != Stage.SUBMITTED:
             return False
         if cr_policy == Evaluation.CRPolicy.WARN:
             return True
@@ -203,11 +224,21 @@ class PanelRow:
     @property
     def can_resend(self) -> bool:
         # An accepted expert already has their account on the panel: a new link means nothing.
-        return self.invitation is None or self.invitation.status != Invitation.Status.ACCEPTED
+        # Nor does it once they are revoked: undoing the revocation brings them back.
+        invitation = self.invitation
+        if invitation is None:
+            return True
+        if invitation.status == Invitation.Status.REVOKED:
+            return invitation.status_before_revocation != Invitation.Status.ACCEPTED
+        return invitation.status != Invitation.Status.ACCEPTED
 
     @property
     def can_revoke(self) -> bool:
         return self.invitation is not None and self.stage != Stage.REVOKED
+
+    @property
+    def can_restore(self) -> bool:
+        return self.stage == Stage.REVOKED
 
 
 def panel_requirements(*, evaluation_ids: Iterable[int]) -> dict[int, Requirements]:
@@ -349,8 +380,8 @@ def _rate_display(rate: Decimal | None) -> str:
 def figures_from_rows(rows: Iterable[PanelRow], *, cr_policy: str) -> PanelFigures:
     rows = list(rows)
     return PanelFigures(
-        sent=sum(1 for row in rows if row.stage not in (Stage.REVOKED, Stage.NOT_INVITED)),
-        submitted=sum(1 for row in rows if row.stage == Stage.SUBMITTED),
+        sent=sum(1 for row in rows if row.counted_stage not in (Stage.REVOKED, Stage.NOT_INVITED)),
+        submitted=sum(1 for row in rows if row.counted_stage == Stage.SUBMITTED),
         valid=sum(1 for row in rows if row.is_valid(cr_policy)),
     )
 
@@ -408,6 +439,47 @@ def panel_overview(*, evaluation: Evaluation) -> PanelOverview:
         rows=rows,
         figures=figures_from_rows(rows, cr_policy=evaluation.cr_policy),
         requirements=requirements[evaluation.pk],
+    )
+
+
+@dataclass(frozen=True)
+class RevocationEffect:
+    """What revoking one expert would do: the submitted ballots that leave the results (unless
+    kept) and the panel's figures before and after, either way."""
+
+    row: PanelRow
+    before: PanelFigures
+    if_left_out: PanelFigures
+    if_kept: PanelFigures
+
+    @property
+    def pairwise(self) -> int:
+        return self.row.pairwise_submitted
+
+    @property
+    def ratings(self) -> int:
+        return self.row.ratings_submitted
+
+    @property
+    def has_answers(self) -> bool:
+        return self.row.submitted_ballots > 0
+
+    def after(self, *, keep_answers: bool) -> PanelFigures:
+        return self.if_kept if keep_answers else self.if_left_out
+
+
+def revocation_effect(*, evaluation: Evaluation, membership: PanelMembership) -> RevocationEffect:
+    """The effect of revoking `membership`, computed with the panel page's own figures."""
+    overview = panel_overview(evaluation=evaluation)
+    row = next(row for row in overview.rows if row.membership.pk == membership.pk)
+    # A revoked expert whose answers leave counts nowhere in the figures, as if not on the panel.
+    if_left_out = figures_from_rows(
+        [other for other in overview.rows if other is not row], cr_policy=evaluation.cr_policy
+    )
+    # Kept answers count as they stand; an expert with none has nothing to keep.
+    if_kept = overview.figures if row.submitted_ballots else if_left_out
+    return RevocationEffect(
+        row=row, before=overview.figures, if_left_out=if_left_out, if_kept=if_kept
     )
 
 

@@ -34,13 +34,16 @@ from evaluations.services.pipeline import results_mark_stale
 from .models import Invitation, PanelMembership, Profile
 from .selectors import (
     REMINDABLE,
+    PanelFigures,
     Requirements,
+    RevocationEffect,
     Stage,
     hash_token,
     invitation_for_token,
     panel_emails,
     panel_overview,
     panel_requirements,
+    revocation_effect,
 )
 
 # 32 random bytes = 256 bits: guessing a live link is hopeless even with millions of tries.
@@ -75,6 +78,13 @@ ERROR_RESEND_ACCEPTED = gettext_noop(
     "{email} has already accepted the invitation; there is no link to send again."
 )
 ERROR_ALREADY_REVOKED = gettext_noop("The invitation of {email} is already revoked.")
+ERROR_NOT_REVOKED = gettext_noop(
+    "The invitation of {email} is not revoked; there is no revocation to undo."
+)
+ERROR_RESEND_REVOKED_ACCEPTED = gettext_noop(
+    "{email} had accepted the invitation before it was revoked: undo the revocation to bring "
+    "them back with their account and answers."
+)
 ERROR_NOT_INVITED = gettext_noop("{email} has not been invited yet.")
 ERROR_ALREADY_ON_PANEL = gettext_noop(
     "Your account is already on this panel (invited as {email}); one account can answer only once."
@@ -339,9 +349,12 @@ def _invitation_issue(
             "invited_by": actor,
             "sent_at": now,
             "expires_at": _expiry_from(now),
-            # A new link starts the funnel again: earlier opening or answer no longer apply.
+            # A new link starts the funnel again: earlier opening or answer no longer apply,
+            # nor does an earlier revocation.
             "opened_at": None,
             "responded_at": None,
+            "status_before_revocation": "",
+            "revoked_at": None,
         },
     )
     link = invitation_link(base_url=base_url, token=token)
@@ -362,6 +375,14 @@ def invitation_resend(
     invitation = Invitation.objects.select_for_update().filter(membership=membership).first()
     if invitation is not None and invitation.status == Invitation.Status.ACCEPTED:
         raise ValidationError(_(ERROR_RESEND_ACCEPTED).format(email=membership.email))
+    if (
+        invitation is not None
+        and invitation.status == Invitation.Status.REVOKED
+        and invitation.status_before_revocation == Invitation.Status.ACCEPTED
+    ):
+        # A new link would put their account and ballots back on the panel behind the
+        # results' back (nothing marks them stale): undoing the revocation does it properly.
+        raise ValidationError(_(ERROR_RESEND_REVOKED_ACCEPTED).format(email=membership.email))
     link = invitation_send(membership=membership, actor=actor, base_url=base_url)
     audit_record(
         evaluation=membership.evaluation,
@@ -372,27 +393,138 @@ def invitation_resend(
     return link
 
 
+@dataclass(frozen=True)
+class Revocation:
+    """A revocation done: the invitation, whether the answers stayed, and the effect."""
+
+    invitation: Invitation
+    answers_kept: bool
+    effect: RevocationEffect
+
+    @property
+    def figures_after(self) -> PanelFigures:
+        return self.effect.after(keep_answers=self.answers_kept)
+
+    @property
+    def results_changed(self) -> bool:
+        return self.effect.has_answers and not self.answers_kept
+
+
 @transaction.atomic
-def invitation_revoke(*, membership: PanelMembership, actor: AbstractBaseUser) -> Invitation:
-    """The link stops working; an expert who had accepted leaves the panel's figures."""
+def invitation_revoke(
+    *, membership: PanelMembership, actor: AbstractBaseUser, keep_answers: bool = False
+) -> Revocation:
+    """The link stops working and the expert leaves the panel's figures and the results,
+    unless `keep_answers`: then their submitted ballots stay in both. Ballots are never
+    deleted; invitation_restore undoes this. Allowed on a closed panel too: whose answers
+    count stays the coordinator's decision there, like the experts' weights."""
+    # Lock the membership as ballot saves do (surveys.services), so no ballot of this expert
+    # is submitted between counting the ballots that leave and the revocation itself.
+    membership = _membership_locked(membership)
     invitation = Invitation.objects.select_for_update().filter(membership=membership).first()
     if invitation is None:
         raise ValidationError(_(ERROR_NOT_INVITED).format(email=membership.email))
     if invitation.status == Invitation.Status.REVOKED:
         raise ValidationError(_(ERROR_ALREADY_REVOKED).format(email=membership.email))
-    was_accepted = invitation.status == Invitation.Status.ACCEPTED
+    effect = revocation_effect(evaluation=membership.evaluation, membership=membership)
+    # Only submitted answers can be kept: a flag on an expert without any would keep nothing
+    # and count a dead invitation in the figures.
+    kept = keep_answers and effect.has_answers
+    invitation.status_before_revocation = invitation.status
     invitation.status = Invitation.Status.REVOKED
-    invitation.save(update_fields=["status"])
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["status", "status_before_revocation", "revoked_at"])
+    membership.answers_kept_after_revocation = kept
+    membership.save(update_fields=["answers_kept_after_revocation"])
+    revocation = Revocation(invitation=invitation, answers_kept=kept, effect=effect)
+    kept_text = "answers kept in the results" if kept else "answers left out of the results"
     audit_record(
         evaluation=membership.evaluation,
         actor=actor,
         action=AuditEntry.Action.REVOKED,
-        detail=membership.email,
+        detail=f"{membership.email}; {kept_text}" if effect.has_answers else membership.email,
+        params={
+            "email": membership.email,
+            "answers_kept": kept,
+            "pairwise": effect.pairwise,
+            "ratings": effect.ratings,
+        },
     )
-    if was_accepted:
-        # A revoked expert's ballots leave the results.
+    if revocation.results_changed:
         results_mark_stale(evaluation_id=membership.evaluation_id)
-    return invitation
+    return revocation
+
+
+@dataclass(frozen=True)
+class Restoration:
+    """A revocation undone: the invitation as it was, and what came back."""
+
+    invitation: Invitation
+    pairwise: int  # submitted ballots back in the results (0 if they had been kept)
+    ratings: int
+
+    @property
+    def needs_new_link(self) -> bool:
+        """Not yet accepted or declined: the expert has to be sent a new link."""
+        return self.invitation.status in (Invitation.Status.PENDING, Invitation.Status.OPENED)
+
+
+@transaction.atomic
+def invitation_restore(*, membership: PanelMembership, actor: AbstractBaseUser) -> Restoration:
+    """Undo a revocation: the invitation returns to the status it had and the expert's
+    submitted ballots count again (results marked stale if they had left).
+
+    The revoked link stays dead: it may have been revoked because it went to the wrong
+    address or leaked, so an invitation not yet answered needs a new link (resend)."""
+    membership = _membership_locked(membership)
+    invitation = Invitation.objects.select_for_update().filter(membership=membership).first()
+    if invitation is None or invitation.status != Invitation.Status.REVOKED:
+        raise ValidationError(_(ERROR_NOT_REVOKED).format(email=membership.email))
+    row = next(
+        row
+        for row in panel_overview(evaluation=membership.evaluation).rows
+        if row.membership.pk == membership.pk
+    )
+    returned = not membership.answers_kept_after_revocation
+    invitation.status = invitation.status_before_revocation or Invitation.Status.PENDING
+    invitation.status_before_revocation = ""
+    invitation.revoked_at = None
+    fields = ["status", "status_before_revocation", "revoked_at"]
+    restoration = Restoration(
+        invitation=invitation,
+        pairwise=row.pairwise_submitted if returned else 0,
+        ratings=row.ratings_submitted if returned else 0,
+    )
+    if restoration.needs_new_link:
+        # A hash of a token nobody holds: the old link stays dead until a new one is sent.
+        invitation.token_hash = hash_token(secrets.token_urlsafe(TOKEN_BYTES))
+        fields.append("token_hash")
+    invitation.save(update_fields=fields)
+    membership.answers_kept_after_revocation = False
+    membership.save(update_fields=["answers_kept_after_revocation"])
+    audit_record(
+        evaluation=membership.evaluation,
+        actor=actor,
+        action=AuditEntry.Action.RESTORED,
+        detail=f"{membership.email} ({invitation.status})",
+        params={
+            "email": membership.email,
+            "status": invitation.status,
+            "pairwise": restoration.pairwise,
+            "ratings": restoration.ratings,
+        },
+    )
+    if restoration.pairwise or restoration.ratings:
+        results_mark_stale(evaluation_id=membership.evaluation_id)
+    return restoration
+
+
+def _membership_locked(membership: PanelMembership) -> PanelMembership:
+    return (
+        PanelMembership.objects.select_related("evaluation")
+        .select_for_update(of=("self",))
+        .get(pk=membership.pk)
+    )
 
 
 @transaction.atomic
