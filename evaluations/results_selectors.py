@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from experts.models import Invitation
 
 from .models import Evaluation, ResultSnapshot
+from .results.changes import results_changes
 
 WEAK_POINTS_SHOWN = 5
 
@@ -76,12 +77,16 @@ def snapshot_get(*, evaluation: Evaluation, version: int) -> ResultSnapshot:
     return snapshot
 
 
-def results_status(*, evaluation: Evaluation, snapshot: ResultSnapshot | None) -> dict:
+def results_status(
+    *, evaluation: Evaluation, snapshot: ResultSnapshot | None, named: bool = True
+) -> dict:
     """What the page says about the snapshot shown: which one, and whether it is current.
 
-    Stale means ballots changed after the snapshot's input version; the worker is (or the
-    periodic sweep will be) computing version `pending`. A failure since the snapshot is
-    reported with its error (the page shows it to the coordinator only).
+    Stale means ballots or settings changed after the snapshot's input version; the worker is
+    (or the periodic sweep will be) computing version `pending`. `changes` names the inputs
+    that differ from those the snapshot was computed with (experts by name only when `named`).
+    A failure since the snapshot is reported with its error (the page shows it to the
+    coordinator only).
     """
     computed_at = snapshot.computed_at if snapshot else None
     failed = bool(evaluation.recompute_error) and (
@@ -98,6 +103,7 @@ def results_status(*, evaluation: Evaluation, snapshot: ResultSnapshot | None) -
         "pending": evaluation.input_version,
         "error": evaluation.recompute_error if failed else "",
         "failed_at": evaluation.recompute_failed_at if failed else None,
+        "changes": results_changes(evaluation=evaluation, snapshot=snapshot, named=named),
     }
 
 

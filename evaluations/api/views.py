@@ -338,7 +338,11 @@ class ResultsView(APIView):
         return Response(
             {
                 "evaluation": evaluation.pk,
-                "status": results_status(evaluation=evaluation, snapshot=snapshot),
+                "status": results_status(
+                    evaluation=evaluation,
+                    snapshot=snapshot,
+                    named=evaluation.owner_id == request.user.pk,
+                ),
                 "results": data,
             }
         )

@@ -11,6 +11,7 @@ from ..models import MAX_CHILDREN, AuditEntry, Evaluation, Grade, Indicator, Sub
 from ..selectors import depth_first
 from ..templates_catalog import localized, template_get
 from .audit import audit_record
+from .pipeline import results_mark_stale
 
 ERROR_UNKNOWN_TEMPLATE = gettext_noop("Unknown template: {key}.")
 ERROR_TOO_MANY_CHILDREN = gettext_noop(
@@ -201,30 +202,59 @@ SETTINGS_FIELDS = (
     "language",
     "deadline",
     "results_visible_to_experts",
+    "comments_named",
 )
+# Settings the numbers depend on: a change makes the results stale (DESIGN §3), whatever the
+# panel's status, and the snapshot records them so the page can say what differs meanwhile.
+RESULT_SETTINGS = (
+    "weighting_method",
+    "ri_table",
+    "cr_threshold",
+    "cr_policy",
+    "aggregation",
+    "ballot_inclusion",
+    "operator",
+)
+# Settings a ballot's stored CR and consistency flag depend on.
+CONSISTENCY_SETTINGS = ("weighting_method", "ri_table", "cr_threshold")
 
 
 @transaction.atomic
 def evaluation_update_settings(
     *, evaluation: Evaluation, actor: AbstractBaseUser, **changes
 ) -> Evaluation:
-    """Save validated settings (the form validates) and log what changed."""
+    """Save validated settings (the form validates), log what changed, and when the numbers
+    depend on it re-assess the ballots' stored CR and mark the results stale."""
+    # Lock the row and write only the changed fields: a full save from a copy read before a
+    # ballot came in would put the input version back and hide that ballot from the results.
+    locked = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     changed = [
         name
         for name, value in changes.items()
-        if name in SETTINGS_FIELDS and getattr(evaluation, name) != value
+        if name in SETTINGS_FIELDS and getattr(locked, name) != value
     ]
+    if not changed:
+        return evaluation
     for name in changed:
+        setattr(locked, name, changes[name])
         setattr(evaluation, name, changes[name])
-    if changed:
-        evaluation.full_clean()
-        evaluation.save()
-        audit_record(
-            evaluation=evaluation,
-            actor=actor,
-            action=AuditEntry.Action.EDITED_SETTINGS,
-            detail=", ".join(changed),
-        )
+    locked.full_clean()
+    locked.save(update_fields=[*changed, "updated_at"])
+    audit_record(
+        evaluation=locked,
+        actor=actor,
+        action=AuditEntry.Action.EDITED_SETTINGS,
+        detail=", ".join(changed),
+    )
+    if set(changed) & set(CONSISTENCY_SETTINGS):
+        # Submitted ballots stay submitted: only their stored CR and flag follow, so the
+        # panel's "valid" figures use the new threshold and table.
+        from surveys.consistency import pairwise_ballots_reassess  # surveys imports this app
+
+        pairwise_ballots_reassess(evaluation=locked)
+    if set(changed) & set(RESULT_SETTINGS):
+        results_mark_stale(evaluation_id=locked.pk)
+    evaluation.updated_at = locked.updated_at
     return evaluation
 
 

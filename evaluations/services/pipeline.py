@@ -44,6 +44,14 @@ def results_mark_stale(*, evaluation_id: int) -> None:
     transaction.on_commit(lambda: recompute_queue(evaluation_id=evaluation_id))
 
 
+def results_mark_stale_if_shown(*, evaluation_id: int) -> None:
+    """For edits of what the results name or group (texts, subjects, grades, structure): stale
+    only once results exist. Before the first snapshot there is nothing to refresh, and the
+    first ballot computes one anyway; draft editing then queues no tasks."""
+    if ResultSnapshot.objects.filter(evaluation_id=evaluation_id).exists():
+        results_mark_stale(evaluation_id=evaluation_id)
+
+
 def recompute_queue(*, evaluation_id: int) -> bool:
     """Queue a recompute unless one is already waiting; True if this call queued it."""
     from ..tasks import recompute_results  # the task module imports this one

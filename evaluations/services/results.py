@@ -7,6 +7,7 @@ from writing (`snapshot_write`, version-guarded) so a late or repeated task neve
 Snapshot data layout (all JSON):
   settings        the method settings the numbers were computed with
   grades          [{name, score}] best first
+  expert_weights  {membership id: the expert weight used}
   indicators      [{code, name, parent, depth, is_leaf, local_weight, global_weight, rank}]
   matrices        one per parent with ≥ 2 children: group weights, λmax, CI, RI, CR, the
                   aggregated matrix, consensus S*, and every included expert's own figures
@@ -168,6 +169,8 @@ def results_compute(data: PanelInput) -> dict:
     result = {
         "settings": settings,
         "grades": [{"name": g["name"], "score": g["score"]} for g in data.grades],
+        # Each expert's weight as used, so the page can say when a weight changed since.
+        "expert_weights": {str(m): e["weight"] for m, e in data.experts.items()},
         "indicators": _indicator_rows(data.indicators, local, global_weights),
         "matrices": matrices,
         "consensus": _overall_consensus(matrices, global_weights),

@@ -24,6 +24,7 @@ from ..models import MAX_CHILDREN, AuditEntry, Evaluation, Grade, Indicator, Sub
 from ..selectors import evaluation_has_ballots
 from .audit import audit_record
 from .lifecycle import ERROR_DUPLICATE_SUBJECT, ERROR_NO_SUBJECTS, ERROR_NOT_READY_GRADES
+from .pipeline import results_mark_stale_if_shown
 
 # A code is "U" plus one digit per level, and the code column holds 20 characters.
 MAX_DEPTH = Indicator._meta.get_field("code").max_length - 1
@@ -198,12 +199,14 @@ def _indicator_name(name: str) -> str:
 
 
 def _record_hierarchy(evaluation: Evaluation, actor: AbstractBaseUser, detail: str) -> None:
+    """Log a change of the hierarchy; the results show its names and codes, so they follow."""
     audit_record(
         evaluation=evaluation,
         actor=actor,
         action=AuditEntry.Action.EDITED_HIERARCHY,
         detail=detail,
     )
+    results_mark_stale_if_shown(evaluation_id=evaluation.pk)
 
 
 @transaction.atomic
@@ -449,6 +452,7 @@ def grade_set_replace(
             action=AuditEntry.Action.EDITED_GRADES,
             detail=_summary(before, after),
         )
+        results_mark_stale_if_shown(evaluation_id=evaluation.pk)  # names and scores
     return saved
 
 
@@ -500,4 +504,5 @@ def subject_set_replace(
             action=AuditEntry.Action.EDITED_SUBJECTS,
             detail=_summary([(s.pk, s.name) for s in before], [(s.pk, s.name) for s in saved]),
         )
+        results_mark_stale_if_shown(evaluation_id=evaluation.pk)  # the subjects ranked
     return saved

@@ -39,15 +39,16 @@ def snapshot_asked(request: HttpRequest, evaluation: Evaluation) -> ResultSnapsh
 def _context(request: HttpRequest, evaluation_id: int) -> dict:
     evaluation = access_results(user=request.user, evaluation_id=evaluation_id)
     snapshot = snapshot_asked(request, evaluation)
+    is_owner = evaluation.owner_id == request.user.pk
     report = None
     if snapshot is not None:
         data = results_data_for(evaluation=evaluation, snapshot=snapshot, user=request.user)
         report = results_report(data=data)
     return {
         "evaluation": evaluation,
-        "is_owner": evaluation.owner_id == request.user.pk,
+        "is_owner": is_owner,
         "snapshot": snapshot,
-        "status": results_status(evaluation=evaluation, snapshot=snapshot),
+        "status": results_status(evaluation=evaluation, snapshot=snapshot, named=is_owner),
         "report": report,
     }
 

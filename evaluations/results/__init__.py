@@ -1,0 +1,1 @@
+"""Reading results: what a snapshot was computed with and how that differs from today."""
