@@ -44,6 +44,17 @@ class WeightForm(forms.Form):
         return weight
 
 
+class RevokeForm(forms.Form):
+    keep_answers = forms.BooleanField(
+        label=_("Keep their submitted answers in the results"),
+        required=False,  # unchecked, as before this choice existed: the answers leave
+        help_text=_(
+            "The link stops working either way. Kept answers also stay in the response "
+            "figures; left-out answers are not deleted and come back if you undo the revocation."
+        ),
+    )
+
+
 class AccountCreateForm(forms.Form):
     """An invited expert's new account: validated here, created by the accept service."""
 

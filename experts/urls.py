@@ -9,6 +9,7 @@ urlpatterns = [
     path(f"{PANEL}remind/", views.panel_remind, name="panel-remind"),
     path(f"{PANEL}<int:membership_id>/resend/", views.panel_resend, name="panel-resend"),
     path(f"{PANEL}<int:membership_id>/revoke/", views.panel_revoke, name="panel-revoke"),
+    path(f"{PANEL}<int:membership_id>/restore/", views.panel_restore, name="panel-restore"),
     path(f"{PANEL}<int:membership_id>/weight/", views.panel_weight, name="panel-weight"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("panels/", views.expert_home, name="expert-home"),

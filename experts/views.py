@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -14,8 +15,8 @@ from evaluations.models import Evaluation
 from evaluations.selectors import access_evaluation
 
 from . import services
-from .forms import AccountCreateForm, PanelAddForm, WeightForm, suggested_username
-from .models import Invitation
+from .forms import AccountCreateForm, PanelAddForm, RevokeForm, WeightForm, suggested_username
+from .models import Invitation, PanelMembership
 from .selectors import (
     InvitationUnusable,
     access_membership,
@@ -23,6 +24,7 @@ from .selectors import (
     invitation_for_token,
     panel_overview,
     panel_requirements,
+    revocation_effect,
 )
 
 
@@ -106,20 +108,87 @@ def panel_resend(request: HttpRequest, evaluation_id: int, membership_id: int) -
 
 @login_required
 def panel_revoke(request: HttpRequest, evaluation_id: int, membership_id: int) -> HttpResponse:
+    """GET: the confirmation, saying which ballots leave the results and how the figures
+    change; POST: revoke (the answers leave unless the form keeps them)."""
+    evaluation = access_evaluation(user=request.user, evaluation_id=evaluation_id)
+    membership = access_membership(evaluation=evaluation, membership_id=membership_id)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    back = _panel_row_url(membership)
+    if request.method == "GET":
+        effect = revocation_effect(evaluation=evaluation, membership=membership)
+        if not effect.row.can_revoke:
+            return redirect(back)  # already revoked (or never invited): the panel shows which
+        context = {"evaluation": evaluation, "effect": effect, "form": RevokeForm(), "back": back}
+        return render(request, "experts/panel_revoke.html", context)
+    form = RevokeForm(request.POST)
+    keep_answers = form.is_valid() and form.cleaned_data["keep_answers"]
+    try:
+        revocation = services.invitation_revoke(
+            membership=membership, actor=request.user, keep_answers=keep_answers
+        )
+    except ValidationError as error:
+        _message_errors(request, error)
+        return redirect(back)
+    done = _("The invitation of %(email)s is revoked; its link no longer works.") % {
+        "email": membership.email
+    }
+    if revocation.answers_kept:
+        done += " " + _("Their submitted answers stay in the results.")
+    elif revocation.results_changed:
+        done += " " + _(
+            "Their submitted answers left the results, which are being recomputed; "
+            "undo the revocation to bring them back."
+        )
+    messages.success(request, done)
+    return redirect(back)
+
+
+@login_required
+def panel_restore(request: HttpRequest, evaluation_id: int, membership_id: int) -> HttpResponse:
     evaluation, membership, not_allowed = _panel_post(request, evaluation_id, membership_id)
     if not_allowed:
         return not_allowed
     try:
-        services.invitation_revoke(membership=membership, actor=request.user)
+        restoration = services.invitation_restore(membership=membership, actor=request.user)
     except ValidationError as error:
         _message_errors(request, error)
+        return redirect(_panel_row_url(membership))
+    email = membership.email
+    if restoration.needs_new_link:
+        # The revoked link stays dead (services.invitation_restore says why).
+        text = _(
+            "The revocation of %(email)s is undone, but the revoked link stays dead: "
+            "send them a new one with “Resend”."
+        )
+        if evaluation.status == Evaluation.Status.CLOSED:
+            text = _(
+                "The revocation of %(email)s is undone, but the revoked link stays dead: "
+                "reopen the panel to send them a new one."
+            )
+        messages.warning(request, text % {"email": email})
+    elif restoration.pairwise or restoration.ratings:
+        messages.success(
+            request,
+            _(
+                "The revocation of %(email)s is undone: their submitted answers count again "
+                "and the results are being recomputed."
+            )
+            % {"email": email},
+        )
     else:
         messages.success(
             request,
-            _("The invitation of %(email)s is revoked; its link no longer works.")
-            % {"email": membership.email},
+            _("The revocation of %(email)s is undone; the invitation is %(status)s again.")
+            % {"email": email, "status": restoration.invitation.get_status_display()},
         )
-    return redirect("panel", evaluation_id=evaluation.pk)
+    return redirect(_panel_row_url(membership))
+
+
+def _panel_row_url(membership: PanelMembership) -> str:
+    return reverse("panel", kwargs={"evaluation_id": membership.evaluation_id}) + (
+        f"#expert-{membership.pk}"
+    )
 
 
 @login_required
