@@ -183,6 +183,7 @@ def _settings(settings: dict) -> list[tuple[str, str]]:
         (_("Weighting method"), _label(ev.WeightingMethod, settings["weighting_method"])),
         (_("RI table"), _label(ev.RITable, settings["ri_table"])),
         (_("CR threshold"), f"{settings['cr_threshold']:g}"),
+        (_("CR policy"), _label(ev.CRPolicy, settings.get("cr_policy", ""))),
         (_("Aggregation"), _label(ev.Aggregation, settings["aggregation"])),
         (_("Ballots included"), _label(ev.BallotInclusion, settings["ballot_inclusion"])),
         (_("Composition operator"), _label(ev.Operator, settings["operator"])),
