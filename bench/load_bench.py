@@ -529,7 +529,7 @@ def recompute_scaling(evaluation, fractions=(0.125, 0.25, 0.5, 1.0), repeats=3) 
             for model in (PairwiseBallot, RatingBallot):
                 model.objects.filter(membership__evaluation=evaluation).exclude(
                     membership__in=part
-                ).update(status="draft")
+                ).update(status="draft", submitted_at=None)
             best_compute = best_write = float("inf")
             for attempt in range(repeats):
                 started = time.perf_counter()

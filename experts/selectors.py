@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from evaluations.models import Evaluation, Indicator, Subject
-from surveys.models import BallotStatus
 
 from .models import Invitation, PanelMembership
 
@@ -269,20 +268,21 @@ def _with_progress(
     memberships: QuerySet[PanelMembership], parent_ids: Iterable[int]
 ) -> QuerySet[PanelMembership]:
     # Count only forms of required parents: a stray ballot must not make up for a missing one.
+    # A ballot counts by its submitted copy, as in the results: a draft on top leaves it in.
     submitted = Q(
-        pairwise_ballots__status=BallotStatus.SUBMITTED,
+        pairwise_ballots__submitted_at__isnull=False,
         pairwise_ballots__parent_id__in=list(parent_ids),
     )
     return memberships.select_related("invitation").annotate(
         pairwise_submitted=Count("pairwise_ballots", filter=submitted, distinct=True),
         pairwise_consistent=Count(
             "pairwise_ballots",
-            filter=submitted & Q(pairwise_ballots__consistent=True),
+            filter=submitted & Q(pairwise_ballots__submitted_consistent=True),
             distinct=True,
         ),
         ratings_submitted=Count(
             "rating_ballots",
-            filter=Q(rating_ballots__status=BallotStatus.SUBMITTED),
+            filter=Q(rating_ballots__submitted_at__isnull=False),
             distinct=True,
         ),
         pairwise_saved=Count("pairwise_ballots", distinct=True),

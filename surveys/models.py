@@ -1,5 +1,6 @@
 """Ballots: one expert's pairwise judgments for one parent indicator, and ratings of a subject."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,12 +10,28 @@ class BallotStatus(models.TextChoices):
     SUBMITTED = "submitted", _("submitted")
 
 
+class Channel(models.TextChoices):
+    """How an answer reached the application."""
+
+    PAGE = "page", _("form page")
+    API = "api", _("API")
+    # Answers given on paper and typed in by the coordinator (no form for it yet).
+    PAPER = "paper", _("paper, entered by the coordinator")
+
+
 class PairwiseBallot(models.Model):
     """The judgment matrix of one expert for the children of one parent indicator.
 
     judgments maps "<row indicator id>-<col indicator id>" (upper triangle, in the children's
     order) to {"value": b_xy on the 1–9 scale, "comment": str}. The rest of the matrix follows
     by reciprocity. cr is stored at each save so panel figures need no recomputation.
+
+    Two copies: `judgments` (with cr, consistent and status) is the expert's working copy,
+    autosaved as they answer; `submitted_judgments` (with submitted_cr, submitted_consistent,
+    submitted_at) is what they last submitted, the answers the results and panel figures count.
+    A draft on top of a submission leaves the submitted copy alone; only a new submission or
+    an explicit withdrawal replaces or clears it. status is "submitted" while the working copy
+    is the submitted one, "draft" otherwise.
     """
 
     membership = models.ForeignKey(
@@ -29,7 +46,11 @@ class PairwiseBallot(models.Model):
     judgments = models.JSONField(_("judgments"), default=dict, blank=True)
     cr = models.FloatField(_("CR"), null=True, blank=True)
     consistent = models.BooleanField(_("consistent"), null=True, blank=True)
+    # Set exactly when submitted answers count (a filter on submitted_at__isnull=False).
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_judgments = models.JSONField(_("submitted judgments"), null=True, blank=True)
+    submitted_cr = models.FloatField(_("submitted CR"), null=True, blank=True)
+    submitted_consistent = models.BooleanField(_("submitted consistent"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -49,7 +70,8 @@ class PairwiseBallot(models.Model):
 class RatingBallot(models.Model):
     """One expert's grade for every leaf indicator of one subject.
 
-    ratings maps "<leaf indicator id>" to {"grade": grade id, "comment": str}.
+    ratings maps "<leaf indicator id>" to {"grade": grade id, "comment": str}. As for pairwise
+    ballots, `ratings` is the working copy and `submitted_ratings` (with submitted_at) what counts.
     """
 
     membership = models.ForeignKey(
@@ -62,7 +84,9 @@ class RatingBallot(models.Model):
         _("status"), max_length=10, choices=BallotStatus.choices, default=BallotStatus.DRAFT
     )
     ratings = models.JSONField(_("ratings"), default=dict, blank=True)
+    # Set exactly when submitted answers count.
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_ratings = models.JSONField(_("submitted ratings"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -76,3 +100,68 @@ class RatingBallot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership} · {self.subject}"
+
+
+class BallotRevision(models.Model):
+    """One submission or withdrawal of a ballot, kept as it was then.
+
+    Written once by the ballot services and never edited or deleted by the application, so the
+    coordinator can see everything an expert submitted, in order. `answers` is the submitted
+    (or withdrawn) judgments or ratings in the ballot's own layout; cr and consistent are those
+    computed then, with the settings of then (they are not reassessed when settings change).
+    """
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    membership = models.ForeignKey(
+        "experts.PanelMembership", on_delete=models.CASCADE, related_name="ballot_revisions"
+    )
+    # Who did it: the expert, or (for paper ballots) the coordinator who typed it in.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Exactly one of parent (a pairwise ballot) and subject (a rating ballot).
+    parent = models.ForeignKey(
+        "evaluations.Indicator",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="ballot_revisions",
+    )
+    subject = models.ForeignKey(
+        "evaluations.Subject",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="ballot_revisions",
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    # Blank for the first revision of ballots submitted before revisions were kept.
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, blank=True)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    cr = models.FloatField(_("CR"), null=True, blank=True)
+    consistent = models.BooleanField(_("consistent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("time"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("ballot revision")
+        verbose_name_plural = _("ballot revisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(parent__isnull=False, subject__isnull=True)
+                | models.Q(parent__isnull=True, subject__isnull=False),
+                name="ballot_revision_one_form",
+            ),
+        ]
+        indexes = [models.Index(fields=["membership", "created_at"])]
+
+    def __str__(self) -> str:
+        form = self.parent.code if self.parent_id else str(self.subject)
+        return f"{self.membership} · {form} · {self.action}"
+
+    @property
+    def kind(self) -> str:
+        return "pairwise" if self.parent_id else "rating"

@@ -1,15 +1,22 @@
-"""Saving and submitting ballots. Each save is one transaction that also marks results stale.
+"""Saving, submitting and withdrawing ballots. Each is one transaction that also marks
+results stale when what the results read changes.
 
 Judgments arrive keyed "<row id>-<col id>" for the upper triangle of the parent's children in
 their order, each {"value": b_xy, "comment": str}; ratings keyed "<leaf id>" → {"grade": id,
 "comment": str}. A draft may be incomplete; a submission must be complete, and under the
 evaluation's `block` policy consistent.
+
+A ballot keeps the working copy and the submitted copy apart (see surveys.models): a draft
+changes only the working copy, so what an expert submitted stays in the results until they
+submit again or withdraw. Every submission and withdrawal is kept as a BallotRevision and
+logged in the evaluation's activity.
 """
 
 import math
 from dataclasses import dataclass
 
 import numpy as np
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,11 +24,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from evaluations.engine import ahp, scale
-from evaluations.models import Evaluation, Indicator, Subject
+from evaluations.models import AuditEntry, Evaluation, Indicator, Subject
+from evaluations.services.audit import audit_record
 from evaluations.services.pipeline import results_mark_stale
 from experts.models import PanelMembership
 
-from .models import BallotStatus, PairwiseBallot, RatingBallot
+from .consistency import pairwise_ballots_reassess as pairwise_ballots_reassess  # re-export
+from .models import BallotRevision, BallotStatus, Channel, PairwiseBallot, RatingBallot
 
 ERROR_NOT_OPEN = gettext_noop("The panel is not open, so ballots cannot be changed.")
 ERROR_NOT_A_MATRIX = gettext_noop("{code} has fewer than two sub-indicators to compare.")
@@ -39,6 +48,7 @@ ERROR_UNKNOWN_SUBJECT = gettext_noop("“{key}” is not a subject of this evalu
 ERROR_UNKNOWN_GRADE = gettext_noop("{code}: “{grade}” is not a grade of this evaluation.")
 ERROR_MISSING_RATING = gettext_noop("{code}: choose a grade before submitting.")
 ERROR_COMMENT_TOO_LONG = gettext_noop("{key}: a comment may have at most {limit} characters.")
+ERROR_NOTHING_TO_WITHDRAW = gettext_noop("There is no submitted ballot here to withdraw.")
 
 COMMENT_LIMIT = 2000
 
@@ -130,12 +140,13 @@ def scale_value(value) -> float | None:
 def _lock_membership(membership: PanelMembership) -> PanelMembership:
     # Serialise one expert's concurrent saves (double clicks, autosave racing a submit): the
     # second waits here, then updates the row the first created.
-    # The evaluation comes along without being locked: every save of the panel would wait.
-    locked = (
-        PanelMembership.objects.select_related("evaluation")
-        .select_for_update(of=("self",))
-        .get(pk=membership.pk)
-    )
+    # The evaluation is not locked (every save of the panel would wait) but read after the
+    # lock, in its own query: a change of settings locks the panel's memberships to reassess
+    # the stored CRs (pairwise_ballots_reassess), and a save that waited for it must see the
+    # new settings, which a row joined to the locked query would not show (it keeps the
+    # version from before the wait).
+    locked = PanelMembership.objects.select_for_update().get(pk=membership.pk)
+    locked.evaluation = Evaluation.objects.get(pk=locked.evaluation_id)
     if locked.evaluation.status != Evaluation.Status.OPEN:
         raise ValidationError({"status": _(ERROR_NOT_OPEN)})
     return locked
@@ -143,9 +154,18 @@ def _lock_membership(membership: PanelMembership) -> PanelMembership:
 
 @transaction.atomic
 def pairwise_ballot_save(
-    *, membership: PanelMembership, parent: Indicator, judgments: dict, submit: bool
+    *,
+    membership: PanelMembership,
+    parent: Indicator,
+    judgments: dict,
+    submit: bool,
+    channel: Channel = Channel.PAGE,
+    actor: AbstractBaseUser | None = None,
 ) -> PairwiseBallot:
-    """Save a draft or submit one expert's judgment matrix for `parent`."""
+    """Save a draft or submit one expert's judgment matrix for `parent`.
+
+    `actor` is who did it (the expert unless given: a coordinator typing in a paper ballot).
+    """
     membership = _lock_membership(membership)
     evaluation = membership.evaluation
     children = matrix_children(parent)
@@ -161,14 +181,19 @@ def pairwise_ballot_save(
         raise ValidationError({"judgments": message})
     ballot = PairwiseBallot.objects.filter(membership=membership, parent=parent).first()
     ballot = ballot or PairwiseBallot(membership=membership, parent=parent)
-    return _store(
-        ballot, membership, submit, judgments=cleaned, cr=check.cr, consistent=check.consistent
-    )
+    answers = {"judgments": cleaned, "cr": check.cr, "consistent": check.consistent}
+    return _store(ballot, membership, answers, submit=submit, channel=channel, actor=actor)
 
 
 @transaction.atomic
 def rating_ballot_save(
-    *, membership: PanelMembership, subject: Subject, ratings: dict, submit: bool
+    *,
+    membership: PanelMembership,
+    subject: Subject,
+    ratings: dict,
+    submit: bool,
+    channel: Channel = Channel.PAGE,
+    actor: AbstractBaseUser | None = None,
 ) -> RatingBallot:
     """Save a draft or submit one expert's grades of every leaf indicator for `subject`."""
     membership = _lock_membership(membership)
@@ -180,7 +205,8 @@ def rating_ballot_save(
     cleaned = _clean_ratings(leaves, grades, ratings, submit=submit)
     ballot = RatingBallot.objects.filter(membership=membership, subject=subject).first()
     ballot = ballot or RatingBallot(membership=membership, subject=subject)
-    return _store(ballot, membership, submit, ratings=cleaned)
+    answers = {"ratings": cleaned}
+    return _store(ballot, membership, answers, submit=submit, channel=channel, actor=actor)
 
 
 def _clean_ratings(leaves: list[Indicator], grades: set[int], raw: dict, *, submit: bool) -> dict:
@@ -220,25 +246,115 @@ def _grade_id(value, grades: set[int]) -> int | None:
     return grade if grade in grades else None
 
 
-def _store(ballot, membership: PanelMembership, submit: bool, **answers):
-    """Write the answers and the status, and mark results stale when they change."""
-    was_submitted = ballot.status == BallotStatus.SUBMITTED
-    unchanged = all(getattr(ballot, name) == value for name, value in answers.items())
-    if was_submitted and not submit and unchanged:
-        return ballot  # an autosave of what was just submitted must not withdraw it
+def _store(ballot, membership: PanelMembership, answers: dict, *, submit, channel, actor):
+    """Write the working copy; on submit also the submitted copy, a revision and an audit entry.
+
+    `answers` names the working fields ("judgments", "cr", "consistent" or "ratings"); each has
+    its "submitted_" twin. The first is the answers themselves, the others follow from them.
+    """
+    first = next(iter(answers))
+    same_as_submitted = (
+        ballot.submitted_at is not None and getattr(ballot, f"submitted_{first}") == answers[first]
+    )
+    if same_as_submitted and ballot.status == BallotStatus.SUBMITTED:
+        # An autosave or a repeated submit (double click) of what already counts: nothing new.
+        return ballot
     for name, value in answers.items():
         setattr(ballot, name, value)
-    _set_status(ballot, submit)
+    if submit and not same_as_submitted:
+        for name, value in answers.items():
+            setattr(ballot, f"submitted_{name}", value)
+        ballot.submitted_at = timezone.now()
+    # A draft that comes back to the submitted answers is the submitted ballot again.
+    ballot.status = BallotStatus.SUBMITTED if submit or same_as_submitted else BallotStatus.DRAFT
     ballot.save()
-    _touch(membership, results_changed=submit or was_submitted)
+    changed = submit and not same_as_submitted
+    if changed:
+        _record(ballot, membership, BallotRevision.Action.SUBMITTED, channel=channel, actor=actor)
+    # A draft on top of a submitted ballot leaves the results' input as it was.
+    _touch(membership, results_changed=changed)
     return ballot
 
 
-def _set_status(ballot, submit: bool) -> None:
-    # Saving a change to a submitted ballot without submitting withdraws it from the results
-    # until it is submitted again, so results never mix old and unconfirmed answers.
-    ballot.status = BallotStatus.SUBMITTED if submit else BallotStatus.DRAFT
-    ballot.submitted_at = timezone.now() if submit else None
+@transaction.atomic
+def pairwise_ballot_withdraw(
+    *,
+    membership: PanelMembership,
+    parent: Indicator,
+    channel: Channel = Channel.PAGE,
+    actor: AbstractBaseUser | None = None,
+) -> PairwiseBallot:
+    """Take the expert's submitted judgments for `parent` out of the results.
+
+    The working copy stays as a draft, so the expert can change it and submit again.
+    """
+    membership = _lock_membership(membership)
+    ballot = PairwiseBallot.objects.filter(membership=membership, parent=parent).first()
+    return _withdraw(ballot, membership, ("judgments", "cr", "consistent"), channel, actor)
+
+
+@transaction.atomic
+def rating_ballot_withdraw(
+    *,
+    membership: PanelMembership,
+    subject: Subject,
+    channel: Channel = Channel.PAGE,
+    actor: AbstractBaseUser | None = None,
+) -> RatingBallot:
+    """Take the expert's submitted ratings of `subject` out of the results (draft kept)."""
+    membership = _lock_membership(membership)
+    ballot = RatingBallot.objects.filter(membership=membership, subject=subject).first()
+    return _withdraw(ballot, membership, ("ratings",), channel, actor)
+
+
+def _withdraw(ballot, membership: PanelMembership, names: tuple[str, ...], channel, actor):
+    if ballot is None or ballot.submitted_at is None:
+        raise ValidationError({"status": _(ERROR_NOTHING_TO_WITHDRAW)})
+    # The revision keeps what was withdrawn, so it is not lost with the submitted copy.
+    _record(ballot, membership, BallotRevision.Action.WITHDRAWN, channel=channel, actor=actor)
+    for name in names:
+        setattr(ballot, f"submitted_{name}", None)
+    ballot.submitted_at = None
+    ballot.status = BallotStatus.DRAFT
+    ballot.save()
+    _touch(membership, results_changed=True)
+    return ballot
+
+
+def _record(ballot, membership: PanelMembership, action, *, channel, actor) -> BallotRevision:
+    """The revision of the ballot's submitted copy, and its line in the activity log."""
+    actor = actor if actor is not None else membership.user
+    pairwise = isinstance(ballot, PairwiseBallot)
+    revision = BallotRevision.objects.create(
+        membership=membership,
+        user=actor,
+        parent=ballot.parent if pairwise else None,
+        subject=None if pairwise else ballot.subject,
+        action=action,
+        channel=channel,
+        answers=ballot.submitted_judgments if pairwise else ballot.submitted_ratings,
+        cr=ballot.submitted_cr if pairwise else None,
+        consistent=ballot.submitted_consistent if pairwise else None,
+        created_at=timezone.now(),
+    )
+    if pairwise:
+        params = {"kind": "pairwise", "code": ballot.parent.code}
+        what = f"pairwise comparisons under {ballot.parent.code}"
+    else:
+        params = {"kind": "rating", "subject": ballot.subject.name}
+        what = f"ratings of {ballot.subject.name}"
+    audit_record(
+        evaluation=membership.evaluation,
+        actor=actor,
+        action=(
+            AuditEntry.Action.SUBMITTED
+            if action == BallotRevision.Action.SUBMITTED
+            else AuditEntry.Action.WITHDREW
+        ),
+        detail=f"{membership.display_name}: {what} (via {channel})",
+        params={**params, "channel": channel, "revision": revision.pk},
+    )
+    return revision
 
 
 def _touch(membership: PanelMembership, *, results_changed: bool) -> None:

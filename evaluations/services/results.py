@@ -29,7 +29,7 @@ from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 
 from experts.models import Invitation
-from surveys.models import BallotStatus, PairwiseBallot, RatingBallot
+from surveys.models import PairwiseBallot, RatingBallot
 
 from ..engine import ahp, consensus, fuzzy, hierarchy
 from ..engine.hierarchy import Node
@@ -81,7 +81,8 @@ def panel_input(*, evaluation: Evaluation) -> PanelInput:
         },
     )
     children = _children_ids(tree)
-    submitted = {"status": BallotStatus.SUBMITTED, "membership__evaluation": evaluation}
+    # Each expert's submitted copy counts (surveys.models): a draft on top of it does not.
+    submitted = {"submitted_at__isnull": False, "membership__evaluation": evaluation}
     revoked = {
         "membership__invitation__status": REVOKED,
         "membership__answers_kept_after_revocation": False,
@@ -90,7 +91,9 @@ def panel_input(*, evaluation: Evaluation) -> PanelInput:
     # Plain rows, and one batched matrix build per parent: a large panel has tens of
     # thousands of ballots, and per-ballot model objects and numpy calls dominated.
     upper: dict[int, list[tuple[int, list[float]]]] = {}
-    rows = pairwise.order_by("membership_id").values_list("membership_id", "parent_id", "judgments")
+    rows = pairwise.order_by("membership_id").values_list(
+        "membership_id", "parent_id", "submitted_judgments"
+    )
     for membership_id, parent_id, judgments in rows:
         values = _upper_values(judgments, children.get(parent_id, []))
         if values is not None:
@@ -105,7 +108,9 @@ def panel_input(*, evaluation: Evaluation) -> PanelInput:
         )
     data.pairwise.sort(key=lambda ballot: ballot["membership"])
     ratings = RatingBallot.objects.filter(**submitted).exclude(**revoked)
-    rows = ratings.order_by("membership_id").values_list("membership_id", "subject_id", "ratings")
+    rows = ratings.order_by("membership_id").values_list(
+        "membership_id", "subject_id", "submitted_ratings"
+    )
     for membership_id, subject_id, answers in rows:
         chosen = {
             by_id[int(leaf)].code: grade_index[answer["grade"]]

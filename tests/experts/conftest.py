@@ -63,10 +63,17 @@ def answer(membership, *, consistent: bool = True, pairwise: int | None = None, 
             cr=0.02 if consistent else 0.3,
             consistent=consistent,
             submitted_at=now,
+            submitted_judgments={},
+            submitted_cr=0.02 if consistent else 0.3,
+            submitted_consistent=consistent,
         )
     for subject in subjects[:ratings]:
         RatingBallot.objects.create(
-            membership=membership, subject=subject, status=BallotStatus.SUBMITTED, submitted_at=now
+            membership=membership,
+            subject=subject,
+            status=BallotStatus.SUBMITTED,
+            submitted_at=now,
+            submitted_ratings={},
         )
 
 

@@ -65,7 +65,9 @@ def test_the_funnel_follows_each_expert(evaluation, invite, make_user, coordinat
 
 def test_a_draft_ballot_is_in_progress_but_not_submitted(expert_membership, evaluation):
     answer(expert_membership)
-    PairwiseBallot.objects.filter(membership=expert_membership).update(status=BallotStatus.DRAFT)
+    PairwiseBallot.objects.filter(membership=expert_membership).update(
+        status=BallotStatus.DRAFT, submitted_at=None, submitted_judgments=None
+    )
 
     (row,) = panel_rows(evaluation=evaluation)
 

@@ -172,7 +172,7 @@ def test_a_leaf_or_a_parent_of_another_evaluation_is_no_matrix(
         assert "parent" in raised.value.message_dict
 
 
-def test_editing_a_submitted_ballot_withdraws_it_until_it_is_submitted_again(
+def test_editing_a_submitted_ballot_keeps_the_submitted_answers_until_submitted_again(
     membership, open_evaluation
 ):
     u1 = open_evaluation.indicators.get(code="U1")
@@ -187,7 +187,8 @@ def test_editing_a_submitted_ballot_withdraws_it_until_it_is_submitted_again(
     )
 
     assert ballot.status == "draft"
-    assert version(open_evaluation) == 2  # the submission, then its withdrawal
+    assert ballot.submitted_judgments[services.pair_key(*list(u1.children.all())[:2])]["value"] == 2
+    assert version(open_evaluation) == 1  # the submission only: the draft changes no result
 
 
 def leaf_ratings(evaluation, grade):

@@ -1,0 +1,104 @@
+"""Stored consistency of pairwise ballots, kept in step with the evaluation's settings.
+
+A ballot stores the CR of its working copy and of its submitted copy (surveys.models) so that
+forms and panel figures need no engine call. Those numbers depend on the weighting method, the
+RI table and the CR threshold; when a coordinator changes one, the stored values must follow,
+or the panel page would count as valid a ballot the results call inconsistent.
+"""
+
+from evaluations.engine import ahp
+from evaluations.models import Evaluation, Indicator
+from experts.models import PanelMembership
+
+from .models import PairwiseBallot
+
+# Stored CRs that differ by less than this are the same number computed twice (a batch and a
+# single matrix may round differently in the last bits): not a change worth a write.
+CR_TOLERANCE = 1e-12
+
+
+def pairwise_ballots_reassess(*, evaluation: Evaluation) -> int:
+    """Recompute the stored CR and consistent flag of every pairwise ballot of `evaluation`
+    with its current settings; the number of ballots whose stored values changed.
+
+    Both copies are reassessed, the working one (what the form shows) and the submitted one
+    (what the results and the panel figures count). Nothing is withdrawn or blocked: a ballot
+    submitted under the old settings stays submitted even if it now fails the threshold, and
+    shows as inconsistent. Revisions keep the CR of their time and are not touched.
+    Call it inside the transaction that changes the settings.
+    """
+    # Ballot saves lock their membership first and read the settings after the lock, so with
+    # the panel's memberships locked here no save can store a CR of the old settings after
+    # these ballots are read.
+    list(
+        PanelMembership.objects.select_for_update()
+        .filter(evaluation=evaluation)
+        .values_list("pk", flat=True)
+    )
+    children: dict[int, list[int]] = {}
+    for parent_id, pk in Indicator.objects.filter(
+        evaluation=evaluation, parent__isnull=False
+    ).values_list("parent_id", "pk"):
+        children.setdefault(parent_id, []).append(pk)
+    by_parent: dict[int, list[PairwiseBallot]] = {}
+    ballots = PairwiseBallot.objects.filter(parent__evaluation=evaluation).only(
+        "parent_id", "judgments", "cr", "consistent", "submitted_judgments", "submitted_cr",
+        "submitted_consistent",
+    )  # fmt: skip
+    for ballot in ballots:
+        by_parent.setdefault(ballot.parent_id, []).append(ballot)
+    changed: set[PairwiseBallot] = set()
+    for parent_id, group in by_parent.items():
+        changed |= _reassess(evaluation, children.get(parent_id, []), group)
+    PairwiseBallot.objects.bulk_update(
+        list(changed), ["cr", "consistent", "submitted_cr", "submitted_consistent"], batch_size=500
+    )
+    return len(changed)
+
+
+def _reassess(evaluation: Evaluation, child_ids: list[int], ballots) -> set[PairwiseBallot]:
+    """One engine call for all complete copies (working and submitted) under one parent."""
+    copies = []  # (ballot, prefix of the stored fields, upper-triangle values)
+    for ballot in ballots:
+        for prefix, judgments in (
+            ("", ballot.judgments),
+            ("submitted_", ballot.submitted_judgments),
+        ):
+            values = _upper_values(judgments, child_ids)
+            if values is not None:
+                copies.append((ballot, prefix, values))
+    if not copies:
+        return set()
+    stack = ahp.from_upper([values for _b, _p, values in copies], len(child_ids))
+    result = ahp.priorities(
+        stack,
+        method=evaluation.weighting_method,
+        ri=evaluation.ri_table,
+        threshold=evaluation.cr_threshold,
+    )
+    changed = set()
+    for k, (ballot, prefix, _values) in enumerate(copies):
+        cr, consistent = float(result.cr[k]), bool(result.consistent[k])
+        old_cr, old_consistent = (
+            getattr(ballot, f"{prefix}cr"),
+            getattr(ballot, f"{prefix}consistent"),
+        )
+        if old_cr is None or abs(old_cr - cr) > CR_TOLERANCE or old_consistent != consistent:
+            setattr(ballot, f"{prefix}cr", cr)
+            setattr(ballot, f"{prefix}consistent", consistent)
+            changed.add(ballot)
+    return changed
+
+
+def _upper_values(judgments: dict | None, child_ids: list[int]) -> list[float] | None:
+    """Complete upper-triangle judgments in the children's order, else None (a draft's gaps)."""
+    if not judgments or len(child_ids) < 2:
+        return None
+    values = []
+    for x, row in enumerate(child_ids):
+        for col in child_ids[x + 1 :]:
+            answer = judgments.get(f"{row}-{col}")
+            if not answer or answer.get("value") is None:
+                return None
+            values.append(float(answer["value"]))
+    return values
