@@ -116,6 +116,7 @@ def evaluation_create_from_template(
         actor=owner,
         action=AuditEntry.Action.CREATED,
         detail=f"template {template_key}",
+        params={"template": template_key},
     )
     return evaluation
 
@@ -185,6 +186,7 @@ def evaluation_copy(*, owner: AbstractBaseUser, source: Evaluation, title: str =
         actor=owner,
         action=AuditEntry.Action.COPIED,
         detail=f"from #{source.pk} {source.title}",
+        params={"source": source.pk, "title": source.title},
     )
     return copy
 
@@ -245,6 +247,7 @@ def evaluation_update_settings(
         actor=actor,
         action=AuditEntry.Action.EDITED_SETTINGS,
         detail=", ".join(changed),
+        params={"fields": changed},
     )
     if set(changed) & set(CONSISTENCY_SETTINGS):
         # Submitted ballots stay submitted: only their stored CR and flag follow, so the
