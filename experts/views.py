@@ -19,6 +19,7 @@ from .forms import AccountCreateForm, PanelAddForm, RevokeForm, WeightForm, sugg
 from .models import Invitation, PanelMembership
 from .selectors import (
     InvitationUnusable,
+    PanelRow,
     access_membership,
     expert_panels,
     invitation_for_token,
@@ -117,9 +118,13 @@ def panel_revoke(request: HttpRequest, evaluation_id: int, membership_id: int) -
     back = _panel_row_url(membership)
     if request.method == "GET":
         effect = revocation_effect(evaluation=evaluation, membership=membership)
-        if not effect.row.can_revoke:
-            return redirect(back)  # already revoked (or never invited): the panel shows which
-        context = {"evaluation": evaluation, "effect": effect, "form": RevokeForm(), "back": back}
+        context = {
+            "evaluation": evaluation,
+            "effect": effect,
+            "form": RevokeForm(),
+            "back": back,
+            "refusal": _revoke_refusal(effect.row),
+        }
         return render(request, "experts/panel_revoke.html", context)
     form = RevokeForm(request.POST)
     keep_answers = form.is_valid() and form.cleaned_data["keep_answers"]
@@ -142,6 +147,16 @@ def panel_revoke(request: HttpRequest, evaluation_id: int, membership_id: int) -
         )
     messages.success(request, done)
     return redirect(back)
+
+
+def _revoke_refusal(row: PanelRow) -> str:
+    """Why the row cannot be revoked (the service's own words), or "" if it can."""
+    email = row.membership.email
+    if row.invitation is None:
+        return _(services.ERROR_NOT_INVITED).format(email=email)
+    if not row.can_revoke:
+        return _(services.ERROR_ALREADY_REVOKED).format(email=email)
+    return ""
 
 
 @login_required

@@ -96,3 +96,11 @@ class ExpertsAddSerializer(serializers.Serializer):
     weight" (the panel page's format)."""
 
     experts = serializers.CharField(max_length=100_000)
+
+
+class ExpertRevokeSerializer(serializers.Serializer):
+    keep_answers = serializers.BooleanField(
+        default=False,
+        help_text="Keep the expert's submitted ballots in the results and the response figures "
+        "(by default they leave; either way they are not deleted and come back on restore).",
+    )

@@ -18,8 +18,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from experts.authentication import TokenScope
-from experts.selectors import access_membership, panel_overview
-from experts.services import invitation_resend, invitation_revoke, panel_add_experts, site_url
+from experts.selectors import PanelFigures, access_membership, panel_overview, revocation_effect
+from experts.services import (
+    invitation_resend,
+    invitation_restore,
+    invitation_revoke,
+    panel_add_experts,
+    site_url,
+)
 
 from .. import exports
 from ..models import Evaluation, Indicator
@@ -37,6 +43,7 @@ from .serializers import (
     EvaluationDetailSerializer,
     EvaluationListSerializer,
     EvaluationSettingsSerializer,
+    ExpertRevokeSerializer,
     ExpertsAddSerializer,
     TransitionSerializer,
 )
@@ -45,6 +52,20 @@ PERMISSIONS = [IsAuthenticated, TokenScope]
 ERROR_STATUS = gettext_noop("Filter by one of: %(choices)s.")
 VERSION_PARAMETER = OpenApiParameter(
     "version", int, description="A snapshot version; the latest when left out."
+)
+FIGURES = inline_serializer(
+    "PanelFigures",
+    {
+        "sent": serializers.IntegerField(),
+        "submitted": serializers.IntegerField(),
+        "valid": serializers.IntegerField(),
+        "response_rate": serializers.FloatField(allow_null=True),
+        "valid_rate": serializers.FloatField(allow_null=True),
+        "summary": serializers.CharField(),
+    },
+)
+BALLOTS = inline_serializer(
+    "BallotCounts", {"pairwise": serializers.IntegerField(), "ratings": serializers.IntegerField()}
 )
 
 
@@ -215,17 +236,9 @@ class EvaluationViewSet(
     def panel(self, request, pk=None):
         """Response figures as the paper reports them, and each expert's progress."""
         overview = panel_overview(evaluation=self.get_object())
-        figures = overview.figures
         return Response(
             {
-                "figures": {
-                    "sent": figures.sent,
-                    "submitted": figures.submitted,
-                    "valid": figures.valid,
-                    "response_rate": _rate(figures.response_rate),
-                    "valid_rate": _rate(figures.valid_rate),
-                    "summary": figures.summary,
-                },
+                "figures": _figures(overview.figures),
                 "stages": {stage.value: count for stage, count in overview.stage_counts},
                 "experts": [
                     {
@@ -288,18 +301,132 @@ class EvaluationViewSet(
         return Response({"stage": "invited"})
 
     @extend_schema(
+        methods=["GET"],
         request=None,
-        responses=inline_serializer("InvitationRevoked", {"stage": serializers.CharField()}),
+        responses=inline_serializer(
+            "RevocationPreview",
+            {
+                "membership": serializers.IntegerField(),
+                "stage": serializers.CharField(),
+                "ballots": BALLOTS,
+                "figures": inline_serializer(
+                    "RevocationPreviewFigures",
+                    {"before": FIGURES, "if_left_out": FIGURES, "if_kept": FIGURES},
+                ),
+            },
+        ),
+        description="What revoking the expert would do: their submitted ballots (which leave "
+        "the results unless kept) and the response figures now, if their answers are left "
+        "out, and if they are kept. Changes nothing.",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=ExpertRevokeSerializer,
+        responses=inline_serializer(
+            "InvitationRevoked",
+            {
+                "stage": serializers.CharField(),
+                "answers_kept": serializers.BooleanField(),
+                "ballots": BALLOTS,
+                "ballots_leaving_results": BALLOTS,
+                "figures": inline_serializer(
+                    "RevocationFigures", {"before": FIGURES, "after": FIGURES}
+                ),
+            },
+        ),
+        description="Revoke the expert's invitation: the link stops working and their "
+        "submitted ballots leave the results (recomputed) unless `keep_answers`. The ballots "
+        "are kept stored; `…/restore/` undoes the revocation.",
     )
     @action(
-        detail=True, methods=["post"], url_path=r"experts/(?P<membership_id>[0-9]{1,18})/revoke"
+        detail=True,
+        methods=["get", "post"],
+        url_path=r"experts/(?P<membership_id>[0-9]{1,18})/revoke",
     )
     def revoke(self, request, pk=None, membership_id=None):
-        """Revoke the expert's invitation: the link stops working and their ballots leave the
-        results."""
         membership = self._membership(membership_id)
-        invitation_revoke(membership=membership, actor=request.user)
-        return Response({"stage": "revoked"})
+        if request.method == "GET":
+            effect = revocation_effect(evaluation=membership.evaluation, membership=membership)
+            return Response(
+                {
+                    "membership": membership.pk,
+                    "stage": effect.row.stage.value,
+                    "ballots": {"pairwise": effect.pairwise, "ratings": effect.ratings},
+                    "figures": {
+                        "before": _figures(effect.before),
+                        "if_left_out": _figures(effect.if_left_out),
+                        "if_kept": _figures(effect.if_kept),
+                    },
+                }
+            )
+        serializer = ExpertRevokeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        revocation = invitation_revoke(
+            membership=membership,
+            actor=request.user,
+            keep_answers=serializer.validated_data["keep_answers"],
+        )
+        effect = revocation.effect
+        ballots = {"pairwise": effect.pairwise, "ratings": effect.ratings}
+        leaving = ballots if revocation.results_changed else {"pairwise": 0, "ratings": 0}
+        return Response(
+            {
+                "stage": "revoked",
+                "answers_kept": revocation.answers_kept,
+                "ballots": ballots,
+                "ballots_leaving_results": leaving,
+                "figures": {
+                    "before": _figures(effect.before),
+                    "after": _figures(revocation.figures_after),
+                },
+            }
+        )
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "RevocationUndone",
+            {
+                "stage": serializers.CharField(),
+                "ballots_returned": BALLOTS,
+                "new_link_needed": serializers.BooleanField(),
+                "figures": FIGURES,
+            },
+        ),
+    )
+    @action(
+        detail=True, methods=["post"], url_path=r"experts/(?P<membership_id>[0-9]{1,18})/restore"
+    )
+    def restore(self, request, pk=None, membership_id=None):
+        """Undo a revocation: the invitation returns to its earlier status and the expert's
+        submitted ballots count again (results recomputed). The revoked link stays dead: an
+        invitation not yet answered needs `…/resend/` (`new_link_needed`)."""
+        membership = self._membership(membership_id)
+        restoration = invitation_restore(membership=membership, actor=request.user)
+        overview = panel_overview(evaluation=membership.evaluation)
+        row = next(row for row in overview.rows if row.membership.pk == membership.pk)
+        return Response(
+            {
+                "stage": row.stage.value,
+                "ballots_returned": {
+                    "pairwise": restoration.pairwise,
+                    "ratings": restoration.ratings,
+                },
+                "new_link_needed": restoration.needs_new_link,
+                "figures": _figures(overview.figures),
+            }
+        )
+
+
+def _figures(figures: PanelFigures) -> dict:
+    return {
+        "sent": figures.sent,
+        "submitted": figures.submitted,
+        "valid": figures.valid,
+        "response_rate": _rate(figures.response_rate),
+        "valid_rate": _rate(figures.valid_rate),
+        "summary": figures.summary,
+    }
 
 
 def _rate(rate) -> float | None:

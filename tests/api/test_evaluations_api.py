@@ -199,7 +199,7 @@ def test_invitations_are_resent_and_revoked_through_the_api(
     with django_capture_on_commit_callbacks(execute=True):
         resent = client.post(reverse("v1:evaluation-resend", args=args))
     assert resent.status_code == 200 and len(mail.outbox) == 2
-    assert client.post(reverse("v1:evaluation-revoke", args=args)).json() == {"stage": "revoked"}
+    assert client.post(reverse("v1:evaluation-revoke", args=args)).json()["stage"] == "revoked"
     again = client.post(reverse("v1:evaluation-revoke", args=args))
     assert again.status_code == 400 and again.json()["errors"][0]["message"]
     assert (
