@@ -281,12 +281,14 @@ def panel_add_experts(
         actor=actor,
         action=AuditEntry.Action.ADDED_EXPERTS,
         detail=f"{len(experts)} experts: {emails}",
+        params={"emails": [expert.email for expert in experts]},
     )
     audit_record(
         evaluation=evaluation,
         actor=actor,
         action=AuditEntry.Action.INVITED,
         detail=f"{len(experts)} invitations",
+        params={"count": len(experts)},
     )
     return links
 
@@ -389,6 +391,7 @@ def invitation_resend(
         actor=actor,
         action=AuditEntry.Action.RESENT,
         detail=membership.email,
+        params={"email": membership.email},
     )
     return link
 
@@ -557,6 +560,7 @@ def panel_remind(*, evaluation: Evaluation, actor: AbstractBaseUser, base_url: s
         actor=actor,
         action=AuditEntry.Action.REMINDED,
         detail=f"{len(rows)} experts",
+        params={"count": len(rows)},
     )
     return len(rows)
 
@@ -616,6 +620,7 @@ def membership_update_weight(
         # panel that changes the results, so they are logged with the settings.
         action=AuditEntry.Action.EDITED_SETTINGS,
         detail=f"expert weight of {membership.email}: {previous:g} → {weight:g}",
+        params={"expert": membership.email, "before": previous, "after": weight},
     )
     if previous != weight:
         results_mark_stale(evaluation_id=membership.evaluation_id)  # weights enter AIJ/AIP
@@ -698,6 +703,13 @@ def _accept(invitation: Invitation, user: AbstractBaseUser) -> PanelMembership:
     if not membership.name:
         membership.name = user.get_full_name()
     membership.save(update_fields=["user", "last_activity_at", "name"])
+    audit_record(
+        evaluation=membership.evaluation,
+        actor=user,
+        action=AuditEntry.Action.ACCEPTED,
+        detail=membership.email,
+        params={"email": membership.email},
+    )
     return membership
 
 
@@ -709,4 +721,12 @@ def invitation_decline(*, token: str) -> Invitation:
     invitation.responded_at = now
     invitation.save(update_fields=["status", "responded_at"])
     PanelMembership.objects.filter(pk=invitation.membership_id).update(last_activity_at=now)
+    membership = invitation.membership
+    audit_record(
+        evaluation=membership.evaluation,
+        actor=None,  # declining needs no account
+        action=AuditEntry.Action.DECLINED,
+        detail=membership.email,
+        params={"email": membership.email},
+    )
     return invitation

@@ -198,13 +198,19 @@ def _indicator_name(name: str) -> str:
     return _clean_name(name, limit=Indicator._meta.get_field("name").max_length)
 
 
-def _record_hierarchy(evaluation: Evaluation, actor: AbstractBaseUser, detail: str) -> None:
-    """Log a change of the hierarchy; the results show its names and codes, so they follow."""
+def _record_hierarchy(
+    evaluation: Evaluation, actor: AbstractBaseUser, detail: str, params: dict
+) -> None:
+    """Log a change of the hierarchy; the results show its names and codes, so they follow.
+
+    `params` says the same as data ({"change": "added", "code": …}) for evaluations.audit_wording.
+    """
     audit_record(
         evaluation=evaluation,
         actor=actor,
         action=AuditEntry.Action.EDITED_HIERARCHY,
         detail=detail,
+        params=params,
     )
     results_mark_stale_if_shown(evaluation_id=evaluation.pk)
 
@@ -233,7 +239,12 @@ def indicator_add(
         recommendation=recommendation.strip(),
         order=len(siblings),
     )
-    _record_hierarchy(tree.evaluation, actor, f"added {indicator.code} {name}")
+    _record_hierarchy(
+        tree.evaluation,
+        actor,
+        f"added {indicator.code} {name}",
+        {"change": "added", "code": indicator.code, "name": name},
+    )
     return indicator
 
 
@@ -267,7 +278,13 @@ def indicator_update_text(
             setattr(indicator, field, new[field])
         indicator.save(update_fields=changed)
         detail = f"edited {indicator.code} {indicator.name}: {', '.join(changed)}"
-        _record_hierarchy(indicator.evaluation, actor, detail)
+        params = {
+            "change": "edited",
+            "code": indicator.code,
+            "name": indicator.name,
+            "fields": changed,
+        }
+        _record_hierarchy(indicator.evaluation, actor, detail, params)
     return indicator
 
 
@@ -291,7 +308,10 @@ def indicator_reorder(
     siblings[position], siblings[target] = siblings[target], siblings[position]
     tree.save()
     _record_hierarchy(
-        tree.evaluation, actor, f"moved {old_code} {direction} (now {indicator.code})"
+        tree.evaluation,
+        actor,
+        f"moved {old_code} {direction} (now {indicator.code})",
+        {"change": f"moved_{direction}", "code": old_code, "new_code": indicator.code},
     )
     return indicator
 
@@ -317,7 +337,14 @@ def indicator_move(
     indicator.parent_id = new_parent.pk
     tree.save()
     detail = f"moved {old_code} {indicator.name} under {new_parent.code} (now {indicator.code})"
-    _record_hierarchy(tree.evaluation, actor, detail)
+    params = {
+        "change": "moved",
+        "code": old_code,
+        "name": indicator.name,
+        "parent": new_parent.code,
+        "new_code": indicator.code,
+    }
+    _record_hierarchy(tree.evaluation, actor, detail, params)
     return indicator
 
 
@@ -340,7 +367,13 @@ def indicator_delete(*, indicator: Indicator, actor: AbstractBaseUser) -> int:
     detail = f"deleted {indicator.code} {indicator.name}"
     if len(doomed) > 1:
         detail += f" and {len(doomed) - 1} indicators below it"
-    _record_hierarchy(tree.evaluation, actor, detail)
+    params = {
+        "change": "deleted",
+        "code": indicator.code,
+        "name": indicator.name,
+        "below": len(doomed) - 1,
+    }
+    _record_hierarchy(tree.evaluation, actor, detail, params)
     return len(doomed)
 
 
@@ -393,6 +426,17 @@ def _summary(before: list[tuple[int, str]], after: list[tuple[int, str]]) -> str
     return "; ".join(parts)
 
 
+def _summary_params(before: list[tuple[int, object]], after: list[tuple[int, object]]) -> dict:
+    """What _summary says, as data: the rows added, removed and the list now."""
+    before_ids = {pk for pk, _row in before}
+    after_ids = {pk for pk, _row in after}
+    return {
+        "added": [row for pk, row in after if pk not in before_ids],
+        "removed": [row for pk, row in before if pk not in after_ids],
+        "now": [row for _pk, row in after],
+    }
+
+
 def _check_unique(names: Sequence[str], message: str) -> None:
     seen: set[str] = set()
     for name in names:
@@ -442,15 +486,18 @@ def grade_set_replace(
     if RatingBallot.objects.filter(subject__evaluation=evaluation).exists():
         raise ValidationError({"rows": _(ERROR_GRADES_LOCKED)})
     cleaned = _clean_grades(grades)
-    before = [(g.pk, f"{g.name} {g.score:g}") for g in evaluation.grades.all()]
+    before_rows = [(g.pk, [g.name, g.score]) for g in evaluation.grades.all()]
     saved = _replace_rows(Grade, evaluation, cleaned, ["name", "score"])
-    after = [(g.pk, f"{g.name} {g.score:g}") for g in saved]
-    if after != before:
+    after_rows = [(g.pk, [g.name, g.score]) for g in saved]
+    if after_rows != before_rows:
+        before = [(pk, f"{name} {score:g}") for pk, (name, score) in before_rows]
+        after = [(pk, f"{name} {score:g}") for pk, (name, score) in after_rows]
         audit_record(
             evaluation=evaluation,
             actor=actor,
             action=AuditEntry.Action.EDITED_GRADES,
             detail=_summary(before, after),
+            params=_summary_params(before_rows, after_rows),
         )
         results_mark_stale_if_shown(evaluation_id=evaluation.pk)  # names and scores
     return saved
@@ -498,11 +545,14 @@ def subject_set_replace(
     if [(s.pk, s.name, s.description) for s in saved] != [
         (s.pk, s.name, s.description) for s in before
     ]:
+        rows_before = [(s.pk, s.name) for s in before]
+        rows_after = [(s.pk, s.name) for s in saved]
         audit_record(
             evaluation=evaluation,
             actor=actor,
             action=AuditEntry.Action.EDITED_SUBJECTS,
-            detail=_summary([(s.pk, s.name) for s in before], [(s.pk, s.name) for s in saved]),
+            detail=_summary(rows_before, rows_after),
+            params=_summary_params(rows_before, rows_after),
         )
         results_mark_stale_if_shown(evaluation_id=evaluation.pk)  # the subjects ranked
     return saved
