@@ -5,7 +5,13 @@ from rest_framework.routers import DefaultRouter
 
 from evaluations.api.views import EvaluationViewSet, ExportView, ResultsView
 from experts.api import TokenLoginView
-from surveys.api import PairwiseBallotView, PanelListView, RatingBallotView
+from surveys.api import (
+    PairwiseBallotView,
+    PairwiseWithdrawView,
+    PanelListView,
+    RatingBallotView,
+    RatingWithdrawView,
+)
 
 router = DefaultRouter()
 router.include_format_suffixes = False  # JSON only; no ".json" twin of every route
@@ -21,6 +27,16 @@ v1 = [
     path("panels/", PanelListView.as_view(), name="panel-list"),
     path(f"{PANEL}pairwise/<int:parent_id>/", PairwiseBallotView.as_view(), name="pairwise"),
     path(f"{PANEL}ratings/<int:subject_id>/", RatingBallotView.as_view(), name="ratings"),
+    path(
+        f"{PANEL}pairwise/<int:parent_id>/withdraw/",
+        PairwiseWithdrawView.as_view(),
+        name="pairwise-withdraw",
+    ),
+    path(
+        f"{PANEL}ratings/<int:subject_id>/withdraw/",
+        RatingWithdrawView.as_view(),
+        name="ratings-withdraw",
+    ),
     path("", include(router.urls)),
 ]
 

@@ -3,6 +3,11 @@
 Ballots name indicators by code ("U1", "U11"); they are saved by the same services as the
 HTML forms (same validation, same messages, same consistency policy), and error fields name
 the pair or the indicator: "judgments.U1-U2", "ratings.U11".
+
+A ballot has a working copy (`judgments` / `ratings`, `status`) and the submitted answers that
+count in the results (`submitted_judgments` / `submitted_ratings`, null when none). A PUT
+without `submit` changes only the working copy; POST …/withdraw/ takes the submitted answers
+out of the results.
 """
 
 from django.core.exceptions import ValidationError
@@ -19,7 +24,7 @@ from evaluations.models import Subject
 from experts.authentication import TokenScope
 
 from . import services
-from .models import PairwiseBallot, RatingBallot
+from .models import Channel, PairwiseBallot, RatingBallot
 from .selectors import access_membership, access_parent, questionnaire
 from .wording import parse_token
 
@@ -84,14 +89,29 @@ class JudgmentOutSerializer(serializers.Serializer):
     comment = serializers.CharField()
 
 
+STATUS_HELP = (
+    "Of the working copy: `submitted` when it is what counts in the results, `draft` when it "
+    "holds changes not submitted (or was never submitted); null before the first save."
+)
+
+
 class PairwiseBallotOutSerializer(serializers.Serializer):
     parent = serializers.CharField()
     children = serializers.ListField(child=serializers.CharField())
-    status = serializers.ChoiceField(choices=["draft", "submitted"], allow_null=True)
-    cr = serializers.FloatField(allow_null=True)
+    status = serializers.ChoiceField(
+        choices=["draft", "submitted"], allow_null=True, help_text=STATUS_HELP
+    )
+    cr = serializers.FloatField(allow_null=True, help_text="CR of the working copy.")
     consistent = serializers.BooleanField(allow_null=True)
-    submitted_at = serializers.DateTimeField(allow_null=True)
-    judgments = JudgmentOutSerializer(many=True)
+    judgments = JudgmentOutSerializer(many=True, help_text="The working copy.")
+    submitted_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the answers that count were submitted; null if none."
+    )
+    submitted_cr = serializers.FloatField(allow_null=True)
+    submitted_consistent = serializers.BooleanField(allow_null=True)
+    submitted_judgments = JudgmentOutSerializer(
+        many=True, allow_null=True, help_text="The answers the results count; null if none."
+    )
 
 
 class RatingOutSerializer(serializers.Serializer):
@@ -102,9 +122,16 @@ class RatingOutSerializer(serializers.Serializer):
 
 class RatingBallotOutSerializer(serializers.Serializer):
     subject = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=["draft", "submitted"], allow_null=True)
-    submitted_at = serializers.DateTimeField(allow_null=True)
-    ratings = RatingOutSerializer(many=True)
+    status = serializers.ChoiceField(
+        choices=["draft", "submitted"], allow_null=True, help_text=STATUS_HELP
+    )
+    ratings = RatingOutSerializer(many=True, help_text="The working copy.")
+    submitted_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the answers that count were submitted; null if none."
+    )
+    submitted_ratings = RatingOutSerializer(
+        many=True, allow_null=True, help_text="The answers the results count; null if none."
+    )
 
 
 class PanelMatrixSerializer(serializers.Serializer):
@@ -135,13 +162,11 @@ class PanelSerializer(serializers.Serializer):
     grades = PanelGradeSerializer(many=True)
 
 
-def _pairwise_out(parent, ballot: PairwiseBallot | None) -> dict:
-    children = list(parent.children.all())
-    by_id = {str(child.pk): child.code for child in children}
-    judgments = []
-    for key, answer in (ballot.judgments if ballot else {}).items():
+def _judgments_out(judgments: dict, by_id: dict[str, str]) -> list[dict]:
+    out = []
+    for key, answer in judgments.items():
         row, col = key.split("-")
-        judgments.append(
+        out.append(
             {
                 "row": by_id.get(row),
                 "col": by_id.get(col),
@@ -149,14 +174,24 @@ def _pairwise_out(parent, ballot: PairwiseBallot | None) -> dict:
                 "comment": answer.get("comment", ""),
             }
         )
+    return out
+
+
+def _pairwise_out(parent, ballot: PairwiseBallot | None) -> dict:
+    children = list(parent.children.all())
+    by_id = {str(child.pk): child.code for child in children}
+    submitted = ballot.submitted_judgments if ballot else None
     return {
         "parent": parent.code,
         "children": [child.code for child in children],
         "status": ballot.status if ballot else None,
         "cr": ballot.cr if ballot else None,
         "consistent": ballot.consistent if ballot else None,
+        "judgments": _judgments_out(ballot.judgments if ballot else {}, by_id),
         "submitted_at": ballot.submitted_at if ballot else None,
-        "judgments": judgments,
+        "submitted_cr": ballot.submitted_cr if ballot else None,
+        "submitted_consistent": ballot.submitted_consistent if ballot else None,
+        "submitted_judgments": None if submitted is None else _judgments_out(submitted, by_id),
     }
 
 
@@ -252,26 +287,50 @@ class PairwiseBallotView(APIView):
                 parent=parent,
                 judgments=judgments,
                 submit=serializer.validated_data["submit"],
+                channel=Channel.API,
             )
         except ValidationError as error:
             raise _rename(error, names, "judgments") from None
         return Response(_pairwise_out(parent, ballot))
 
 
+class PairwiseWithdrawView(PairwiseBallotView):
+    """Take the caller's submitted judgments for one parent indicator out of the results.
+
+    The working copy stays as a draft, to change and submit again. 400 when nothing is
+    submitted, or the panel is not open."""
+
+    http_method_names = ["post", "options"]
+
+    @extend_schema(request=None, responses=PairwiseBallotOutSerializer)
+    def post(self, request, evaluation_id: int, parent_id: int):
+        membership, parent = self._objects(request, evaluation_id, parent_id)
+        ballot = services.pairwise_ballot_withdraw(
+            membership=membership, parent=parent, channel=Channel.API
+        )
+        return Response(_pairwise_out(parent, ballot))
+
+
+def _ratings_list(ratings: dict, codes: dict[int, str]) -> list[dict]:
+    return [
+        {
+            "indicator": codes.get(int(key)),
+            "grade": answer.get("grade"),
+            "comment": answer.get("comment", ""),
+        }
+        for key, answer in ratings.items()
+    ]
+
+
 def _ratings_out(membership, subject, ballot: RatingBallot | None) -> dict:
     codes = dict(membership.evaluation.indicators.values_list("pk", "code"))
+    submitted = ballot.submitted_ratings if ballot else None
     return {
         "subject": subject.pk,
         "status": ballot.status if ballot else None,
+        "ratings": _ratings_list(ballot.ratings if ballot else {}, codes),
         "submitted_at": ballot.submitted_at if ballot else None,
-        "ratings": [
-            {
-                "indicator": codes.get(int(key)),
-                "grade": answer.get("grade"),
-                "comment": answer.get("comment", ""),
-            }
-            for key, answer in (ballot.ratings if ballot else {}).items()
-        ],
+        "submitted_ratings": None if submitted is None else _ratings_list(submitted, codes),
     }
 
 
@@ -311,7 +370,22 @@ class RatingBallotView(APIView):
                 subject=subject,
                 ratings=ratings,
                 submit=serializer.validated_data["submit"],
+                channel=Channel.API,
             )
         except ValidationError as error:
             raise _rename(error, names, "ratings") from None
+        return Response(_ratings_out(membership, subject, ballot))
+
+
+class RatingWithdrawView(RatingBallotView):
+    """Take the caller's submitted ratings of one subject out of the results (draft kept)."""
+
+    http_method_names = ["post", "options"]
+
+    @extend_schema(request=None, responses=RatingBallotOutSerializer)
+    def post(self, request, evaluation_id: int, subject_id: int):
+        membership, subject = self._objects(request, evaluation_id, subject_id)
+        ballot = services.rating_ballot_withdraw(
+            membership=membership, subject=subject, channel=Channel.API
+        )
         return Response(_ratings_out(membership, subject, ballot))

@@ -8,7 +8,7 @@ from evaluations.models import Evaluation, Indicator
 from evaluations.selectors import depth_first
 from experts.models import Invitation, PanelMembership
 
-from .models import BallotStatus, PairwiseBallot, RatingBallot
+from .models import PairwiseBallot, RatingBallot
 
 
 def memberships_of(*, user: AbstractBaseUser) -> QuerySet[PanelMembership]:
@@ -58,10 +58,9 @@ def questionnaire(*, membership: PanelMembership) -> dict:
         if child_count.get(indicator.pk, 0) >= 2
     ]
     subjects = [(subject, ratings.get(subject.pk)) for subject in evaluation.subjects.all()]
+    # Forms whose submitted answers count, a draft on top or not (as the panel page counts).
     submitted = sum(
-        1
-        for _item, ballot in matrices + subjects
-        if ballot and ballot.status == BallotStatus.SUBMITTED
+        1 for _item, ballot in matrices + subjects if ballot and ballot.submitted_at is not None
     )
     return {
         "matrices": matrices,

@@ -12,7 +12,17 @@ urlpatterns = [
         views.pairwise_autosave,
         name="pairwise-autosave",
     ),
+    path(
+        f"{PANEL}pairwise/<int:parent_id>/withdraw/",
+        views.pairwise_withdraw,
+        name="pairwise-withdraw",
+    ),
     path(f"{PANEL}ratings/<int:subject_id>/", views.rating_form, name="rating-form"),
+    path(
+        f"{PANEL}ratings/<int:subject_id>/withdraw/",
+        views.rating_withdraw,
+        name="rating-withdraw",
+    ),
     path(
         f"{PANEL}ratings/<int:subject_id>/autosave/",
         views.rating_autosave,

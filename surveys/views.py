@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +19,7 @@ from evaluations.models import Evaluation, Subject
 from evaluations.selectors import depth_first
 
 from . import services, wording
-from .models import PairwiseBallot, RatingBallot
+from .models import BallotStatus, PairwiseBallot, RatingBallot
 from .selectors import access_membership, access_parent, questionnaire
 
 
@@ -113,6 +114,7 @@ def _pairwise_page(request, membership, parent, judgments, errors, status=200) -
         "ballot": ballot,
         "errors": errors,
         "readonly": evaluation.status != Evaluation.Status.OPEN,
+        "withdraw_url": reverse("pairwise-withdraw", args=[evaluation.pk, parent.pk]),
     }
     context.update(_consistency_context(evaluation, children, judgments))
     return render(request, "surveys/pairwise.html", context, status=status)
@@ -128,12 +130,12 @@ def pairwise_form(request: HttpRequest, evaluation_id: int, parent_id: int) -> H
     judgments = _posted_judgments(request.POST)
     submit = request.POST.get("action") == "submit"
     try:
-        services.pairwise_ballot_save(
+        ballot = services.pairwise_ballot_save(
             membership=membership, parent=parent, judgments=judgments, submit=submit
         )
     except ValidationError as error:
         return _pairwise_page(request, membership, parent, judgments, error.message_dict, 400)
-    messages.success(request, _("Submitted. Thank you!") if submit else _("Draft saved."))
+    messages.success(request, _saved_message(ballot, submit))
     if submit:
         return redirect("questionnaire", evaluation_id=evaluation_id)
     return redirect("pairwise-form", evaluation_id=evaluation_id, parent_id=parent_id)
@@ -154,7 +156,47 @@ def pairwise_autosave(request: HttpRequest, evaluation_id: int, parent_id: int) 
         return JsonResponse({"saved": False, "errors": error.message_dict}, status=400)
     context = _consistency_context(membership.evaluation, list(parent.children.all()), judgments)
     html = render_to_string("surveys/_consistency.html", context, request=request)
-    return JsonResponse({"saved": True, "status": ballot.status, "html": html})
+    return JsonResponse(
+        {"saved": True, "status": ballot.status, "html": html, "state": _state(request, ballot)}
+    )
+
+
+def _saved_message(ballot, submit: bool) -> str:
+    if submit:
+        return _("Submitted. Thank you!")
+    if ballot.submitted_at is not None and ballot.status != BallotStatus.SUBMITTED:
+        return _("Draft saved. Your submitted answers still count until you submit the changes.")
+    return _("Draft saved.")
+
+
+def _state(request: HttpRequest, ballot) -> str:
+    """The line saying whether the submitted answers count as they are, for the autosave."""
+    return render_to_string("surveys/_ballot_state.html", {"ballot": ballot}, request=request)
+
+
+def _withdrawn(request: HttpRequest, withdraw) -> None:
+    """Run a withdrawal service and say how it went (the form page shows the message)."""
+    try:
+        withdraw()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return
+    messages.success(
+        request,
+        _("Withdrawn: your answers no longer count in the results. They stay here as a draft."),
+    )
+
+
+@login_required
+@require_POST
+def pairwise_withdraw(request: HttpRequest, evaluation_id: int, parent_id: int) -> HttpResponse:
+    membership = access_membership(user=request.user, evaluation_id=evaluation_id)
+    parent = access_parent(membership=membership, parent_id=parent_id)
+    _withdrawn(
+        request, lambda: services.pairwise_ballot_withdraw(membership=membership, parent=parent)
+    )
+    return redirect("pairwise-form", evaluation_id=evaluation_id, parent_id=parent_id)
 
 
 # --- ratings ------------------------------------------------------------------------------
@@ -206,6 +248,7 @@ def _rating_page(request, membership, subject, ratings, errors, status=200) -> H
         "ballot": RatingBallot.objects.filter(membership=membership, subject=subject).first(),
         "errors": errors,
         "readonly": evaluation.status != Evaluation.Status.OPEN,
+        "withdraw_url": reverse("rating-withdraw", args=[evaluation.pk, subject.pk]),
     }
     return render(request, "surveys/rating.html", context, status=status)
 
@@ -220,12 +263,12 @@ def rating_form(request: HttpRequest, evaluation_id: int, subject_id: int) -> Ht
     ratings = _posted_ratings(request.POST)
     submit = request.POST.get("action") == "submit"
     try:
-        services.rating_ballot_save(
+        ballot = services.rating_ballot_save(
             membership=membership, subject=subject, ratings=ratings, submit=submit
         )
     except ValidationError as error:
         return _rating_page(request, membership, subject, ratings, error.message_dict, 400)
-    messages.success(request, _("Submitted. Thank you!") if submit else _("Draft saved."))
+    messages.success(request, _saved_message(ballot, submit))
     if submit:
         return redirect("questionnaire", evaluation_id=evaluation_id)
     return redirect("rating-form", evaluation_id=evaluation_id, subject_id=subject_id)
@@ -245,4 +288,15 @@ def rating_autosave(request: HttpRequest, evaluation_id: int, subject_id: int) -
         )
     except ValidationError as error:
         return JsonResponse({"saved": False, "errors": error.message_dict}, status=400)
-    return JsonResponse({"saved": True, "status": ballot.status})
+    return JsonResponse({"saved": True, "status": ballot.status, "state": _state(request, ballot)})
+
+
+@login_required
+@require_POST
+def rating_withdraw(request: HttpRequest, evaluation_id: int, subject_id: int) -> HttpResponse:
+    membership = access_membership(user=request.user, evaluation_id=evaluation_id)
+    subject = get_object_or_404(Subject, pk=subject_id, evaluation_id=evaluation_id)
+    _withdrawn(
+        request, lambda: services.rating_ballot_withdraw(membership=membership, subject=subject)
+    )
+    return redirect("rating-form", evaluation_id=evaluation_id, subject_id=subject_id)

@@ -65,6 +65,9 @@
       forget();
       say(form.dataset.msgSaved + " " + new Date().toLocaleTimeString());
       if (panel && result.body.html) panel.innerHTML = result.body.html;
+      // Whether the submitted answers still count unchanged, or a draft now sits on top.
+      var state = document.getElementById("ballot-state");
+      if (state && typeof result.body.state === "string") state.innerHTML = result.body.state;
     }).catch(function () {
       say(form.dataset.msgOffline);
       retry = setTimeout(save, 5000);

@@ -224,5 +224,5 @@ def test_rating_autosave_keeps_a_partial_draft(expert_client, open_evaluation):
         {f"grade-{leaf.pk}": str(grade.pk)},
     )
 
-    assert response.json() == {"saved": True, "status": "draft"}
+    assert response.json()["saved"] is True and response.json()["status"] == "draft"
     assert RatingBallot.objects.get().ratings == {str(leaf.pk): {"grade": grade.pk, "comment": ""}}
