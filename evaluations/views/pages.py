@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from experts.selectors import figures_for_evaluations
 
 from .. import services
+from ..audit_wording import audit_entry_detail
 from ..forms import EvaluationCreateForm, StatusForm
 from ..selectors import (
     access_evaluation,
@@ -80,7 +81,10 @@ def evaluation_detail(request: HttpRequest, evaluation_id: int) -> HttpResponse:
         "tree": indicator_tree(evaluation=evaluation),
         "grades": evaluation.grades.all(),
         "subjects": evaluation.subjects.all(),
-        "audit_entries": evaluation.audit_entries.select_related("actor")[:50],
+        "audit_entries": [
+            (entry, audit_entry_detail(entry))
+            for entry in evaluation.audit_entries.select_related("actor")[:50]
+        ],
         "locked": evaluation_has_ballots(evaluation=evaluation),
     }
     return render(request, "evaluations/detail.html", context)
