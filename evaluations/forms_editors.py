@@ -197,6 +197,22 @@ class EvaluationSettingsForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+    results_visible_to_experts = forms.BooleanField(
+        label=_("Experts may see the results"),
+        required=False,
+        help_text=_(
+            "The experts on the panel can read the results page (weights, ranking, profiles) "
+            "once results are computed."
+        ),
+    )
+    comments_named = forms.BooleanField(
+        label=_("Show experts' names with their comments"),
+        required=False,
+        help_text=_(
+            "Off: the results and exports show the experts' comments anonymously, as a Delphi "
+            "panel does. On: each comment carries its expert's name."
+        ),
+    )
 
     def __init__(self, *args, evaluation: Evaluation, **kwargs):
         super().__init__(*args, **kwargs)
