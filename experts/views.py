@@ -115,14 +115,13 @@ def panel_revoke(request: HttpRequest, evaluation_id: int, membership_id: int) -
     membership = access_membership(evaluation=evaluation, membership_id=membership_id)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    back = _panel_row_url(membership)
     if request.method == "GET":
         effect = revocation_effect(evaluation=evaluation, membership=membership)
         context = {
             "evaluation": evaluation,
             "effect": effect,
             "form": RevokeForm(),
-            "back": back,
+            "back": _panel_row_url(membership),
             "refusal": _revoke_refusal(effect.row),
         }
         return render(request, "experts/panel_revoke.html", context)
@@ -134,7 +133,7 @@ def panel_revoke(request: HttpRequest, evaluation_id: int, membership_id: int) -
         )
     except ValidationError as error:
         _message_errors(request, error)
-        return redirect(back)
+        return redirect("panel", evaluation_id=evaluation.pk)
     done = _("The invitation of %(email)s is revoked; its link no longer works.") % {
         "email": membership.email
     }
@@ -146,7 +145,7 @@ def panel_revoke(request: HttpRequest, evaluation_id: int, membership_id: int) -
             "undo the revocation to bring them back."
         )
     messages.success(request, done)
-    return redirect(back)
+    return redirect("panel", evaluation_id=evaluation.pk)
 
 
 def _revoke_refusal(row: PanelRow) -> str:
@@ -168,7 +167,7 @@ def panel_restore(request: HttpRequest, evaluation_id: int, membership_id: int) 
         restoration = services.invitation_restore(membership=membership, actor=request.user)
     except ValidationError as error:
         _message_errors(request, error)
-        return redirect(_panel_row_url(membership))
+        return redirect("panel", evaluation_id=evaluation.pk)
     email = membership.email
     if restoration.needs_new_link:
         # The revoked link stays dead (services.invitation_restore says why).
@@ -197,10 +196,12 @@ def panel_restore(request: HttpRequest, evaluation_id: int, membership_id: int) 
             _("The revocation of %(email)s is undone; the invitation is %(status)s again.")
             % {"email": email, "status": restoration.invitation.get_status_display()},
         )
-    return redirect(_panel_row_url(membership))
+    return redirect("panel", evaluation_id=evaluation.pk)
 
 
 def _panel_row_url(membership: PanelMembership) -> str:
+    """Back and Cancel return to the expert's row. Actions return to the top of the panel
+    instead, where their message shows (the row's anchor would scroll it out of sight)."""
     return reverse("panel", kwargs={"evaluation_id": membership.evaluation_id}) + (
         f"#expert-{membership.pk}"
     )
