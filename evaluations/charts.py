@@ -41,6 +41,56 @@ def _fit(text: str, ems: float) -> str:
     return kept + "…"
 
 
+def _is_wide(ch: str) -> bool:
+    return ord(ch) > 0x2E80
+
+
+def _wrap(text: str, ems: float, max_lines: int = 3) -> list[str]:
+    """`text` broken into lines of about `ems` wide: between words, and between any two
+    characters of Chinese text (which has no spaces). A text longer than `max_lines` lines
+    ends in an ellipsis (the full text goes in a <title>)."""
+    tokens: list[str] = []
+    for word in text.split():
+        # Each CJK character is a token of its own; Latin runs inside stay whole words.
+        run = ""
+        for ch in word:
+            if _is_wide(ch):
+                if run:
+                    tokens.append(run)
+                    run = ""
+                tokens.append(ch)
+            else:
+                run += ch
+        if run:
+            tokens.append(run)
+        tokens.append(" ")
+    lines: list[str] = []
+    line = ""
+    for token in tokens:
+        if token == " ":
+            line += " " if line else ""
+            continue
+        if line.strip() and _text_width(line + token) > ems:
+            lines.append(line.rstrip())
+            line = ""
+        line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    lines = [_fit(line, ems) for line in lines] or [""]
+    if len(lines) > max_lines:
+        lines = lines[: max_lines - 1] + [_fit(" ".join(lines[max_lines - 1 :]), ems)]
+    return lines
+
+
+def _text_lines(lines: list[str], x: float, y: float, anchor: str = "start", dy: int = 15):
+    """A <text> of one <tspan> per line, the first at (x, y), each next `dy` below."""
+    spans = "".join(
+        f'<tspan x="{x:.1f}" dy="{0 if n == 0 else dy}">{escape(line)}</tspan>'
+        for n, line in enumerate(lines)
+    )
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}">{spans}</text>'
+
+
 def _svg(chart_id: str, width: float, height: float, title: str, description: str, body: str):
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width:.0f} '
@@ -88,8 +138,10 @@ def heat_map(
     description: str,
     places: int = 2,
 ) -> str:
-    """A grid of values in [0, 1] (membership degrees): darker is larger, each value printed."""
-    label_width, cell_w, cell_h, head = 270, 92, 26, 34
+    """A grid of values in [0, 1] (membership degrees): darker is larger, each value printed.
+
+    Row labels wrap onto a second line rather than being cut; such a row is taller."""
+    label_width, cell_w, cell_h, head = 290, 92, 26, 34
     width = label_width + cell_w * len(columns)
     parts = []
     for x, column in enumerate(columns):
@@ -99,23 +151,25 @@ def heat_map(
             f'<text x="{centre:.1f}" y="{head - 10}" text-anchor="middle">'
             f"{escape(_fit(column, cell_w / FONT))}</text></g>"
         )
-    for y, (label, row) in enumerate(zip(rows, values, strict=True)):
-        top = head + y * cell_h
-        parts.append(
-            f'<g><title>{escape(label)}</title><text x="0" y="{top + 17}">'
-            f"{escape(_fit(label, label_width / FONT - 0.5))}</text></g>"
-        )
+    top = head
+    for label, row in zip(rows, values, strict=True):
+        lines = _wrap(label, label_width / FONT - 0.8, max_lines=2)
+        height = cell_h + 14 * (len(lines) - 1)
+        first = top + 17 + (height - cell_h) / 2 - 7 * (len(lines) - 1)
+        parts.append(f"<g><title>{escape(label)}</title>{_text_lines(lines, 0, first, dy=14)}</g>")
         for x, value in enumerate(row):
-            parts.append(_heat_cell(label_width + x * cell_w, top, cell_w, cell_h, value, places))
-    height = head + len(rows) * cell_h + 2
+            parts.append(_heat_cell(label_width + x * cell_w, top, cell_w, height, value, places))
+        top += height
+    height = top + 2
     return _svg(chart_id, width, height, title, description, "".join(parts))
 
 
 def _heat_cell(x: float, y: float, w: float, h: float, value: float | None, places: int) -> str:
+    baseline = y + h / 2 + 4
     if value is None:
         return (
             f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="#fff" stroke="#d9dee5"/>'
-            f'<text x="{x + w / 2}" y="{y + 17}" text-anchor="middle">–</text>'
+            f'<text x="{x + w / 2}" y="{baseline}" text-anchor="middle">–</text>'
         )
     # Light blue to dark blue; the number switches to white where the cell gets dark.
     shade = max(0.0, min(1.0, value))
@@ -125,7 +179,7 @@ def _heat_cell(x: float, y: float, w: float, h: float, value: float | None, plac
     ink = "#fff" if shade > 0.5 else "#1d2430"
     return (
         f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="rgb({red},{green},{blue})" '
-        f'stroke="#fff"/><text x="{x + w / 2}" y="{y + 17}" text-anchor="middle" '
+        f'stroke="#fff"/><text x="{x + w / 2}" y="{baseline}" text-anchor="middle" '
         f'fill="{ink}">{value:.{places}f}</text>'
     )
 
@@ -145,8 +199,9 @@ def radar(
     (subject), with a legend. Needs three axes to enclose an area; returns "" otherwise."""
     if len(axes) < 3 or high <= low:
         return ""
-    width, radius = 560, 150
-    centre_x, centre_y = width / 2, radius * 1.1 + 44
+    # Wide enough that the side labels wrap onto a few lines rather than being cut.
+    width, radius = 720, 150
+    centre_x, centre_y = width / 2, radius * 1.1 + 60
 
     def point(k: int, value: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * k / len(axes)
@@ -157,7 +212,7 @@ def radar(
     for index, (name, values) in enumerate(series):
         parts.append(_radar_series(index, name, values, axes, point))
     lowest = max(point(k, high + (high - low) * 0.1)[1] for k in range(len(axes)))
-    legend_top = lowest + 48
+    legend_top = lowest + 80  # below a lower label of the code and three lines
     for index, (name, _values) in enumerate(series):
         parts.append(_legend_entry(index, name, 16, legend_top + index * 22))
     height = legend_top + len(series) * 22
@@ -186,21 +241,23 @@ def _radar_grid(axes, rings, point, low, high, width) -> str:
 
 
 def _axis_label(code: str, name: str, at: tuple[float, float], x0: float, y0: float, width):
-    """The code over the name, growing away from the chart and shortened to the room left."""
+    """The code over the name, growing away from the chart, the name wrapped to the room
+    left (at most three lines)."""
     x, y = at
     if abs(x - x0) < 20:
-        anchor, room = "middle", width
+        anchor, room = "middle", min(width, 260)
     elif x > x0:
-        anchor, room = "start", width - x
+        anchor, room = "start", width - x - 4
     else:
-        anchor, room = "end", x
-    top = y - 18 if y < y0 else y + 2  # the upper labels grow upwards
-    shown = escape(_fit(name, room / FONT - 0.5))
+        anchor, room = "end", x - 4
+    lines = _wrap(name, room / FONT - 0.3, max_lines=3)
+    # The upper labels grow upwards, the lower ones downwards.
+    top = y - 3 - 15 * len(lines) if y < y0 else y + 2
+    names = "".join(f'<tspan x="{x:.1f}" dy="15">{escape(line)}</tspan>' for line in lines)
     return (
         f"<g><title>{escape(code)} {escape(name)}</title>"
         f'<text x="{x:.1f}" y="{top:.1f}" text-anchor="{anchor}">'
-        f'<tspan font-weight="bold">{escape(code)}</tspan>'
-        f'<tspan x="{x:.1f}" dy="15">{shown}</tspan></text></g>'
+        f'<tspan font-weight="bold">{escape(code)}</tspan>{names}</text></g>'
     )
 
 

@@ -3,8 +3,8 @@
 CSV and XLSX are written from the same list of tables (`results_tables`), built from the
 page-ready report, so a number cannot differ between the page, the CSV and the workbook. The
 workbook follows the layout of Chinese theses: one sheet per judgment matrix with λmax, CI,
-RI and CR beneath it, a weight summary, the membership matrix of every subject, B = W·R, and
-the conclusion.
+RI and CR beneath it, a weight summary, the membership matrix of every subject, G = D·R and
+E = F·G (the page's symbols), and the conclusion.
 """
 
 import csv
@@ -148,9 +148,10 @@ def _matrix_table(matrix: dict) -> Table:
 
 def _membership_table(subject: dict, report: dict) -> Table:
     header = [_("First-level indicator"), _("Code"), _("Indicator"), _("Weight within")]
+    votes = _("{grade}: weighted votes") if report.get("weighted_votes") else _("{grade}: votes")
     for grade in report["grades"]:
         header += [
-            _("{grade}: votes").format(grade=grade["name"]),
+            votes.format(grade=grade["name"]),
             _("{grade}: r").format(grade=grade["name"]),
         ]
     rows = []
@@ -196,7 +197,11 @@ def _composition_table(report: dict) -> Table:
                 subject["score"],
             ]
         )
-    return Table(_("Fuzzy comprehensive evaluation B = W·R"), "B = W·R", [Section(header, rows)])
+    return Table(
+        _("Fuzzy comprehensive evaluation G = D·R and E = F·G"),
+        "G = D·R and E = F·G",
+        [Section(header, rows)],
+    )
 
 
 def _conclusion_table(report: dict) -> Table:

@@ -156,7 +156,38 @@ def results_report(*, data: dict) -> dict:
         "ranking": [by_id[subject_id] for subject_id in data["ranking"] if subject_id in by_id],
         "complete": data["complete"],
         "missing": [missing_in_words(reason) for reason in data["missing"]],
+        "weighted_votes": votes_weighted(data=data),
+        "grade_rank_inversions": grade_rank_inversions(data=data),
     }
+
+
+def votes_weighted(*, data: dict) -> bool:
+    """Whether the vote counts are sums of expert weights rather than numbers of experts:
+    then they are "weighted votes", possibly fractional (DESIGN §2.6)."""
+    return any(abs(float(w) - 1) > 1e-9 for w in data.get("expert_weights", {}).values())
+
+
+def grade_rank_inversions(*, data: dict) -> list[dict]:
+    """Subjects ranked below another yet graded better (grade 0 is the best).
+
+    Not an error: the grade is the one with the largest membership in E (maximum membership
+    principle) while the rank follows the score E · s, which weighs every grade. The page says
+    so whenever it happens, naming the first such pair.
+    """
+    by_id = {subject["id"]: subject for subject in data["subjects"]}
+    ranked = [by_id[pk] for pk in data["ranking"] if pk in by_id and by_id[pk]["grade"] is not None]
+    grades = data["grades"]
+    return [
+        {
+            "higher": higher["name"],
+            "higher_grade": grades[higher["grade"]]["name"],
+            "lower": lower["name"],
+            "lower_grade": grades[lower["grade"]]["name"],
+        }
+        for position, higher in enumerate(ranked)
+        for lower in ranked[position + 1 :]
+        if lower["grade"] < higher["grade"]
+    ]
 
 
 def report_subject(*, report: dict, subject_id: int) -> dict | None:
@@ -318,5 +349,7 @@ def _ratio(part: float | None, whole: float | None) -> float | None:
 
 
 def _count(value: float) -> int | float:
-    """Vote counts are whole numbers unless experts carry weights; show 3, not 3.0."""
-    return int(value) if float(value).is_integer() else round(value, 4)
+    """Vote counts are whole numbers unless experts carry weights; show 3, not 3.0 (nor
+    2.9999999999 from a sum of weights)."""
+    value = round(float(value), 4)
+    return int(value) if value.is_integer() else value

@@ -71,7 +71,7 @@ def test_the_csv_holds_the_tables_one_after_another_under_headings(
         "Consistency of the judgment matrices",
         "Judgment matrix U2 Human resource management",
         "Membership matrix R: Enterprise A",
-        "Fuzzy comprehensive evaluation B = W·R",
+        "Fuzzy comprehensive evaluation G = D·R and E = F·G",
         "Conclusion",
     ):
         assert f"{heading}\r\n" in text
@@ -90,7 +90,7 @@ def test_the_workbook_has_a_sheet_per_table(coordinator_client, evaluation, snap
         "Matrix U3",
         "R Enterprise A",
         "R Enterprise B",
-        "B = W·R",
+        "G = D·R and E = F·G",
         "Conclusion",
     ]
 
