@@ -29,6 +29,8 @@ CONTENT_TYPES = {
 }
 SHEET_NAME_LIMIT = 31  # Excel refuses longer sheet names
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+# Text a spreadsheet would take for a formula (CSV injection): = + - @, tab, carriage return.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,85 @@ def results_tables(*, report: dict) -> list[Table]:
         *(_membership_table(subject, report) for subject in report["subjects"]),
         _composition_table(report),
         _conclusion_table(report),
+        *_comment_tables(report),
     ]
+
+
+def neutralised(value):
+    """Free text (experts' comments, names) made safe as a CSV or XLSX cell: text that a
+    spreadsheet would run as a formula gets a leading apostrophe. Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _safe(rows: list[list]) -> list[list]:
+    return [[neutralised(value) for value in row] for row in rows]
+
+
+def _comment_tables(report: dict) -> list[Table]:
+    """The experts' comments, per pair and per rated indicator (none: no sheet)."""
+    comments = report.get("comments") or {}
+    if not comments.get("count"):
+        return []
+    pairwise = [
+        [
+            matrix["code"],
+            f"{pair['row']} – {pair['col']}",
+            comment["expert"],
+            comment["answer"],
+            comment["text"],
+        ]
+        for matrix in comments["matrices"]
+        for pair in matrix["pairs"]
+        for comment in pair["comments"]
+    ]
+    ratings = [
+        [subject["name"], leaf["code"], leaf["name"], comment["expert"], comment["answer"],
+         comment["text"]]
+        for subject in comments["subjects"]
+        for leaf in subject["leaves"]
+        for comment in leaf["comments"]
+    ]  # fmt: skip
+    return [
+        Table(
+            _("Experts' comments"),
+            _("Comments"),
+            [
+                Section(
+                    [_("Judgment matrix"), _("Pair"), _("Expert"), _("Judgment"), _("Comment")],
+                    _safe(pairwise),
+                ),
+                Section(_rating_comment_header(), _safe(ratings)),
+            ],
+        )
+    ]
+
+
+def _rating_comment_header() -> list[str]:
+    return [_("Subject"), _("Code"), _("Indicator"), _("Expert"), _("Grade"), _("Comment")]
+
+
+def history_table(*, history: list[dict]) -> Table:
+    """Every submission and withdrawal, one row per answer (surveys.history's rows)."""
+    header = [
+        _("Time"), _("Expert"), _("Action"), _("Channel"), _("Form"), _("CR then"),
+        _("Item"), _("Answer"), _("Comment"),
+    ]  # fmt: skip
+    rows = []
+    for revision in history:
+        form = revision["form_code"] or revision["form_name"]
+        head = [
+            revision["time"].isoformat(timespec="seconds"),
+            revision["expert"],
+            revision["action_label"],
+            revision["channel_label"],
+            form,
+            revision["cr"],
+        ]
+        for answer in revision["answers"] or [{"code": "", "answer": "", "comment": ""}]:
+            rows.append([*head, answer["code"], answer["answer"], answer["comment"]])
+    return Table(_("History of the ballots"), _("History"), [Section(header, _safe(rows))])
 
 
 def _yes_no(value: bool | None) -> str:
@@ -320,7 +400,9 @@ def _column_widths(sheet) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = min(max(longest, 8) + 2, 60)
 
 
-def export_json(*, snapshot: ResultSnapshot, data: dict) -> bytes:
+def export_json(
+    *, snapshot: ResultSnapshot, data: dict, history: list[dict] | None = None
+) -> bytes:
     payload = {
         "evaluation": snapshot.evaluation_id,
         "version": snapshot.version,
@@ -329,6 +411,8 @@ def export_json(*, snapshot: ResultSnapshot, data: dict) -> bytes:
         "rating_ballots": snapshot.rating_ballots,
         "data": data,
     }
+    if history is not None:
+        payload["history"] = history
     return json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
 
 

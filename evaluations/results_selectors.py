@@ -20,6 +20,7 @@ from experts.models import Invitation
 
 from .models import Evaluation, ResultSnapshot
 from .results.changes import results_changes
+from .results.comments import comments_labelled, comments_report
 
 WEAK_POINTS_SHOWN = 5
 
@@ -110,10 +111,12 @@ def results_status(
 def results_data_for(*, evaluation: Evaluation, snapshot: ResultSnapshot, user) -> dict:
     """The snapshot data as `user` may see it: the coordinator sees the experts' names; the
     experts, when results are shared with them, see each other only as "Expert 1", "Expert 2"
-    (one expert's judgments and consistency are not the others' business)."""
+    (one expert's judgments and consistency are not the others' business). The experts'
+    comments are the coordinator's only, named or not as the evaluation says."""
     if evaluation.owner_id == user.pk:
-        return snapshot.data
+        return comments_labelled(snapshot.data, named=evaluation.comments_named)
     data = copy.deepcopy(snapshot.data)
+    data.pop("comments", None)
     aliases: dict[Any, str] = {}
     for matrix in data.get("matrices", []):
         for expert in matrix["per_expert"]:
@@ -158,6 +161,7 @@ def results_report(*, data: dict) -> dict:
         "missing": [missing_in_words(reason) for reason in data["missing"]],
         "weighted_votes": votes_weighted(data=data),
         "grade_rank_inversions": grade_rank_inversions(data=data),
+        "comments": comments_report(data=data),
     }
 
 

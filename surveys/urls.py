@@ -1,10 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import history_views, views
 
 PANEL = "panels/<int:evaluation_id>/"
 
 urlpatterns = [
+    path(
+        "evaluations/<int:evaluation_id>/panel/<int:membership_id>/history/",
+        history_views.expert_history,
+        name="expert-history",
+    ),
     path(PANEL, views.questionnaire_home, name="questionnaire"),
     path(f"{PANEL}pairwise/<int:parent_id>/", views.pairwise_form, name="pairwise-form"),
     path(

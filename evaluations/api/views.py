@@ -53,6 +53,15 @@ ERROR_STATUS = gettext_noop("Filter by one of: %(choices)s.")
 VERSION_PARAMETER = OpenApiParameter(
     "version", int, description="A snapshot version; the latest when left out."
 )
+HISTORY_PARAMETER = OpenApiParameter(
+    "history",
+    int,
+    enum=[0, 1],
+    description=(
+        "1: add every submission and withdrawal of the experts' ballots (a History sheet; "
+        "a `history` list in JSON). The coordinator's exports only."
+    ),
+)
 FIGURES = inline_serializer(
     "PanelFigures",
     {
@@ -480,7 +489,10 @@ class ExportView(APIView):
 
     permission_classes = PERMISSIONS
 
-    @extend_schema(parameters=[VERSION_PARAMETER], responses={(200, "*/*"): OpenApiTypes.BINARY})
+    @extend_schema(
+        parameters=[VERSION_PARAMETER, HISTORY_PARAMETER],
+        responses={(200, "*/*"): OpenApiTypes.BINARY},
+    )
     def get(self, request, evaluation_id: int, fmt: str):
         evaluation = scoping.results_readable(request.user).filter(pk=evaluation_id).first()
         if evaluation is None or fmt not in exports.FORMATS:
@@ -488,4 +500,10 @@ class ExportView(APIView):
         snapshot = snapshot_asked(request, evaluation)
         if snapshot is None:
             raise Http404
-        return export_response(evaluation=evaluation, snapshot=snapshot, user=request.user, fmt=fmt)
+        return export_response(
+            evaluation=evaluation,
+            snapshot=snapshot,
+            user=request.user,
+            fmt=fmt,
+            history=request.query_params.get("history") == "1",
+        )

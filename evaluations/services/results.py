@@ -18,6 +18,10 @@ Snapshot data layout (all JSON):
                   the weak points, and the rank by score
   ranking         subject ids by score, best first
   complete        whether every matrix and every leaf of every subject had answers
+  comments        the experts' comments on their submitted answers, named as on the panel
+                  (pages and exports choose names or "Expert n"): {pairwise: [{parent, row,
+                  col, value, membership, name, text}], ratings: [{subject, subject_name,
+                  leaf, grade, membership, name, text}]}, in hierarchy order, then by expert
   missing         why not, in words
 """
 
@@ -53,6 +57,8 @@ class PanelInput:
     experts: dict[int, dict]  # membership id → {name, weight}
     pairwise: list[dict] = field(default_factory=list)  # {membership, parent_code, matrix, cr}
     ratings: list[dict] = field(default_factory=list)  # {membership, subject, leaf_code→grade idx}
+    # The comments that came with the submitted answers (layout: module docstring, less names).
+    comments: dict = field(default_factory=lambda: {"pairwise": [], "ratings": []})
 
 
 def panel_input(*, evaluation: Evaluation) -> PanelInput:
@@ -95,6 +101,7 @@ def panel_input(*, evaluation: Evaluation) -> PanelInput:
         "membership_id", "parent_id", "submitted_judgments"
     )
     for membership_id, parent_id, judgments in rows:
+        _pairwise_comments(data, membership_id, parent_id, judgments, by_id)
         values = _upper_values(judgments, children.get(parent_id, []))
         if values is not None:
             upper.setdefault(parent_id, []).append((membership_id, values))
@@ -112,13 +119,65 @@ def panel_input(*, evaluation: Evaluation) -> PanelInput:
         "membership_id", "subject_id", "submitted_ratings"
     )
     for membership_id, subject_id, answers in rows:
+        _rating_comments(data, membership_id, subject_id, answers, by_id, grade_index)
         chosen = {
             by_id[int(leaf)].code: grade_index[answer["grade"]]
             for leaf, answer in answers.items()
             if int(leaf) in by_id and answer.get("grade") in grade_index
         }
         data.ratings.append({"membership": membership_id, "subject": subject_id, "grades": chosen})
+    _order_comments(data, tree)
     return data
+
+
+def _pairwise_comments(data: PanelInput, membership_id, parent_id, judgments, by_id) -> None:
+    for key, answer in judgments.items():
+        row, _dash, col = key.partition("-")
+        if answer.get("comment") and int(row) in by_id and int(col) in by_id:
+            data.comments["pairwise"].append(
+                {
+                    "parent": by_id[parent_id].code,
+                    "row": by_id[int(row)].code,
+                    "col": by_id[int(col)].code,
+                    "value": answer.get("value"),
+                    "membership": membership_id,
+                    "text": answer["comment"],
+                }
+            )
+
+
+def _rating_comments(data: PanelInput, membership_id, subject_id, answers, by_id, grades) -> None:
+    for leaf, answer in answers.items():
+        if answer.get("comment") and int(leaf) in by_id:
+            data.comments["ratings"].append(
+                {
+                    "subject": subject_id,
+                    "leaf": by_id[int(leaf)].code,
+                    "grade": grades.get(answer.get("grade")),
+                    "membership": membership_id,
+                    "text": answer["comment"],
+                }
+            )
+
+
+def _order_comments(data: PanelInput, tree) -> None:
+    """Hierarchy order (parent, then pair or leaf), subjects as listed, then by expert."""
+    position = {indicator.code: n for n, (indicator, _depth) in enumerate(tree)}
+    subject_position = {subject["id"]: n for n, subject in enumerate(data.subjects)}
+    subject_names = {subject["id"]: subject["name"] for subject in data.subjects}
+    for comment in data.comments["ratings"]:
+        comment["subject_name"] = subject_names.get(comment["subject"], "")
+    data.comments["pairwise"].sort(
+        key=lambda c: (
+            position[c["parent"]],
+            position[c["row"]],
+            position[c["col"]],
+            c["membership"],
+        )
+    )
+    data.comments["ratings"].sort(
+        key=lambda c: (subject_position.get(c["subject"], 0), position[c["leaf"]], c["membership"])
+    )
 
 
 def _settings(evaluation: Evaluation) -> dict:
@@ -199,7 +258,16 @@ def results_compute(data: PanelInput) -> dict:
         result["ranking"] = [s["id"] for s in scored]
     result["complete"] = not missing
     result["missing"] = missing
+    result["comments"] = _named_comments(data)
     return result
+
+
+def _named_comments(data: PanelInput) -> dict:
+    def named(comment: dict) -> dict:
+        expert = data.experts.get(comment["membership"], {})
+        return {**comment, "name": expert.get("name", "")}
+
+    return {kind: [named(c) for c in comments] for kind, comments in data.comments.items()}
 
 
 def _tree(indicators: list[dict]) -> Node:

@@ -12,6 +12,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from surveys.history import history_export
+
 from .. import charts, exports
 from ..models import Evaluation, ResultSnapshot, Subject
 from ..results_selectors import (
@@ -94,21 +96,33 @@ def results_export(request: HttpRequest, evaluation_id: int, fmt: str) -> HttpRe
     snapshot = snapshot_asked(request, evaluation)
     if snapshot is None:
         raise Http404
-    return export_response(evaluation=evaluation, snapshot=snapshot, user=request.user, fmt=fmt)
+    return export_response(
+        evaluation=evaluation,
+        snapshot=snapshot,
+        user=request.user,
+        fmt=fmt,
+        history=request.GET.get("history") == "1",
+    )
 
 
 def export_response(
-    *, evaluation: Evaluation, snapshot: ResultSnapshot, user, fmt: str
+    *, evaluation: Evaluation, snapshot: ResultSnapshot, user, fmt: str, history: bool = False
 ) -> HttpResponse:
-    """The snapshot as a CSV, XLSX or JSON download, as `user` may see it (pages and API)."""
+    """The snapshot as a CSV, XLSX or JSON download, as `user` may see it (pages and API).
+    With `history`, the coordinator's file also holds every submission and withdrawal."""
     # Files are documents about this evaluation: their headings use its language, matching
     # the indicator and grade names inside them.
     with translation.override(evaluation.language):
         data = results_data_for(evaluation=evaluation, snapshot=snapshot, user=user)
+        revisions = None
+        if history and evaluation.owner_id == user.pk:
+            revisions = history_export(evaluation=evaluation, data=data)
         if fmt == "json":
-            body = exports.export_json(snapshot=snapshot, data=data)
+            body = exports.export_json(snapshot=snapshot, data=data, history=revisions)
         else:
             tables = exports.results_tables(report=results_report(data=data))
+            if revisions is not None:
+                tables.append(exports.history_table(history=revisions))
             writer = exports.export_csv if fmt == "csv" else exports.export_xlsx
             body = writer(tables=tables)
     response = HttpResponse(body, content_type=exports.CONTENT_TYPES[fmt])
