@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from evaluations.models import Evaluation, Subject
 from evaluations.selectors import depth_first
 
-from . import services, wording
+from . import flow, services, wording
 from .models import BallotStatus, PairwiseBallot, RatingBallot
 from .selectors import access_membership, access_parent, questionnaire
 
@@ -51,7 +51,8 @@ def _posted_judgments(post) -> dict:
     return judgments
 
 
-def _pairs(children, judgments: dict, errors: dict) -> list[dict]:
+def _pairs(children, judgments: dict, errors: dict, flags: dict) -> list[dict]:
+    """The form's rows; `flags` are the judgments to revise by pair key (see _flags)."""
     pairs = []
     for x, row in enumerate(children):
         for col in children[x + 1 :]:
@@ -66,9 +67,18 @@ def _pairs(children, judgments: dict, errors: dict) -> list[dict]:
                     "token": wording.token(value) if isinstance(value, float) else "",
                     "comment": answer.get("comment", ""),
                     "errors": errors.get(key, []),
+                    "flag": flags.get(key),
                 }
             )
     return pairs
+
+
+def _flags(revisions: list[dict]) -> dict:
+    """The judgments the engine's diagnosis names, by pair key, each with its rank (1 = worst)."""
+    return {
+        revision["key"]: {**revision, "rank": rank, "count": len(revisions)}
+        for rank, revision in enumerate(revisions, start=1)
+    }
 
 
 def _consistency_context(evaluation: Evaluation, children, judgments: dict) -> dict:
@@ -92,6 +102,7 @@ def _consistency_context(evaluation: Evaluation, children, judgments: dict) -> d
     ]
     weights = list(zip(children, check.weights, strict=True)) if check.weights else []
     return {
+        "summary": wording.consistency_summary(check.cr, check.consistent),
         "check": check,
         "weights": weights,
         "revisions": revisions,
@@ -100,23 +111,28 @@ def _consistency_context(evaluation: Evaluation, children, judgments: dict) -> d
     }
 
 
-def _pairwise_page(request, membership, parent, judgments, errors, status=200) -> HttpResponse:
+def _pairwise_page(
+    request, membership, parent, judgments, errors, status=200, kept=False
+) -> HttpResponse:
+    """The form; `kept` says a refused submission was saved as a draft all the same."""
     evaluation = membership.evaluation
     children = list(parent.children.all())
     ballot = PairwiseBallot.objects.filter(membership=membership, parent=parent).first()
+    consistency = _consistency_context(evaluation, children, judgments)
     context = {
         "membership": membership,
         "evaluation": evaluation,
         "parent": parent,
         "children": children,
-        "pairs": _pairs(children, judgments, errors),
+        "pairs": _pairs(children, judgments, errors, _flags(consistency["revisions"])),
+        "kept_as_draft": kept,
         "options": wording.scale_options(),
         "ballot": ballot,
         "errors": errors,
         "readonly": evaluation.status != Evaluation.Status.OPEN,
         "withdraw_url": reverse("pairwise-withdraw", args=[evaluation.pk, parent.pk]),
     }
-    context.update(_consistency_context(evaluation, children, judgments))
+    context.update(consistency)
     return render(request, "surveys/pairwise.html", context, status=status)
 
 
@@ -134,11 +150,37 @@ def pairwise_form(request: HttpRequest, evaluation_id: int, parent_id: int) -> H
             membership=membership, parent=parent, judgments=judgments, submit=submit
         )
     except ValidationError as error:
-        return _pairwise_page(request, membership, parent, judgments, error.message_dict, 400)
-    messages.success(request, _saved_message(ballot, submit))
+        kept = submit and _kept_as_draft(
+            lambda: services.pairwise_ballot_save(
+                membership=membership, parent=parent, judgments=judgments, submit=False
+            )
+        )
+        errors = error.message_dict
+        return _pairwise_page(request, membership, parent, judgments, errors, 400, kept)
     if submit:
-        return redirect("questionnaire", evaluation_id=evaluation_id)
+        return _after_submit(request, membership, parent)
+    messages.success(request, _saved_message(ballot, submit))
     return redirect("pairwise-form", evaluation_id=evaluation_id, parent_id=parent_id)
+
+
+def _kept_as_draft(save_draft) -> bool:
+    """After a refused submission, keep the answers as a draft if they can be one (a draft may
+    be incomplete or inconsistent, not off the scale), as autosave would have: the page then
+    says so rather than "nothing was saved"."""
+    try:
+        save_draft()
+    except ValidationError:
+        return False
+    return True
+
+
+def _after_submit(request: HttpRequest, membership, form) -> HttpResponse:
+    """On to the next form still to answer, or back to the panel's forms when all are in."""
+    following = flow.next_form(membership=membership)
+    messages.success(request, flow.submitted_message(form=form, following=following))
+    if following is None:
+        return redirect("questionnaire", evaluation_id=membership.evaluation_id)
+    return redirect(following.url)
 
 
 @login_required
@@ -156,8 +198,19 @@ def pairwise_autosave(request: HttpRequest, evaluation_id: int, parent_id: int) 
         return JsonResponse({"saved": False, "errors": error.message_dict}, status=400)
     context = _consistency_context(membership.evaluation, list(parent.children.all()), judgments)
     html = render_to_string("surveys/_consistency.html", context, request=request)
+    flags = {
+        key: render_to_string("surveys/_pair_flag.html", {"flag": flag}, request=request)
+        for key, flag in _flags(context["revisions"]).items()
+    }
     return JsonResponse(
-        {"saved": True, "status": ballot.status, "html": html, "state": _state(request, ballot)}
+        {
+            "saved": True,
+            "status": ballot.status,
+            "html": html,
+            "summary": context["summary"],
+            "flags": flags,
+            "state": _state(request, ballot),
+        }
     )
 
 
@@ -237,7 +290,9 @@ def _rating_groups(evaluation: Evaluation, ratings: dict, errors: dict) -> list[
     return groups
 
 
-def _rating_page(request, membership, subject, ratings, errors, status=200) -> HttpResponse:
+def _rating_page(
+    request, membership, subject, ratings, errors, status=200, kept=False
+) -> HttpResponse:
     evaluation = membership.evaluation
     context = {
         "membership": membership,
@@ -245,6 +300,7 @@ def _rating_page(request, membership, subject, ratings, errors, status=200) -> H
         "subject": subject,
         "grades": list(evaluation.grades.all()),
         "groups": _rating_groups(evaluation, ratings, errors),
+        "kept_as_draft": kept,
         "ballot": RatingBallot.objects.filter(membership=membership, subject=subject).first(),
         "errors": errors,
         "readonly": evaluation.status != Evaluation.Status.OPEN,
@@ -267,10 +323,16 @@ def rating_form(request: HttpRequest, evaluation_id: int, subject_id: int) -> Ht
             membership=membership, subject=subject, ratings=ratings, submit=submit
         )
     except ValidationError as error:
-        return _rating_page(request, membership, subject, ratings, error.message_dict, 400)
-    messages.success(request, _saved_message(ballot, submit))
+        kept = submit and _kept_as_draft(
+            lambda: services.rating_ballot_save(
+                membership=membership, subject=subject, ratings=ratings, submit=False
+            )
+        )
+        errors = error.message_dict
+        return _rating_page(request, membership, subject, ratings, errors, 400, kept)
     if submit:
-        return redirect("questionnaire", evaluation_id=evaluation_id)
+        return _after_submit(request, membership, subject)
+    messages.success(request, _saved_message(ballot, submit))
     return redirect("rating-form", evaluation_id=evaluation_id, subject_id=subject_id)
 
 

@@ -63,3 +63,11 @@ def describe(row_name: str, col_name: str, value: float) -> str:
         "b": second,
         "n": round(n),
     }
+
+
+def consistency_summary(cr: float | None, consistent: bool | None) -> str:
+    """The short line announced when the consistency changes: "CR 0.123, inconsistent"."""
+    if cr is None:
+        return _("CR not known yet: answer every pair")
+    verdict = _("consistent") if consistent else _("inconsistent")
+    return _("CR %(cr)s, %(verdict)s") % {"cr": f"{cr:.3f}", "verdict": verdict}

@@ -8,6 +8,7 @@
   if (!form || !form.dataset.autosave || form.querySelector("fieldset[disabled]")) return;
 
   var status = form.querySelector(".save-status");
+  var summary = form.querySelector(".cr-summary");
   var panel = document.getElementById("consistency");
   var storageKey = "ahpanel:" + form.dataset.storageKey;
   var timer = null;
@@ -64,13 +65,75 @@
       if (!result.ok) { say(form.dataset.msgInvalid); return; }
       forget();
       say(form.dataset.msgSaved + " " + new Date().toLocaleTimeString());
-      if (panel && result.body.html) panel.innerHTML = result.body.html;
+      if (panel && result.body.html) redrawPanel(result.body.html);
+      if (result.body.flags) redrawFlags(result.body.flags);
+      // The one short announcement of a change of consistency ("CR 0.123, inconsistent").
+      if (summary && typeof result.body.summary === "string") replaceText(summary, result.body.summary);
       // Whether the submitted answers still count unchanged, or a draft now sits on top.
       var state = document.getElementById("ballot-state");
-      if (state && typeof result.body.state === "string") state.innerHTML = result.body.state;
+      if (state && typeof result.body.state === "string") replaceHtml(state, result.body.state);
     }).catch(function () {
       say(form.dataset.msgOffline);
       retry = setTimeout(save, 5000);
+    });
+  }
+
+  // Replace only what changed, so that nothing already read out is announced again and the
+  // keyboard focus is not thrown away with a replaced element.
+  function replaceText(element, text) { if (element.textContent !== text) element.textContent = text; }
+
+  function replaceHtml(element, html) {
+    var fresh = document.createElement("div");
+    fresh.innerHTML = html;
+    if (element.innerHTML.trim() === fresh.innerHTML.trim()) return false;
+    element.innerHTML = html;
+    return true;
+  }
+
+  function redrawPanel(html) {
+    var fresh = document.createElement("div");
+    fresh.innerHTML = html;
+    fresh.querySelectorAll("[data-part]").forEach(function (part) {
+      var current = panel.querySelector('[data-part="' + part.dataset.part + '"]');
+      if (current) replaceHtml(current, part.innerHTML);
+    });
+  }
+
+  // The judgments the engine says to revise are marked in the form itself, worst first.
+  function redrawFlags(flags) {
+    form.querySelectorAll("[data-flag-for]").forEach(function (box) {
+      var key = box.dataset.flagFor;
+      var html = flags[key] || "";
+      var pair = document.getElementById("pair-" + key);
+      var hadFocus = box.contains(document.activeElement);
+      if (replaceHtml(box, html) && hadFocus) focusGroup(key);
+      if (pair) pair.classList.toggle("flagged", html.trim() !== "");
+    });
+  }
+
+  function radios(key) { return form.querySelectorAll('input[type=radio][name="pair-' + CSS.escape(key) + '"]'); }
+
+  function focusGroup(key) {
+    var group = radios(key);
+    var target = Array.prototype.find.call(group, function (input) { return input.checked; }) ||
+      Array.prototype.find.call(group, function (input) { return input.value === "1"; });
+    if (target) target.focus();
+  }
+
+  // An unanswered pair is entered at "equally important (1)", the middle of the scale, not at
+  // its first box ("9"): only that radio is in the tab order until one is chosen; the arrow keys
+  // then move along the whole scale as usual.
+  function enterAtEqual(group) {
+    var answered = Array.prototype.some.call(group, function (input) { return input.checked; });
+    group.forEach(function (input) {
+      if (!answered && input.value !== "1") input.setAttribute("tabindex", "-1");
+      else input.removeAttribute("tabindex");
+    });
+  }
+
+  function enterAllAtEqual() {
+    form.querySelectorAll("fieldset.pair").forEach(function (pair) {
+      enterAtEqual(pair.querySelectorAll(".scale input[type=radio]"));
     });
   }
 
@@ -88,17 +151,27 @@
   });
 
   form.addEventListener("change", changed);
+  form.addEventListener("change", function (event) {
+    if (event.target.type === "radio" && event.target.name.indexOf("pair-") === 0) {
+      enterAtEqual(radios(event.target.name.slice(5)));
+    }
+  });
   form.addEventListener("input", function (event) {
     if (event.target.tagName === "TEXTAREA" || event.target.type === "text") changed();
   });
 
-  // "Use this value" in the consistency panel sets the suggested judgment.
-  document.addEventListener("click", function (event) {
+  // "Use this value" beside a flagged pair sets the suggested judgment; the focus stays on that
+  // pair's scale (on the value just set), not back at the top of the form.
+  form.addEventListener("click", function (event) {
     var button = event.target.closest(".use-suggestion");
     if (!button) return;
-    var input = form.querySelector('input[name="pair-' + button.dataset.key + '"][value="' + button.dataset.token + '"]');
+    var key = button.dataset.key;
+    var input = Array.prototype.find.call(radios(key), function (radio) {
+      return radio.value === button.dataset.token;
+    });
     if (input) {
       input.checked = true;
+      enterAtEqual(radios(key));
       input.focus();
       changed();
     }
@@ -108,4 +181,5 @@
     say(form.dataset.msgRestored);
     save();
   }
+  enterAllAtEqual();
 })();

@@ -52,12 +52,14 @@ def test_saving_a_draft_keeps_the_answers_and_submitting_a_consistent_form_finis
     tokens = ["2", "4", "8", "2", "4", "2"]
     done = expert_client.post(url, {**pair_fields(u1, tokens), "action": "submit"})
     assert done.status_code == 302
-    assert done["Location"] == reverse("questionnaire", args=[open_evaluation.pk])
+    # on to the first form still to answer (tests/surveys/test_form_flow.py)
+    u = open_evaluation.indicators.get(code="U")
+    assert done["Location"] == reverse("pairwise-form", args=[open_evaluation.pk, u.pk])
     ballot = PairwiseBallot.objects.get()
     assert ballot.status == "submitted" and ballot.consistent is True
 
 
-def test_an_inconsistent_submission_is_refused_with_the_judgments_to_revise(
+def test_an_inconsistent_submission_is_refused_with_the_judgments_to_revise_and_kept_as_draft(
     expert_client, open_evaluation
 ):
     u1 = open_evaluation.indicators.get(code="U1")
@@ -71,7 +73,10 @@ def test_an_inconsistent_submission_is_refused_with_the_judgments_to_revise(
     assert "The judgments are inconsistent" in page
     assert "Revise these judgments first" in page
     assert "Your other answers suggest" in page
-    assert not PairwiseBallot.objects.exists()
+    assert "Your answers were saved as a draft; they were not submitted because:" in page
+    assert "Nothing was saved" not in page
+    ballot = PairwiseBallot.objects.get()
+    assert ballot.status == "draft" and ballot.submitted_at is None and ballot.consistent is False
 
 
 def test_autosave_saves_a_draft_and_answers_with_the_consistency_panel(
@@ -196,10 +201,8 @@ def test_a_rating_ballot_is_grouped_by_first_level_indicator_and_submits(
     assert "Audited in 2025" in str(ballot.ratings)
 
 
-@pytest.mark.parametrize("bad", ["999999", "abc", ""])
-def test_a_rating_submission_with_a_bad_or_missing_grade_saves_nothing(
-    expert_client, open_evaluation, bad
-):
+@pytest.mark.parametrize("bad", ["999999", "abc"])
+def test_a_rating_submission_with_a_bad_grade_saves_nothing(expert_client, open_evaluation, bad):
     subject = open_evaluation.subjects.first()
     fields = rating_fields(open_evaluation, open_evaluation.grades.first())
     fields[f"grade-{open_evaluation.indicators.get(code='U23').pk}"] = bad
@@ -211,7 +214,29 @@ def test_a_rating_submission_with_a_bad_or_missing_grade_saves_nothing(
 
     assert response.status_code == 400
     assert "U23: " in response.content.decode()
+    assert "Nothing was saved:" in response.content.decode()
     assert not RatingBallot.objects.exists()
+
+
+def test_a_rating_submission_with_a_missing_grade_is_kept_as_a_draft_and_says_so(
+    expert_client, open_evaluation
+):
+    subject = open_evaluation.subjects.first()
+    fields = rating_fields(open_evaluation, open_evaluation.grades.first())
+    fields[f"grade-{open_evaluation.indicators.get(code='U23').pk}"] = ""
+
+    response = expert_client.post(
+        reverse("rating-form", args=[open_evaluation.pk, subject.pk]),
+        {**fields, "action": "submit"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Your answers were saved as a draft; they were not submitted because:" in page
+    assert "U23: choose a grade before submitting." in page
+    ballot = RatingBallot.objects.get()
+    assert ballot.status == "draft" and ballot.submitted_at is None
+    assert len(ballot.ratings) == 11
 
 
 def test_rating_autosave_keeps_a_partial_draft(expert_client, open_evaluation):
