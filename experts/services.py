@@ -483,11 +483,7 @@ def invitation_restore(*, membership: PanelMembership, actor: AbstractBaseUser) 
     invitation = Invitation.objects.select_for_update().filter(membership=membership).first()
     if invitation is None or invitation.status != Invitation.Status.REVOKED:
         raise ValidationError(_(ERROR_NOT_REVOKED).format(email=membership.email))
-    row = next(
-        row
-        for row in panel_overview(evaluation=membership.evaluation).rows
-        if row.membership.pk == membership.pk
-    )
+    row = panel_overview(evaluation=membership.evaluation).row_of(membership)
     returned = not membership.answers_kept_after_revocation
     invitation.status = invitation.status_before_revocation or Invitation.Status.PENDING
     invitation.status_before_revocation = ""

@@ -413,10 +413,9 @@ class EvaluationViewSet(
         membership = self._membership(membership_id)
         restoration = invitation_restore(membership=membership, actor=request.user)
         overview = panel_overview(evaluation=membership.evaluation)
-        row = next(row for row in overview.rows if row.membership.pk == membership.pk)
         return Response(
             {
-                "stage": row.stage.value,
+                "stage": overview.row_of(membership).stage.value,
                 "ballots_returned": {
                     "pairwise": restoration.pairwise,
                     "ratings": restoration.ratings,
