@@ -7,13 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from .lockout import ERROR_LOCKED_OUT, lockout_remaining
 from .models import ApiToken, Profile
+from .selectors import lands_on_my_panels
 from .tokens import api_token_create, api_token_revoke
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
@@ -60,6 +61,13 @@ class LoginView(auth_views.LoginView):
         if language in LANGUAGE_CODES:
             _set_language_cookie(response, language)
         return response
+
+    def get_default_redirect_url(self) -> str:
+        """Without ?next=: an expert who coordinates nothing lands on My panels, not on an
+        empty list of evaluations; everyone else on the evaluations (LOGIN_REDIRECT_URL)."""
+        if lands_on_my_panels(user=self.request.user):
+            return resolve_url("expert-home")
+        return super().get_default_redirect_url()
 
 
 @require_POST

@@ -158,6 +158,9 @@ class PanelRow:
     ratings_submitted: int
     started: bool
     last_activity_at: datetime | None
+    # Forms with answers not submitted: never submitted, or changed since (a draft on top).
+    pairwise_drafts: int = 0
+    ratings_drafts: int = 0
 
     @property
     def finished(self) -> bool:
@@ -264,6 +267,9 @@ def panel_requirements(*, evaluation_ids: Iterable[int]) -> dict[int, Requiremen
     }
 
 
+DRAFT = "draft"  # surveys.models.BallotStatus.DRAFT (surveys imports this app, not back)
+
+
 def _with_progress(
     memberships: QuerySet[PanelMembership], parent_ids: Iterable[int]
 ) -> QuerySet[PanelMembership]:
@@ -284,6 +290,16 @@ def _with_progress(
             "rating_ballots",
             filter=Q(rating_ballots__submitted_at__isnull=False),
             distinct=True,
+        ),
+        pairwise_drafts=Count(
+            "pairwise_ballots",
+            filter=Q(
+                pairwise_ballots__status=DRAFT, pairwise_ballots__parent_id__in=list(parent_ids)
+            ),
+            distinct=True,
+        ),
+        ratings_drafts=Count(
+            "rating_ballots", filter=Q(rating_ballots__status=DRAFT), distinct=True
         ),
         pairwise_saved=Count("pairwise_ballots", distinct=True),
         ratings_saved=Count("rating_ballots", distinct=True),
@@ -310,6 +326,8 @@ def _row(membership: PanelMembership, requirements: Requirements) -> PanelRow:
         ratings_submitted=membership.ratings_submitted,
         started=bool(membership.pairwise_saved or membership.ratings_saved),
         last_activity_at=max((m for m in moments if m is not None), default=None),
+        pairwise_drafts=membership.pairwise_drafts,
+        ratings_drafts=membership.ratings_drafts,
     )
 
 
@@ -488,6 +506,13 @@ def revocation_effect(*, evaluation: Evaluation, membership: PanelMembership) ->
 
 def panel_rows(*, evaluation: Evaluation) -> list[PanelRow]:
     return panel_overview(evaluation=evaluation).rows
+
+
+def lands_on_my_panels(*, user: AbstractBaseUser) -> bool:
+    """Whether signing in should lead to My panels: on a panel, and owning no evaluation."""
+    accepted = Invitation.Status.ACCEPTED
+    joined = PanelMembership.objects.filter(user=user, invitation__status=accepted)
+    return joined.exists() and not Evaluation.objects.filter(owner=user).exists()
 
 
 def expert_panels(*, user: AbstractBaseUser) -> list[PanelRow]:

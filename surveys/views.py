@@ -28,6 +28,8 @@ def questionnaire_home(request: HttpRequest, evaluation_id: int) -> HttpResponse
     membership = access_membership(user=request.user, evaluation_id=evaluation_id)
     context = {"membership": membership, "evaluation": membership.evaluation}
     context.update(questionnaire(membership=membership))
+    ballots = [ballot for _form, ballot in context["matrices"] + context["subjects"] if ballot]
+    context["drafts"] = sum(1 for ballot in ballots if ballot.status == BallotStatus.DRAFT)
     return render(request, "surveys/questionnaire.html", context)
 
 
