@@ -257,6 +257,8 @@ class EvaluationViewSet(
                         "organisation": row.membership.organisation,
                         "weight": row.membership.weight,
                         "stage": row.stage.value,
+                        # Revoked, with the submitted answers still in the results.
+                        "answers_kept": row.answers_kept,
                         "pairwise_submitted": row.pairwise_submitted,
                         "pairwise_required": overview.requirements.pairwise,
                         "ratings_submitted": row.ratings_submitted,

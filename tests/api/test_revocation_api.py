@@ -100,6 +100,9 @@ def test_keep_answers_keeps_them_in(coordinator, evaluation, wang):
         {"pairwise": 0, "ratings": 0},
     )
     assert body["figures"]["after"] == FIGURES_NOW
+    panel = token_client(coordinator).get(reverse("v1:evaluation-panel", args=[evaluation.pk]))
+    (listed,) = [e for e in panel.json()["experts"] if e["membership"] == wang.pk]
+    assert (listed["stage"], listed["answers_kept"]) == ("revoked", True)
     evaluation.refresh_from_db()
     assert evaluation.input_version == version
     assert evaluation_figures(evaluation=evaluation).response_rate == Decimal("75.00")
