@@ -214,6 +214,7 @@ def test_keeping_the_answers_keeps_them_in_the_results_and_the_figures(
     assert input_version(evaluation) == before  # the results' input did not change
     data = panel_input(evaluation=evaluation)
     assert (len(data.pairwise), len(data.ratings)) == (12, 6)
+    assert wang.pk in data.experts  # with their name and weight, as before
     assert figures(evaluation) == (4, 3, 3, Decimal("75.00"))
     # ...but the expert can no longer answer or change anything.
     assert not memberships_of(user=wang.user).exists()
