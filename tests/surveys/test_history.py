@@ -125,3 +125,32 @@ def test_a_membership_of_another_evaluation_is_a_404(
 
 def test_the_history_page_answers_get_only(coordinator_client, history_url):
     assert coordinator_client.post(history_url).status_code == 405
+
+
+def test_the_history_page_reads_in_a_fixed_number_of_queries(
+    coordinator_client, history_url, revised, answering, open_evaluation, django_assert_num_queries
+):
+    subject = open_evaluation.subjects.first()
+    ratings = {
+        str(leaf.pk): {"grade": open_evaluation.grades.first().pk, "comment": "ok"}
+        for leaf in open_evaluation.indicators.filter(children__isnull=True)
+    }
+    for _time in range(3):
+        services.rating_ballot_save(
+            membership=answering, subject=subject, ratings=ratings, submit=True
+        )
+        services.rating_ballot_withdraw(membership=answering, subject=subject)
+
+    # Session, user, evaluation, membership, indicators, grades, revisions.
+    with django_assert_num_queries(7):
+        assert coordinator_client.get(history_url).status_code == 200
+
+
+def test_the_activity_log_shows_the_experts_submissions(
+    coordinator_client, open_evaluation, revised
+):
+    response = coordinator_client.get(reverse("evaluation-detail", args=[open_evaluation.pk]))
+
+    html = response.content.decode()
+    assert "submitted a ballot" in html and "withdrew a ballot" in html
+    assert "U1" in html
