@@ -134,16 +134,25 @@ class RatingBallotOutSerializer(serializers.Serializer):
     )
 
 
+IN_RESULTS_HELP = "Whether submitted answers of this form count in the results."
+
+
 class PanelMatrixSerializer(serializers.Serializer):
     parent_id = serializers.IntegerField()
     parent = serializers.CharField()
-    status = serializers.ChoiceField(choices=["draft", "submitted"], allow_null=True)
+    status = serializers.ChoiceField(
+        choices=["draft", "submitted"], allow_null=True, help_text=STATUS_HELP
+    )
+    in_results = serializers.BooleanField(help_text=IN_RESULTS_HELP)
 
 
 class PanelSubjectSerializer(serializers.Serializer):
     subject_id = serializers.IntegerField()
     name = serializers.CharField()
-    status = serializers.ChoiceField(choices=["draft", "submitted"], allow_null=True)
+    status = serializers.ChoiceField(
+        choices=["draft", "submitted"], allow_null=True, help_text=STATUS_HELP
+    )
+    in_results = serializers.BooleanField(help_text=IN_RESULTS_HELP)
 
 
 class PanelGradeSerializer(serializers.Serializer):
@@ -228,6 +237,7 @@ class PanelListView(APIView):
                             "parent_id": parent.pk,
                             "parent": parent.code,
                             "status": ballot.status if ballot else None,
+                            "in_results": bool(ballot and ballot.submitted_at),
                         }
                         for parent, ballot in asked["matrices"]
                     ],
@@ -236,6 +246,7 @@ class PanelListView(APIView):
                             "subject_id": subject.pk,
                             "name": subject.name,
                             "status": ballot.status if ballot else None,
+                            "in_results": bool(ballot and ballot.submitted_at),
                         }
                         for subject, ballot in asked["subjects"]
                     ],

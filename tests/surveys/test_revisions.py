@@ -349,3 +349,20 @@ def test_another_expert_cannot_withdraw_through_the_page(
 
     assert response.status_code == 404
     assert PairwiseBallot.objects.get().submitted_at is not None
+
+
+def test_the_panel_list_says_which_forms_count_in_the_results(
+    expert, answering, open_evaluation, u1
+):
+    services.pairwise_ballot_save(
+        membership=answering, parent=u1, judgments=judgments_for(u1, CONSISTENT), submit=True
+    )
+    services.pairwise_ballot_save(
+        membership=answering, parent=u1, judgments=judgments_for(u1, OTHER), submit=False
+    )
+
+    [panel] = token_client(expert).get(reverse("v1:panel-list")).json()
+
+    [matrix] = [m for m in panel["matrices"] if m["parent"] == "U1"]
+    assert (matrix["status"], matrix["in_results"]) == ("draft", True)
+    assert all(m["in_results"] is False for m in panel["matrices"] if m["parent"] != "U1")
