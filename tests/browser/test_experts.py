@@ -55,6 +55,13 @@ def accept(page, live_server, link: str, username: str) -> None:
     page.wait_for_url(f"{live_server.url}/panels/")
 
 
+def back_to_the_list(page) -> None:
+    """A submit leads on to the next form still to answer; these steps go by the list."""
+    if "/pairwise/" in page.url or "/ratings/" in page.url:
+        page.locator(".back-link a").click()
+        page.wait_for_selector("text=forms submitted.")
+
+
 def fill_everything(page, evaluation, number: int, screenshot, fix_u1=False, careless=False):
     page.get_by_role("link", name=evaluation.title).click()
     for code in ("U", "U1", "U2", "U3"):
@@ -65,7 +72,8 @@ def fill_everything(page, evaluation, number: int, screenshot, fix_u1=False, car
             answer_pairs(page, parent, FLAWED_U1)
             page.wait_for_selector("text=Inconsistent: CR = 0.369")  # live, from the engine
             screenshot("flagged")
-            page.get_by_role("button", name="Use this value").first.click()
+            worst = page.locator("fieldset.pair.flagged").filter(has_text="To revise: 1 of")
+            worst.get_by_role("button", name="Use this value").click()
             page.wait_for_selector("text=Consistent: CR = 0.086")
             screenshot("fixed")
         elif careless and code == "U3":
@@ -73,7 +81,8 @@ def fill_everything(page, evaluation, number: int, screenshot, fix_u1=False, car
         else:
             answer_pairs(page, parent, values)
         page.get_by_role("button", name="Submit", exact=True).click()
-        page.wait_for_selector("text=Submitted. Thank you!")
+        page.wait_for_selector(f"text=Submitted: your comparisons for {code} ")
+        back_to_the_list(page)
     for position, subject in enumerate(evaluation.subjects.all()):
         page.get_by_role("link", name=subject.name).click()
         grades = list(evaluation.grades.all())
@@ -81,7 +90,9 @@ def fill_everything(page, evaluation, number: int, screenshot, fix_u1=False, car
             grade = grades[(index + number + 2 * position) % len(grades) // 2 + position]
             page.check(f'input[name="grade-{leaf.pk}"][value="{grade.pk}"]')
         page.get_by_role("button", name="Submit", exact=True).click()
-        page.wait_for_selector("text=Submitted. Thank you!")
+        page.wait_for_selector(f"text=Submitted: your ratings of {subject.name}.")
+        back_to_the_list(page)
+    assert page.get_by_text("All done — thank you!", exact=False).is_visible()
     assert page.get_by_text("6 of 6 forms submitted.").is_visible()
 
 
