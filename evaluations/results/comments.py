@@ -50,7 +50,8 @@ def comments_labelled(data: dict, *, named: bool) -> dict:
 
 
 def comments_report(*, data: dict) -> dict:
-    """Labelled comments grouped for the page: per matrix and pair, per subject and leaf."""
+    """Labelled comments grouped for the page: per matrix and pair, per subject and leaf.
+    `data` comes through comments_labelled (results_data_for); unlabelled, no one is named."""
     comments = data.get("comments") or {}
     names = {row["code"]: row["name"] for row in data["indicators"]}
     grades = data["grades"]
@@ -70,7 +71,7 @@ def comments_report(*, data: dict) -> dict:
             },
         )
         pair["comments"].append(
-            {"expert": c["expert"], "answer": _judgment(c["value"]), "text": c["text"]}
+            {"expert": c.get("expert", ""), "answer": _judgment(c["value"]), "text": c["text"]}
         )
     subjects: dict[int, dict] = {}
     for c in comments.get("ratings", []):
@@ -82,7 +83,7 @@ def comments_report(*, data: dict) -> dict:
             c["leaf"], {"code": c["leaf"], "name": names.get(c["leaf"], ""), "comments": []}
         )
         grade = grades[c["grade"]]["name"] if c["grade"] is not None else ""
-        leaf["comments"].append({"expert": c["expert"], "answer": grade, "text": c["text"]})
+        leaf["comments"].append({"expert": c.get("expert", ""), "answer": grade, "text": c["text"]})
     return {
         "count": len(comments.get("pairwise", [])) + len(comments.get("ratings", [])),
         "matrices": [{**m, "pairs": list(m["pairs"].values())} for m in matrices.values()],

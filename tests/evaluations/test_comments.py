@@ -235,3 +235,25 @@ def test_the_api_export_adds_the_history_when_asked(coordinator, panel):
 
     assert response.status_code == 200
     assert len(json.loads(response.content)["history"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+33 1 23", "'+33 1 23"),
+        ("-2 is too low", "'-2 is too low"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("fine = good", "fine = good"),
+        ("", ""),
+        (-0.5, -0.5),
+        (3, 3),
+        (None, None),
+    ],
+)
+def test_free_text_that_a_spreadsheet_would_run_is_neutralised(value, cell):
+    from evaluations.exports import neutralised
+
+    assert neutralised(value) == cell
