@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config.favicon import favicon
 from config.security import relaxed_styles
 from evaluations.views.pages import healthz
 from experts.account import LoginView, api_token_revoke_view, api_tokens, language_set
@@ -21,6 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("api/schema/", SpectacularAPIView.as_view(http_method_names=READ), name="api-schema"),
     path(
         "api/docs/",

@@ -50,6 +50,7 @@ PUBLIC = {
     "language/",
     "i18n/setlang/",
     "healthz",
+    "favicon.ico",
     "invitations/<str:token>/",
     "api/schema/",
     "api/docs/",
