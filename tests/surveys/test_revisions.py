@@ -366,3 +366,27 @@ def test_the_panel_list_says_which_forms_count_in_the_results(
     [matrix] = [m for m in panel["matrices"] if m["parent"] == "U1"]
     assert (matrix["status"], matrix["in_results"]) == ("draft", True)
     assert all(m["in_results"] is False for m in panel["matrices"] if m["parent"] != "U1")
+
+
+def test_the_rating_form_says_the_submitted_ratings_count_while_a_draft_is_on_top(
+    client, expert, answering, open_evaluation
+):
+    subject = open_evaluation.subjects.first()
+    first, second = open_evaluation.grades.all()[:2]
+    services.rating_ballot_save(
+        membership=answering,
+        subject=subject,
+        ratings=every_rating(open_evaluation, first),
+        submit=True,
+    )
+    client.force_login(expert)
+    fields = {f"grade-{key}": str(second.pk) for key in every_rating(open_evaluation, second)}
+
+    response = client.post(
+        reverse("rating-autosave", args=[open_evaluation.pk, subject.pk]), fields
+    )
+
+    assert "these changes are a draft until you submit" in response.json()["state"]
+    ballot = RatingBallot.objects.get()
+    assert {a["grade"] for a in ballot.submitted_ratings.values()} == {first.pk}
+    assert {a["grade"] for a in ballot.ratings.values()} == {second.pk}
