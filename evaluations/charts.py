@@ -200,7 +200,7 @@ def radar(
     if len(axes) < 3 or high <= low:
         return ""
     # Wide enough that the side labels wrap onto a few lines rather than being cut.
-    width, radius = 720, 150
+    width, radius = 600, 150
     centre_x, centre_y = width / 2, radius * 1.1 + 60
 
     def point(k: int, value: float) -> tuple[float, float]:
