@@ -331,3 +331,15 @@ def test_a_submit_goes_on_to_the_next_form_and_the_last_says_all_done(open_as, p
     page.wait_for_url(f"{live_server.url}/panels/{evaluation.pk}/")
     assert page.get_by_text("All done — thank you!", exact=False).is_visible()
     assert page.get_by_text("6 of 6 forms submitted.").is_visible()
+
+
+def test_on_a_phone_the_links_of_my_panels_and_the_panels_forms_are_44px(
+    open_as, panel, live_server
+):
+    evaluation, membership = panel
+    page = open_as(membership.user, PHONE)  # lands on My panels
+
+    assert too_small(page, "main td a") == []
+    page.goto(f"{live_server.url}/panels/{evaluation.pk}/")
+    assert too_small(page, "main td a, .back-link a") == []
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
