@@ -343,3 +343,29 @@ def test_on_a_phone_the_links_of_my_panels_and_the_panels_forms_are_44px(
     page.goto(f"{live_server.url}/panels/{evaluation.pk}/")
     assert too_small(page, "main td a, .back-link a") == []
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+
+
+FOCUS_AND_BAR = """() => {
+  const e = document.activeElement, bar = document.querySelector('.form-actions');
+  if (bar.contains(e) || e === document.body) return null;
+  const r = e.getBoundingClientRect(), b = bar.getBoundingClientRect();
+  return {bottom: r.bottom, bar: b.top, what: e.name || e.textContent.trim()};
+}"""
+
+
+def test_on_a_phone_the_sticky_submit_row_never_hides_the_focused_control(
+    open_as, panel, live_server
+):
+    evaluation, membership = panel
+    u1 = save(membership, "U1", INCONSISTENT)
+    page = open_as(membership.user, PHONE)
+    page.goto(form_url(live_server, evaluation, u1))
+    page.locator("details.descriptions summary").focus()
+
+    hidden = []
+    for step in range(40):
+        page.keyboard.press("Tab")
+        box = page.evaluate(FOCUS_AND_BAR)
+        if box and box["bottom"] > box["bar"] + 1:
+            hidden.append((step, box["what"]))
+    assert hidden == []
