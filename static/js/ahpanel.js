@@ -31,4 +31,24 @@
       rows.lastElementChild.querySelector("input:not([type=hidden]), textarea").focus();
     });
   });
+
+  // A wide table or chart that scrolls sideways (on a phone, or zoomed in) takes the keyboard
+  // focus while it scrolls, so it can be scrolled without a mouse (WCAG 2.1.1); only then, so
+  // that wide screens get no extra tab stops.
+  const scrollers = ".table-scroll, .chart-figure, main table.data";
+  const focusWhileScrolling = () => {
+    document.querySelectorAll(scrollers).forEach((region) => {
+      const scrolls = region.scrollWidth > region.clientWidth + 1
+        && getComputedStyle(region).overflowX !== "visible";
+      if (scrolls && !region.hasAttribute("tabindex")) {
+        region.tabIndex = 0;
+        region.dataset.scrollFocus = "";
+      } else if (!scrolls && "scrollFocus" in region.dataset) {
+        region.removeAttribute("tabindex");
+        delete region.dataset.scrollFocus;
+      }
+    });
+  };
+  focusWhileScrolling();
+  window.addEventListener("resize", focusWhileScrolling);
 })();

@@ -181,6 +181,20 @@ def test_axe_finds_no_violations_on_any_app_page(browser, live_server, site, lan
     assert violations == {}
 
 
+def test_axe_finds_no_violations_at_320_pixels_either(browser, live_server, site):
+    """Zoomed in, wide tables and charts scroll inside themselves: they must take the focus."""
+    violations = visit_all(
+        browser,
+        live_server,
+        site,
+        "en",
+        lambda page, name: axe(page),
+        viewport={"width": 320, "height": 640},
+    )
+
+    assert violations == {}
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_aria_reference_names_an_element_that_exists(browser, live_server, site, language):
     missing = visit_all(
