@@ -4,7 +4,7 @@ from django.core import mail
 from django.urls import reverse
 
 from evaluations.models import Evaluation
-from experts.services import invitation_accept
+from experts.services import invitation_accept, panel_remind
 
 DRAFT_WARNING = 'id="draft-panel-warning"'
 NOT_OPEN = 'id="panel-not-open"'
@@ -62,3 +62,14 @@ def test_an_expert_who_accepts_early_finds_the_panel_listed_as_not_open(
 
     assert evaluation.title in home
     assert "The questionnaire opens when the coordinator opens the panel." in home
+
+
+def test_a_reminder_before_the_panel_opens_says_it_is_not_open_yet(
+    coordinator, django_capture_on_commit_callbacks, evaluation, invite
+):
+    invite("wang@example.com")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        panel_remind(evaluation=evaluation, actor=coordinator, base_url="http://testserver")
+
+    assert "The panel is not open yet" in mail.outbox[-1].body
