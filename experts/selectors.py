@@ -508,11 +508,19 @@ def panel_rows(*, evaluation: Evaluation) -> list[PanelRow]:
     return panel_overview(evaluation=evaluation).rows
 
 
+def _joined(user: AbstractBaseUser) -> QuerySet[PanelMembership]:
+    accepted = Invitation.Status.ACCEPTED
+    return PanelMembership.objects.filter(user=user, invitation__status=accepted)
+
+
 def lands_on_my_panels(*, user: AbstractBaseUser) -> bool:
     """Whether signing in should lead to My panels: on a panel, and owning no evaluation."""
-    accepted = Invitation.Status.ACCEPTED
-    joined = PanelMembership.objects.filter(user=user, invitation__status=accepted)
-    return joined.exists() and not Evaluation.objects.filter(owner=user).exists()
+    return _joined(user).exists() and not Evaluation.objects.filter(owner=user).exists()
+
+
+def joined_panel_count(*, user: AbstractBaseUser) -> int:
+    """The panels the user has joined as an expert (as My panels lists them)."""
+    return _joined(user).count()
 
 
 def expert_panels(*, user: AbstractBaseUser) -> list[PanelRow]:

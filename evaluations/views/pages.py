@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from experts.selectors import figures_for_evaluations
+from experts.selectors import figures_for_evaluations, joined_panel_count
 
 from .. import services
 from ..audit_wording import audit_entry_detail
@@ -34,7 +34,10 @@ def home(request: HttpRequest) -> HttpResponse:
     evaluations = list(evaluation_list_for_user(user=request.user))
     figures = figures_for_evaluations(evaluations=evaluations)
     rows = [(evaluation, figures[evaluation.pk]) for evaluation in evaluations]
-    return render(request, "evaluations/home.html", {"rows": rows})
+    # An expert who coordinates nothing lands on My panels when signing in; here they are
+    # pointed back to it, and may still start an evaluation of their own.
+    panels = 0 if rows else joined_panel_count(user=request.user)
+    return render(request, "evaluations/home.html", {"rows": rows, "panel_count": panels})
 
 
 @login_required

@@ -98,3 +98,21 @@ def test_the_coordinators_panel_page_shows_drafts_too(
 
     assert "Comparisons 0/4 submitted" in page
     assert "1 draft<" in page
+
+
+def test_the_evaluations_page_points_an_expert_who_coordinates_nothing_to_my_panels(client, expert):
+    client.force_login(expert)
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert "You answer as an expert on 1 panel" in page
+    assert f'<a href="{reverse("expert-home")}">My panels</a>' in page
+    assert "Create the first one." in page  # and may still start one of their own
+
+
+def test_the_evaluations_page_of_a_coordinator_says_nothing_about_panels(
+    coordinator_client, evaluation
+):
+    page = coordinator_client.get(reverse("home")).content.decode()
+
+    assert "You answer as an expert" not in page
