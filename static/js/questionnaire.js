@@ -107,7 +107,12 @@
       var pair = document.getElementById("pair-" + key);
       var hadFocus = box.contains(document.activeElement);
       if (replaceHtml(box, html) && hadFocus) focusGroup(key);
-      if (pair) pair.classList.toggle("flagged", html.trim() !== "");
+      if (!pair) return;
+      var flagged = html.trim() !== "";
+      pair.classList.toggle("flagged", flagged);
+      // Entering the pair's group then also reads out why it is marked.
+      if (flagged) pair.setAttribute("aria-describedby", "flag-text-" + key);
+      else pair.removeAttribute("aria-describedby");
     });
   }
 

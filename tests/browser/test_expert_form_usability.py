@@ -245,6 +245,15 @@ def test_use_this_value_keeps_the_focus_on_that_pair_and_comes_before_submit(
         "before => document.querySelector('.cr-summary').textContent !== before", arg=before
     )
     assert focused(page)["name"] == f"pair-{key}"  # still there after the redraw
+    # The marks follow the new diagnosis, and each marked group is described by its note.
+    marks = page.eval_on_selector_all(
+        "fieldset.pair",
+        """els => els.map(e => {
+             const note = document.getElementById(e.getAttribute('aria-describedby'));
+             return [e.classList.contains('flagged'), note ? note.textContent : ''];
+           })""",
+    )
+    assert all(flagged == ("To revise" in note) for flagged, note in marks)
     page.keyboard.press("Tab")  # and on from there, not from the top of the form
     assert page.evaluate("document.activeElement.closest('fieldset.pair').id") == f"pair-{key}"
 
