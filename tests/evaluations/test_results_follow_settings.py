@@ -292,7 +292,6 @@ def test_a_stricter_threshold_reassesses_stored_crs_and_the_valid_figures_follow
 ):
     from experts.selectors import evaluation_figures
     from surveys.models import BallotStatus, PairwiseBallot
-
     from tests.evaluations.test_results_pages import accept
 
     for k, membership in enumerate(PanelMembership.objects.filter(evaluation=evaluation)):
