@@ -19,6 +19,7 @@ import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -27,12 +28,15 @@ from evaluations.engine import ahp, scale
 from evaluations.models import AuditEntry, Evaluation, Indicator, Subject
 from evaluations.services.audit import audit_record
 from evaluations.services.pipeline import results_mark_stale
-from experts.models import PanelMembership
+from experts.models import Invitation, PanelMembership
 
 from .consistency import pairwise_ballots_reassess as pairwise_ballots_reassess  # re-export
 from .models import BallotRevision, BallotStatus, Channel, PairwiseBallot, RatingBallot
 
 ERROR_NOT_OPEN = gettext_noop("The panel is not open, so ballots cannot be changed.")
+ERROR_REVOKED = gettext_noop(
+    "Your invitation to this panel was revoked, so your answers can no longer be changed."
+)
 ERROR_NOT_A_MATRIX = gettext_noop("{code} has fewer than two sub-indicators to compare.")
 ERROR_UNKNOWN_PAIR = gettext_noop("“{pair}” is not a comparison of this form.")
 ERROR_NOT_ON_SCALE = gettext_noop(
@@ -145,7 +149,16 @@ def _lock_membership(membership: PanelMembership) -> PanelMembership:
     # the stored CRs (pairwise_ballots_reassess), and a save that waited for it must see the
     # new settings, which a row joined to the locked query would not show (it keeps the
     # version from before the wait).
-    locked = PanelMembership.objects.select_for_update().get(pk=membership.pk)
+    # The revocation is read after the lock too: a revocation locks the same row, so a save
+    # that passed the page's access check just before it must not land after it.
+    revoked = Invitation.objects.filter(membership=OuterRef("pk"), status=Invitation.Status.REVOKED)
+    locked = (
+        PanelMembership.objects.select_for_update()
+        .annotate(revoked=Exists(revoked))
+        .get(pk=membership.pk)
+    )
+    if locked.revoked:
+        raise ValidationError({"membership": _(ERROR_REVOKED)})
     locked.evaluation = Evaluation.objects.get(pk=locked.evaluation_id)
     if locked.evaluation.status != Evaluation.Status.OPEN:
         raise ValidationError({"status": _(ERROR_NOT_OPEN)})

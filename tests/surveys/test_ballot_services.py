@@ -274,3 +274,31 @@ def test_an_autosave_of_the_values_just_submitted_keeps_the_submission(membershi
 
     assert ballot.status == "submitted"
     assert version(open_evaluation) == 1
+
+
+def test_a_save_that_arrives_after_the_revocation_is_refused_and_changes_nothing(
+    membership, open_evaluation
+):
+    """The page checked access before the coordinator revoked; the save runs after it."""
+    from experts.models import Invitation
+
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    parent = open_evaluation.indicators.get(code="U")
+    Invitation.objects.create(
+        membership=membership,
+        token_hash="revoked-after-the-page-checked",
+        status=Invitation.Status.REVOKED,
+        sent_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+
+    with pytest.raises(ValidationError) as raised:
+        services.pairwise_ballot_save(
+            membership=membership, parent=parent, judgments={}, submit=False
+        )
+
+    assert raised.value.message_dict == {"membership": [services.ERROR_REVOKED]}
+    assert not membership.pairwise_ballots.exists()
