@@ -161,7 +161,7 @@ def pairwise_form(request: HttpRequest, evaluation_id: int, parent_id: int) -> H
         return _pairwise_page(request, membership, parent, judgments, errors, 400, kept)
     if submit:
         return _after_submit(request, membership, parent)
-    messages.success(request, _saved_message(ballot, submit))
+    messages.success(request, _saved_message(ballot))
     return redirect("pairwise-form", evaluation_id=evaluation_id, parent_id=parent_id)
 
 
@@ -216,9 +216,8 @@ def pairwise_autosave(request: HttpRequest, evaluation_id: int, parent_id: int) 
     )
 
 
-def _saved_message(ballot, submit: bool) -> str:
-    if submit:
-        return _("Submitted. Thank you!")
+def _saved_message(ballot) -> str:
+    """After a draft save (a submit goes on to the next form with its own message)."""
     if ballot.submitted_at is not None and ballot.status != BallotStatus.SUBMITTED:
         return _("Draft saved. Your submitted answers still count until you submit the changes.")
     return _("Draft saved.")
@@ -334,7 +333,7 @@ def rating_form(request: HttpRequest, evaluation_id: int, subject_id: int) -> Ht
         return _rating_page(request, membership, subject, ratings, errors, 400, kept)
     if submit:
         return _after_submit(request, membership, subject)
-    messages.success(request, _saved_message(ballot, submit))
+    messages.success(request, _saved_message(ballot))
     return redirect("rating-form", evaluation_id=evaluation_id, subject_id=subject_id)
 
 
