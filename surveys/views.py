@@ -199,6 +199,7 @@ def pairwise_autosave(request: HttpRequest, evaluation_id: int, parent_id: int) 
     except ValidationError as error:
         return JsonResponse({"saved": False, "errors": error.message_dict}, status=400)
     context = _consistency_context(membership.evaluation, list(parent.children.all()), judgments)
+    context["evaluation"] = membership.evaluation  # names marked in its language
     html = render_to_string("surveys/_consistency.html", context, request=request)
     flags = {
         key: render_to_string("surveys/_pair_flag.html", {"flag": flag}, request=request)

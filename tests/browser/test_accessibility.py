@@ -295,7 +295,10 @@ def test_the_api_docs_pass_axe_but_for_the_widgets_documented_exceptions(page, l
     assert collapsed == [] and opened == []
 
 
-MAIN_PAGES = {"home", "overview", "settings", "results", "profile", "report", "my panels"}
+MAIN_PAGES = {
+    "home", "overview", "settings", "results", "profile", "report", "my panels",
+    "questionnaire", "pairwise", "rating",
+}  # fmt: skip
 
 
 def test_english_data_in_a_chinese_page_is_marked_english(browser, live_server, site):
