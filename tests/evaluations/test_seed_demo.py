@@ -92,3 +92,14 @@ def test_the_demo_results_are_the_engine_run_independently_on_the_same_ballots(d
         result = next(s for s in data["subjects"] if s["id"] == subject.pk)
         np.testing.assert_allclose(result["vector"], e, atol=1e-12)
         assert result["score"] == pytest.approx(e @ [4, 3, 2, 1], abs=1e-12)
+
+
+def test_some_demo_experts_explain_their_answers_and_the_coordinator_reads_them(demo, client):
+    evaluation, _output = demo
+    client.force_login(evaluation.owner)
+
+    page = client.get(f"/evaluations/{evaluation.pk}/results/").content.decode()
+
+    for on_pair, on_leaf in seed_demo.DEMO_COMMENTS.values():
+        for comment in filter(None, (on_pair, on_leaf)):
+            assert comment.replace("'", "&#x27;") in page

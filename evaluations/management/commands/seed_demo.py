@@ -38,6 +38,16 @@ DEMO_EXPERTS = [
     ("Xu Jing", "xu.jing@example.com", "SZ Payment Services", 1.0, "Payments", "Risk officer", 6),
 ]  # fmt: skip
 ANSWERED = 7  # experts 1–7 submit everything; 8 is halfway; 9 opened the link; 10 has not
+# A few experts explain a judgment or a rating, as real panels do: the results show these to
+# the coordinator. Keyed by expert number: (comment on the first pair of U, on the first leaf).
+DEMO_COMMENTS = {
+    1: (
+        "Purchasing and sales decide cash flow in a small shop; staff matter less here.",
+        "Supplier lists exist but quotes are rarely compared.",
+    ),
+    3: ("", "Supplier choice is the owner's decision alone, with no second look."),
+    5: ("Both are equally weak points in the firms I audit.", ""),
+}
 SUBJECT_LEVELS = [0.72, 0.45]  # latent management quality of the two enterprises
 SEED = 20240601
 
@@ -60,7 +70,7 @@ class Command(BaseCommand):
         for number, (token, expert) in enumerate(zip(tokens, DEMO_EXPERTS, strict=True), 1):
             if number <= ANSWERED + 1:
                 membership = self._accept(token, number, expert)
-                self._answer(rng, membership, complete=number <= ANSWERED)
+                self._answer(rng, membership, complete=number <= ANSWERED, number=number)
             elif number == ANSWERED + 2:
                 experts.invitation_open(token=token)
         # Compute now as well, so the demo shows results even where no task runs at all.
@@ -104,7 +114,8 @@ class Command(BaseCommand):
         )
         return user.memberships.get()
 
-    def _answer(self, rng, membership, *, complete: bool) -> None:
+    def _answer(self, rng, membership, *, complete: bool, number: int) -> None:
+        on_pair, on_leaf = DEMO_COMMENTS.get(number, ("", ""))
         forms = questionnaire(membership=membership)
         if not complete:
             # Halfway: one inconsistent draft matrix, nothing submitted yet.
@@ -123,11 +134,11 @@ class Command(BaseCommand):
                 np.random.default_rng([SEED, parent.pk]), parent.children.count()
             )
             values = demo.expert_judgments(rng, truth)
+            judgments = _judgments(parent, values)
+            if parent.parent_id is None and on_pair:
+                judgments[next(iter(judgments))]["comment"] = on_pair
             surveys.pairwise_ballot_save(
-                membership=membership,
-                parent=parent,
-                judgments=_judgments(parent, values),
-                submit=True,
+                membership=membership, parent=parent, judgments=judgments, submit=True
             )
         grades = list(membership.evaluation.grades.all())
         leaves = list(membership.evaluation.indicators.filter(children__isnull=True))
@@ -141,6 +152,8 @@ class Command(BaseCommand):
                 }
                 for leaf in leaves
             }
+            if on_leaf:
+                ratings[str(leaves[0].pk)]["comment"] = on_leaf
             surveys.rating_ballot_save(
                 membership=membership, subject=subject, ratings=ratings, submit=True
             )
