@@ -68,14 +68,15 @@ def results_tables(*, report: dict) -> list[Table]:
 
 def neutralised(value):
     """Free text (experts' comments, names) made safe as a CSV or XLSX cell: text that a
-    spreadsheet would run as a formula gets a leading apostrophe. Numbers stay numbers."""
+    spreadsheet would run as a formula gets a leading apostrophe (OWASP's rule). Numbers stay
+    numbers. The writers apply it to every cell, so no table can forget it."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
-def _safe(rows: list[list]) -> list[list]:
-    return [[neutralised(value) for value in row] for row in rows]
+def _safe(row: list) -> list:
+    return [neutralised(value) for value in row]
 
 
 def _comment_tables(report: dict) -> list[Table]:
@@ -109,9 +110,9 @@ def _comment_tables(report: dict) -> list[Table]:
             [
                 Section(
                     [_("Judgment matrix"), _("Pair"), _("Expert"), _("Judgment"), _("Comment")],
-                    _safe(pairwise),
+                    pairwise,
                 ),
-                Section(_rating_comment_header(), _safe(ratings)),
+                Section(_rating_comment_header(), ratings),
             ],
         )
     ]
@@ -140,7 +141,7 @@ def history_table(*, history: list[dict]) -> Table:
         ]
         for answer in revision["answers"] or [{"code": "", "answer": "", "comment": ""}]:
             rows.append([*head, answer["code"], answer["answer"], answer["comment"]])
-    return Table(_("History of the ballots"), _("History"), [Section(header, _safe(rows))])
+    return Table(_("History of the ballots"), _("History"), [Section(header, rows)])
 
 
 def _yes_no(value: bool | None) -> str:
@@ -337,11 +338,11 @@ def export_csv(*, tables: list[Table]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for table in tables:
-        writer.writerow([table.title])
+        writer.writerow(_safe([table.title]))
         for section in table.sections:
             if section.header:
-                writer.writerow(section.header)
-            writer.writerows([_csv_value(v) for v in row] for row in section.rows)
+                writer.writerow(_safe(section.header))
+            writer.writerows(_safe([_csv_value(v) for v in row]) for row in section.rows)
         writer.writerow([])
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -369,12 +370,12 @@ def export_xlsx(*, tables: list[Table]) -> bytes:
     bold = Font(bold=True)
     for table, name in zip(tables, sheet_names([t.sheet for t in tables]), strict=True):
         sheet = workbook.create_sheet(name)
-        sheet.append([table.title])
+        sheet.append(_safe([table.title]))
         sheet["A1"].font = bold
         for section in table.sections:
             sheet.append([])
             if section.header:
-                sheet.append(section.header)
+                sheet.append(_safe(section.header))
                 for cell in sheet[sheet.max_row]:
                     cell.font = bold
             for row in section.rows:
@@ -386,7 +387,7 @@ def export_xlsx(*, tables: list[Table]) -> bytes:
 
 
 def _xlsx_row(sheet, row: list) -> None:
-    sheet.append([v.value if isinstance(v, Percent) else v for v in row])
+    sheet.append(_safe([v.value if isinstance(v, Percent) else v for v in row]))
     for cell, value in zip(sheet[sheet.max_row], row, strict=False):
         if isinstance(value, Percent):
             cell.number_format = "0.00%"

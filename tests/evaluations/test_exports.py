@@ -183,3 +183,52 @@ def test_sheet_names_are_valid_short_and_unique():
     assert len({name.lower() for name in names}) == len(names)
     assert names[2] == "a b c"
     assert names[4] == "weights (2)"
+
+
+# OWASP's CSV-injection payloads, as indicator, subject and expert names.
+PAYLOADS = [
+    '=HYPERLINK("http://example.com/x","Open")',
+    "+SUM(1,1)",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def test_every_text_cell_of_the_csv_and_xlsx_is_neutralised_against_formulas(
+    coordinator_client, evaluation
+):
+    from evaluations.exports import FORMULA_STARTS
+    from evaluations.models import Indicator, Subject
+    from experts.models import PanelMembership
+
+    panel_results(evaluation)  # the panel, then names turned hostile before the recompute
+    leaves = list(Indicator.objects.filter(evaluation=evaluation, children__isnull=True))
+    for leaf, payload in zip(leaves, PAYLOADS, strict=False):
+        Indicator.objects.filter(pk=leaf.pk).update(name=payload)
+    Subject.objects.filter(evaluation=evaluation, name="Enterprise A").update(name=PAYLOADS[0])
+    PanelMembership.objects.filter(evaluation=evaluation, name="Dr. Li").update(name=PAYLOADS[3])
+    from evaluations.services.pipeline import results_mark_stale
+    from evaluations.services.results import results_recompute
+
+    results_mark_stale(evaluation_id=evaluation.pk)
+    results_recompute(evaluation_id=evaluation.pk)
+
+    book = workbook(export(coordinator_client, evaluation, "xlsx"))
+    texts = [
+        cell for sheet in book for row in sheet.iter_rows() for cell in row
+        if isinstance(cell.value, str)
+    ]  # fmt: skip
+    assert not [c.coordinate for c in texts if c.data_type == "f"]
+    assert not [c.value for c in texts if c.value.startswith(FORMULA_STARTS)]
+    assert any(c.value == "'" + PAYLOADS[0] for c in texts)
+    numbers = [c for sheet in book for row in sheet.iter_rows() for c in row]
+    assert any(isinstance(c.value, float) for c in numbers)  # numbers stay numbers
+
+    import csv
+
+    text = export(coordinator_client, evaluation, "csv").content.decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert not [cell for cell in cells if cell.startswith(FORMULA_STARTS)]
+    assert "'" + PAYLOADS[2] in cells
