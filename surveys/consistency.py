@@ -64,7 +64,7 @@ def _reassess(evaluation: Evaluation, child_ids: list[int], ballots) -> set[Pair
             ("", ballot.judgments),
             ("submitted_", ballot.submitted_judgments),
         ):
-            values = _upper_values(judgments, child_ids)
+            values = upper_values(judgments, child_ids)
             if values is not None:
                 copies.append((ballot, prefix, values))
     if not copies:
@@ -90,8 +90,9 @@ def _reassess(evaluation: Evaluation, child_ids: list[int], ballots) -> set[Pair
     return changed
 
 
-def _upper_values(judgments: dict | None, child_ids: list[int]) -> list[float] | None:
-    """Complete upper-triangle judgments in the children's order, else None (a draft's gaps)."""
+def upper_values(judgments: dict | None, child_ids: list[int]) -> list[float] | None:
+    """A stored ballot's upper-triangle judgments in the children's order, or None while one
+    is missing (a draft's gaps). The results read submitted ballots through it too."""
     if not judgments or len(child_ids) < 2:
         return None
     values = []

@@ -191,21 +191,6 @@ def evaluation_copy(*, owner: AbstractBaseUser, source: Evaluation, title: str =
     return copy
 
 
-SETTINGS_FIELDS = (
-    "title",
-    "description",
-    "weighting_method",
-    "ri_table",
-    "cr_threshold",
-    "cr_policy",
-    "aggregation",
-    "ballot_inclusion",
-    "operator",
-    "language",
-    "deadline",
-    "results_visible_to_experts",
-    "comments_named",
-)
 # Settings the numbers depend on: a change makes the results stale (DESIGN §3), whatever the
 # panel's status, and the snapshot records them so the page can say what differs meanwhile.
 RESULT_SETTINGS = (
@@ -216,6 +201,15 @@ RESULT_SETTINGS = (
     "aggregation",
     "ballot_inclusion",
     "operator",
+)
+SETTINGS_FIELDS = (
+    "title",
+    "description",
+    *RESULT_SETTINGS,
+    "language",
+    "deadline",
+    "results_visible_to_experts",
+    "comments_named",
 )
 # Settings a ballot's stored CR and consistency flag depend on.
 CONSISTENCY_SETTINGS = ("weighting_method", "ri_table", "cr_threshold")

@@ -33,6 +33,7 @@ from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 
 from experts.models import Invitation
+from surveys.consistency import upper_values
 from surveys.models import PairwiseBallot, RatingBallot
 
 from ..engine import ahp, consensus, fuzzy, hierarchy
@@ -102,7 +103,7 @@ def panel_input(*, evaluation: Evaluation) -> PanelInput:
     )
     for membership_id, parent_id, judgments in rows:
         _pairwise_comments(data, membership_id, parent_id, judgments, by_id)
-        values = _upper_values(judgments, children.get(parent_id, []))
+        values = upper_values(judgments, children.get(parent_id, []))
         if values is not None:
             upper.setdefault(parent_id, []).append((membership_id, values))
     for parent_id, ballots in upper.items():
@@ -198,18 +199,6 @@ def _children_ids(tree) -> dict[int, list[int]]:
         if indicator.parent_id:
             children.setdefault(indicator.parent_id, []).append(indicator.pk)
     return children
-
-
-def _upper_values(judgments: dict, child_ids: list[int]) -> list[float] | None:
-    """A submitted ballot's upper-triangle judgments in order, or None if one is missing."""
-    values = []
-    for x, row in enumerate(child_ids):
-        for col in child_ids[x + 1 :]:
-            answer = judgments.get(f"{row}-{col}")
-            if not answer or answer.get("value") is None:
-                return None
-            values.append(float(answer["value"]))
-    return values
 
 
 # --- computing --------------------------------------------------------------------------
