@@ -280,11 +280,11 @@ def test_a_save_that_arrives_after_the_revocation_is_refused_and_changes_nothing
     membership, open_evaluation
 ):
     """The page checked access before the coordinator revoked; the save runs after it."""
-    from experts.models import Invitation
-
     from datetime import timedelta
 
     from django.utils import timezone
+
+    from experts.models import Invitation
 
     parent = open_evaluation.indicators.get(code="U")
     Invitation.objects.create(
