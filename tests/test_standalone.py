@@ -23,12 +23,36 @@ OUTSIDE_PATTERNS = [
 ]
 SCANNED_SUFFIXES = {".py", ".toml", ".cfg", ".ini", ".txt", ".yml", ".yaml", ".sh", ".js", ".html"}
 SCANNED_NAMES = {"Makefile", "Dockerfile", "run", "services"}
-SKIPPED_DIRS = {".venv", ".git", "node_modules", "__pycache__", ".pytest_cache", ".ruff_cache"}
+# Outside git (an exported tree), what the project's own commands generate is left out too.
+SKIPPED_DIRS = {
+    ".venv", ".git", "node_modules", "__pycache__", ".pytest_cache", ".ruff_cache",
+    ".hypothesis", "staticfiles", "test-artifacts",
+}  # fmt: skip
+
+
+def project_files():
+    """The files of the project: those git tracks or would (not ignored), not what builds
+    and runs leave behind (collected third-party static files name their own paths)."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            check=True,
+            timeout=60,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return [
+            path
+            for path in REPO_ROOT.rglob("*")
+            if not SKIPPED_DIRS.intersection(path.relative_to(REPO_ROOT).parts)
+        ]
+    return [REPO_ROOT / name for name in listed.decode().split("\0") if name]
 
 
 def scanned_files():
-    for path in REPO_ROOT.rglob("*"):
-        if SKIPPED_DIRS.intersection(path.relative_to(REPO_ROOT).parts) or not path.is_file():
+    for path in project_files():
+        if not path.is_file():
             continue
         if path.suffix in SCANNED_SUFFIXES or path.name in SCANNED_NAMES:
             yield path
