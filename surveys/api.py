@@ -31,6 +31,10 @@ from .wording import parse_token
 PERMISSIONS = [IsAuthenticated, TokenScope]
 
 
+# Any integer beyond this is off the 1–9 scale; bigger ones would not convert to a float.
+MAX_JUDGMENT_INTEGER = 10**6
+
+
 @extend_schema_field(
     {"oneOf": [{"type": "number"}, {"type": "string", "example": "1/3"}], "nullable": True}
 )
@@ -45,7 +49,12 @@ class ScaleValueField(serializers.Field):
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int | float | str):
             self.fail("invalid")
-        value = parse_token(data) if isinstance(data, str) else float(data)
+        if isinstance(data, str):
+            value = parse_token(data)
+        elif isinstance(data, int) and abs(data) > MAX_JUDGMENT_INTEGER:
+            value = str(data)  # 10**400 has no float; off the scale anyway
+        else:
+            value = float(data)
         if isinstance(value, str):
             self.fail("invalid")
         return value

@@ -1,5 +1,7 @@
 """The 1–9 scale in words, for the forms and the revision hints (DESIGN §2.1)."""
 
+import math
+import re
 from fractions import Fraction
 
 from django.utils.translation import gettext as _
@@ -27,18 +29,37 @@ SHORT = {
 
 
 def token(value: float) -> str:
-    """9 → "9", 1/3 → "1/3": how a scale value travels in forms."""
+    """9 → "9", 1/3 → "1/3": how a scale value travels in forms; "" (no box ticked) for what
+    is no judgment at all, such as the 0 a refused form is redrawn with."""
+    if not math.isfinite(value) or value <= 0:
+        return ""
     if value >= 1:
         return str(round(value))
     return f"1/{round(1 / value)}"
 
 
+# What a judgment may look like as text, checked before any conversion: a whole number or a
+# decimal of a few digits ("3", "0.3333"), or a fraction of two short whole numbers ("1/3").
+# Exponents and long digit strings never reach Fraction or float: Fraction("1e10000000")
+# builds a ten-million-digit integer and holds the process for seconds.
+TOKEN_LIMIT = 24
+TOKEN = re.compile(r"([0-9]{1,3})(?:\.([0-9]{1,16}))?|([0-9]{1,3})/([0-9]{1,3})")
+
+
 def parse_token(text: str):
-    """ "1/3" → 0.333…, "5" → 5.0; anything else is returned unchanged for the service to refuse."""
-    try:
-        return float(Fraction(text.strip()))
-    except (ValueError, ZeroDivisionError, AttributeError):
+    """ "1/3" → 0.333…, "5" → 5.0; anything else is returned unchanged for the service to refuse
+    (naming the pair), so hostile text costs a regular-expression match and nothing more."""
+    if not isinstance(text, str) or len(text) > TOKEN_LIMIT:
         return text
+    found = TOKEN.fullmatch(text.strip())
+    if found is None:
+        return text
+    whole, decimals, numerator, denominator = found.groups()
+    if numerator is not None:
+        if int(denominator) == 0:
+            return text
+        return float(Fraction(int(numerator), int(denominator)))
+    return float(f"{whole}.{decimals or 0}")
 
 
 def scale_options() -> list[dict]:
