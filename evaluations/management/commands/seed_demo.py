@@ -42,7 +42,7 @@ ANSWERED = 7  # experts 1–7 submit everything; 8 is halfway; 9 opened the link
 # the coordinator. Keyed by expert number: (comment on the first pair of U, on the first leaf).
 DEMO_COMMENTS = {
     1: (
-        "Purchasing and sales decide cash flow in a small shop; staff matter less here.",
+        "Hard to separate in a small shop: both come down to the owner's own time.",
         "Supplier lists exist but quotes are rarely compared.",
     ),
     3: ("", "Supplier choice is the owner's decision alone, with no second look."),
