@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from evaluations.models import AuditEntry, Evaluation
 from experts.models import Invitation, PanelMembership
-from experts.services import ERROR_LINE_EMAIL, ERROR_LINE_WEIGHT, ERROR_WEIGHT
+from experts.paste import ERROR_LINE_EMAIL, ERROR_LINE_WEIGHT
+from experts.services import ERROR_WEIGHT
 
 from .conftest import answer
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from evaluations.models import AuditEntry
 from experts.models import Invitation, PanelMembership
-from experts.services import (
+from experts.paste import (
     ERROR_LINE_EMAIL,
     ERROR_LINE_EMAIL_MISSING,
     ERROR_LINE_EMAIL_TWICE,
@@ -14,11 +14,10 @@ from experts.services import (
     ERROR_LINE_QUOTE,
     ERROR_LINE_TOO_LONG,
     ERROR_LINE_WEIGHT,
-    ERROR_PANEL_CLOSED,
     ERROR_PASTE_EMPTY,
     expert_lines_parse,
-    panel_add_experts,
 )
+from experts.services import ERROR_PANEL_CLOSED, panel_add_experts
 
 from .conftest import BASE_URL
 
