@@ -3,6 +3,9 @@
 import os
 
 from celery import Celery
+from celery.signals import after_setup_logger, after_setup_task_logger
+
+from config.logging import redact_every_handler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -61,3 +64,11 @@ app.conf.update(
 )
 
 app.autodiscover_tasks()
+
+
+@after_setup_logger.connect
+@after_setup_task_logger.connect
+def redact_worker_logs(**kwargs) -> None:
+    """A worker replaces the handlers of settings.LOGGING with its own (and gives the task
+    logger one): they get the same redaction (config/logging.py)."""
+    redact_every_handler()

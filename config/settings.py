@@ -239,16 +239,32 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 
+# Invitation links, reset links and tokens are redacted by every handler (config/logging.py),
+# whichever logger a record comes from. Django's own handlers (an unfiltered console, e-mail
+# to ADMINS with the whole request) are replaced: its records go through these.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "config.logging.RedactSecrets"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Loggers that write request paths: invitation links and tokens are redacted first.
     "loggers": {
-        "django.request": {"filters": ["redact"]},
-        "django.server": {"filters": ["redact"]},
-        "ahpanel.security": {"filters": ["redact"]},
+        "django": {"handlers": [], "propagate": True},
+        # The development server's request lines, in its own format.
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
     },
 }
