@@ -26,9 +26,11 @@ $(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed-dev
 	$(PY) -m pip install --quiet --no-deps $(PYDECISION)
 	touch $@
 
+# DEBUG=1: a developer's machine, which may run without a SECRET_KEY (the settings refuse to
+# start without one otherwise).
 demo: $(VENV)/.installed-runtime
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
@@ -41,10 +43,11 @@ $(CHROMIUM):
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 # The whole suite on SQLite with in-process tasks. Tests marked `services` need real
-# PostgreSQL, Redis and a worker; .ci/run runs them with `make test-services`.
+# PostgreSQL, Redis and a worker; .ci/run runs them with `make test-services`. The tests run
+# with DEBUG off and a throwaway SECRET_KEY (tests/environment.py).
 test: lint $(CHROMIUM)
 	$(PY) -m pytest -m "not services"
 

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -25,8 +26,17 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-# The fallback key is only for a developer's machine; a deployment sets SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "insecure-dev-key-set-SECRET_KEY-in-production"
+# Sessions, CSRF tokens and password-reset links are signed with SECRET_KEY. Only a developer's
+# machine (DEBUG on) may do without one; anything else refuses to start rather than sign with
+# a key anyone can read here.
+NO_SECRET_KEY = (
+    "SECRET_KEY is not set. Set it to a long random string, e.g. the output of "
+    "`python -c 'import secrets; print(secrets.token_urlsafe(50))'` (or DEBUG=1 on a "
+    "developer's machine)."
+)
+SECRET_KEY = os.environ.get("SECRET_KEY") or ("insecure-key-for-DEBUG-only" if DEBUG else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(NO_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 

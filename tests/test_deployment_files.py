@@ -1,4 +1,5 @@
-"""docker-compose.yml and .env.example, checked by reading (no Docker engine runs in CI)."""
+"""docker-compose.yml, .env.example, the Dockerfile and the Makefile, checked by reading (no
+Docker engine runs in CI)."""
 
 import re
 
@@ -48,3 +49,49 @@ def test_env_example_lists_every_variable_the_settings_read():
 
     assert read, "the settings read no variable: the pattern is out of date"
     assert read <= listed, f"missing from .env.example: {sorted(read - listed)}"
+
+
+def test_app_services_refuse_to_start_without_a_secret_key():
+    services = compose()["services"]
+
+    for name in ("web", "worker", "scheduler"):
+        assert services[name]["environment"]["SECRET_KEY"].startswith("${SECRET_KEY:?"), name
+
+
+def test_env_example_leaves_the_secret_key_to_be_set_instead_of_offering_one():
+    lines = (REPO_ROOT / ".env.example").read_text().splitlines()
+
+    assert "SECRET_KEY=" in lines
+
+
+def test_the_makefiles_manage_commands_run_as_a_developer_machine():
+    """Without DEBUG=1 they would need a SECRET_KEY (the settings refuse to start)."""
+    commands = [
+        line.strip()
+        for line in (REPO_ROOT / "Makefile").read_text().splitlines()
+        if "manage.py" in line and not line.startswith("#")
+    ]
+
+    assert commands and all(line.startswith("DEBUG=1 ") for line in commands), commands
+
+
+def test_gunicorn_starts_in_the_repository_and_reads_its_configuration_there():
+    from gunicorn.glogging import Logger
+
+    from config.gunicorn import RedactingLogger
+
+    dockerfile = (REPO_ROOT / "Dockerfile").read_text()
+    commands = [
+        dockerfile,
+        compose()["services"]["web"]["command"],
+        (REPO_ROOT / "bench" / "load_bench.py").read_text(),
+    ]
+    configuration = {}
+    exec((REPO_ROOT / "gunicorn.conf.py").read_text(), configuration)
+
+    assert "WORKDIR /app" in dockerfile and "COPY . ." in dockerfile
+    for command in commands:  # no other configuration file named
+        gunicorn = command[command.index("gunicorn") :]
+        assert not re.search(r"--config|(^|[\s\"'])-c\b", gunicorn), gunicorn
+    assert configuration["logger_class"] == "config.gunicorn.RedactingLogger"
+    assert issubclass(RedactingLogger, Logger)
