@@ -44,16 +44,44 @@ def test_with_https_plain_http_is_redirected_but_health_checks_are_not(settings,
     assert secure["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
+POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "style-src-attr": ["'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+
+def directives(response) -> dict[str, list[str]]:
+    parts = response["Content-Security-Policy"].split("; ")
+    return {part.split()[0]: part.split()[1:] for part in parts}
+
+
 def test_pages_forbid_inline_scripts_eval_and_framing(client, db):
     response = client.get("/accounts/login/")
 
-    policy = dict(
-        (part.split()[0], part.split()[1:])
-        for part in response["Content-Security-Policy"].split("; ")
-    )
+    policy = directives(response)
     assert policy["script-src"] == ["'self'"]
     assert "'unsafe-eval'" not in response["Content-Security-Policy"]
     assert policy["frame-ancestors"] == ["'none'"] and response["X-Frame-Options"] == "DENY"
+
+
+def test_every_page_gets_the_whole_policy(client, db):
+    for address in ("/accounts/login/", "/healthz", "/api/v1/evaluations/", "/no-such-page/"):
+        assert directives(client.get(address)) == POLICY, address
+
+
+def test_the_api_docs_also_allow_style_elements_but_nothing_else(client, db):
+    docs = directives(client.get("/api/docs/"))
+
+    assert docs == {**POLICY, "style-src": ["'self'", "'unsafe-inline'"]}
 
 
 def test_no_template_has_inline_script_or_event_handlers():
