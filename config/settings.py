@@ -219,7 +219,8 @@ REST_FRAMEWORK = {
         "experts.authentication.TokenScope",
     ],
     "EXCEPTION_HANDLER": "evaluations.api.errors.exception_handler",
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON only, with its nesting depth bounded (a deep body would exhaust the recursion).
+    "DEFAULT_PARSER_CLASSES": ["evaluations.api.parsers.BoundedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_RATES": {"login": "30/minute"},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -8,14 +8,30 @@ caller's language. The services' ValidationErrors (the same ones the HTML forms 
 the same way.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.views import exception_handler as drf_exception_handler
 
 NON_FIELD = {"non_field_errors", "__all__"}
+ERROR_TOO_LARGE = gettext_lazy("The request body is too large: at most %(limit)s bytes.")
+
+
+class BodyTooLarge(exceptions.APIException):
+    """Django refuses a body beyond DATA_UPLOAD_MAX_MEMORY_SIZE before anything reads it; its
+    own answer is an HTML page, which a client of this API cannot read."""
+
+    status_code = 413
+    default_code = "too_large"
+
+    def __init__(self):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        super().__init__(ERROR_TOO_LARGE % {"limit": f"{limit:,}"})
 
 
 def _from_django(error: DjangoValidationError) -> exceptions.ValidationError:
@@ -64,6 +80,8 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = BodyTooLarge()
     response = drf_exception_handler(exc, context)
     if response is not None:
         response.data = {"errors": errors_of(exc)}
