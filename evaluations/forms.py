@@ -2,10 +2,12 @@
 
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import Evaluation
+from .services.limits import MAX_SUBJECTS
 from .templates_catalog import localized, template_get, template_keys
 
 
@@ -48,7 +50,10 @@ class EvaluationCreateForm(forms.Form):
         label=_("Subjects"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The enterprises or management modes to rate, one per line."),
+        help_text=format_lazy(
+            _("The enterprises or management modes to rate, one per line (at most {limit})."),
+            limit=MAX_SUBJECTS,
+        ),
     )
 
     def __init__(self, *args, owner, **kwargs):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Evaluation, Grade, Indicator, Subject
 from .services.lifecycle import ERROR_EMPTY_TITLE
+from .services.limits import MAX_GRADES, MAX_SUBJECTS
 from .services.structure import ERROR_NAME_REQUIRED, GradeRow, SubjectRow
 
 ERROR_CR_THRESHOLD = _("The CR threshold must lie strictly between 0 and 1 (the paper uses 0.1).")
@@ -97,8 +98,14 @@ class SubjectForm(forms.Form):
 
 
 _list_options = {"extra": 1, "can_order": True, "can_delete": True, "can_delete_extra": False}
-GradeFormSet = forms.formset_factory(GradeForm, formset=_ListFormSet, **_list_options)
-SubjectFormSet = forms.formset_factory(SubjectForm, formset=_ListFormSet, **_list_options)
+# max_num is the services' limit: a full list shows no empty row. Counting is the services' job
+# (their message names the limit), so the formsets do not validate it themselves.
+GradeFormSet = forms.formset_factory(
+    GradeForm, formset=_ListFormSet, max_num=MAX_GRADES, **_list_options
+)
+SubjectFormSet = forms.formset_factory(
+    SubjectForm, formset=_ListFormSet, max_num=MAX_SUBJECTS, **_list_options
+)
 
 
 def grade_rows(formset: forms.BaseFormSet) -> list[GradeRow]:

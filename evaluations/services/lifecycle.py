@@ -11,6 +11,7 @@ from ..models import MAX_CHILDREN, AuditEntry, Evaluation, Grade, Indicator, Sub
 from ..selectors import depth_first
 from ..templates_catalog import localized, template_get
 from .audit import audit_record
+from .limits import cr_threshold_check, deadline_check, subject_count_check
 from .pipeline import results_mark_stale
 
 ERROR_UNKNOWN_TEMPLATE = gettext_noop("Unknown template: {key}.")
@@ -40,6 +41,7 @@ def _clean_subjects(subjects: list[str]) -> list[str]:
     names = [name.strip() for name in subjects if name.strip()]
     if not names:
         raise ValidationError({"subjects": _(ERROR_NO_SUBJECTS)})
+    subject_count_check(count=len(names))
     seen: set[str] = set()
     for name in names:
         if name.casefold() in seen:
@@ -231,6 +233,7 @@ def evaluation_update_settings(
     ]
     if not changed:
         return evaluation
+    _check_settings({name: changes[name] for name in changed})
     for name in changed:
         setattr(locked, name, changes[name])
         setattr(evaluation, name, changes[name])
@@ -253,6 +256,16 @@ def evaluation_update_settings(
         results_mark_stale(evaluation_id=locked.pk)
     evaluation.updated_at = locked.updated_at
     return evaluation
+
+
+def _check_settings(changed: dict) -> None:
+    """The ranges the model cannot name a field for (its constraint) or does not know (the
+    deadline's window), checked on the changed values only: a deadline stored before the window
+    existed must not block saving the other settings."""
+    if "cr_threshold" in changed:
+        cr_threshold_check(value=changed["cr_threshold"])
+    if "deadline" in changed:
+        deadline_check(value=changed["deadline"])
 
 
 TRANSITIONS = {

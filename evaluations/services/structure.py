@@ -24,6 +24,7 @@ from ..models import MAX_CHILDREN, AuditEntry, Evaluation, Grade, Indicator, Sub
 from ..selectors import evaluation_has_ballots
 from .audit import audit_record
 from .lifecycle import ERROR_DUPLICATE_SUBJECT, ERROR_NO_SUBJECTS, ERROR_NOT_READY_GRADES
+from .limits import grade_count_check, indicator_count_check, subject_count_check
 from .pipeline import results_mark_stale_if_shown
 
 # A code is "U" plus one digit per level, and the code column holds 20 characters.
@@ -229,6 +230,7 @@ def indicator_add(
     tree = _lock_structure(parent.evaluation)
     parent = tree.get(parent.pk)
     tree.check_room_under(parent, extra_levels=0)
+    indicator_count_check(count=len(tree.by_pk) + 1)
     siblings = tree.children.setdefault(parent.pk, [])
     indicator = Indicator.objects.create(
         evaluation=tree.evaluation,
@@ -448,6 +450,7 @@ def _check_unique(names: Sequence[str], message: str) -> None:
 def _clean_grades(grades: Sequence[GradeRow]) -> list[GradeRow]:
     if len(grades) < 2:
         raise ValidationError({"rows": _(ERROR_TOO_FEW_GRADES)})
+    grade_count_check(count=len(grades))
     cleaned = []
     limit = Grade._meta.get_field("name").max_length
     for position, grade in enumerate(grades, start=1):
@@ -506,6 +509,7 @@ def grade_set_replace(
 def _clean_subjects(subjects: Sequence[SubjectRow]) -> list[SubjectRow]:
     if not subjects:
         raise ValidationError({"rows": _(ERROR_NO_SUBJECTS)})
+    subject_count_check(count=len(subjects), field="rows")
     cleaned = []
     limit = Subject._meta.get_field("name").max_length
     for position, subject in enumerate(subjects, start=1):

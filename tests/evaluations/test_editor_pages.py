@@ -511,7 +511,8 @@ def test_duplicate_subject_names_are_refused(coordinator_client, evaluation):
 
 
 def test_saving_the_settings_through_the_page(coordinator_client, evaluation):
-    data = settings_data(cr_threshold="0.08", aggregation="aip", deadline="2099-06-30T17:00")
+    year = evaluation.created_at.year + 1  # deadlines lie at most ten years ahead
+    data = settings_data(cr_threshold="0.08", aggregation="aip", deadline=f"{year}-06-30T17:00")
 
     response = coordinator_client.post(page_url("evaluation-settings", evaluation), data)
 
@@ -520,7 +521,7 @@ def test_saving_the_settings_through_the_page(coordinator_client, evaluation):
     assert evaluation.title == "SME management 2025"
     assert evaluation.cr_threshold == pytest.approx(0.08)
     assert evaluation.aggregation == "aip"
-    assert evaluation.deadline.year == 2099
+    assert evaluation.deadline.year == year
     entry = evaluation.audit_entries.get(action=AuditEntry.Action.EDITED_SETTINGS)
     assert "cr_threshold" in entry.detail
 
