@@ -55,7 +55,8 @@ def panel(request: HttpRequest, evaluation_id: int) -> HttpResponse:
                 request, _("Experts added and invited: %(count)s.") % {"count": len(links)}
             )
             return redirect("panel", evaluation_id=evaluation.pk)
-    return _render_panel(request, evaluation, add_form=form)
+    status = 400 if request.method == "POST" else 200  # a POST that got here was refused
+    return _render_panel(request, evaluation, add_form=form, status=status)
 
 
 def _render_panel(
@@ -65,6 +66,7 @@ def _render_panel(
     add_form: PanelAddForm | None = None,
     weight_form: WeightForm | None = None,
     weight_membership_id: int | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     context = {
         "evaluation": evaluation,
@@ -73,7 +75,7 @@ def _render_panel(
         "weight_form": weight_form,
         "weight_membership_id": weight_membership_id,
     }
-    return render(request, "experts/panel.html", context)
+    return render(request, "experts/panel.html", context, status=status)
 
 
 def _panel_post(request: HttpRequest, evaluation_id: int, membership_id: int | None = None):
@@ -227,7 +229,9 @@ def panel_weight(request: HttpRequest, evaluation_id: int, membership_id: int) -
                 % {"expert": membership.display_name, "weight": f"{membership.weight:g}"},
             )
             return redirect("panel", evaluation_id=evaluation.pk)
-    return _render_panel(request, evaluation, weight_form=form, weight_membership_id=membership.pk)
+    return _render_panel(
+        request, evaluation, weight_form=form, weight_membership_id=membership.pk, status=400
+    )
 
 
 @login_required
@@ -284,7 +288,8 @@ def _invitation_answer(request: HttpRequest, token: str) -> HttpResponse:
             services.invitation_accept(token=token, user=request.user)
         except ValidationError as error:
             found = invitation_for_token(token=token)
-            return _render_invitation(request, found, token, refusal=error.messages[0])
+            refusal = error.messages[0]
+            return _render_invitation(request, found, token, refusal=refusal, status=400)
         return _accepted(request)
     if action == "signup" and not request.user.is_authenticated:
         return _invitation_signup(request, token)
@@ -313,7 +318,7 @@ def _invitation_signup(request: HttpRequest, token: str) -> HttpResponse:
         else:
             login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             return _accepted(request)
-    return _render_invitation(request, found, token, signup_form=form)
+    return _render_invitation(request, found, token, signup_form=form, status=400)
 
 
 def _accepted(request: HttpRequest) -> HttpResponse:
@@ -328,6 +333,7 @@ def _render_invitation(
     *,
     signup_form: AccountCreateForm | None = None,
     refusal: str = "",
+    status: int = 200,
 ) -> HttpResponse:
     membership = found.membership
     evaluation = membership.evaluation
@@ -350,7 +356,7 @@ def _render_invitation(
         "signup_form": signup_form,
         "refusal": refusal,
     }
-    return render(request, "experts/invitation.html", context)
+    return render(request, "experts/invitation.html", context, status=status)
 
 
 # --- The expert's panels -------------------------------------------------------------------

@@ -126,7 +126,9 @@ def _hierarchy_page(
         "max_children": MAX_CHILDREN,
         "lock_message": _(structure.ERROR_STRUCTURE_LOCKED),
     }
-    return render(request, "evaluations/editors/hierarchy.html", context)
+    # A failed form is shown again with its errors, answered 400 as every refused form is.
+    status = 400 if failed else 200
+    return render(request, "evaluations/editors/hierarchy.html", context, status=status)
 
 
 @login_required
@@ -262,7 +264,8 @@ def hierarchy_move(request: HttpRequest, evaluation_id: int, indicator_id: int) 
         "lock_message": _(structure.ERROR_STRUCTURE_LOCKED),
         "max_children": MAX_CHILDREN,
     }
-    return render(request, "evaluations/editors/indicator_move.html", context)
+    status = 400 if request.method == "POST" else 200  # a POST that got here was refused
+    return render(request, "evaluations/editors/indicator_move.html", context, status=status)
 
 
 @login_required
@@ -343,7 +346,8 @@ def grades_edit(request: HttpRequest, evaluation_id: int) -> HttpResponse:
         "locked": RatingBallot.objects.filter(subject__evaluation=evaluation).exists(),
         "lock_message": _(structure.ERROR_GRADES_LOCKED),
     }
-    return render(request, "evaluations/editors/grades.html", context)
+    status = 400 if request.method == "POST" else 200  # a POST that got here was refused
+    return render(request, "evaluations/editors/grades.html", context, status=status)
 
 
 @login_required
@@ -376,7 +380,8 @@ def subjects_edit(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     for form in formset:
         form.rated = _row_id(form) in rated
     context = {"evaluation": evaluation, "formset": formset, "errors": errors}
-    return render(request, "evaluations/editors/subjects.html", context)
+    status = 400 if request.method == "POST" else 200  # a POST that got here was refused
+    return render(request, "evaluations/editors/subjects.html", context, status=status)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -399,4 +404,5 @@ def evaluation_settings(request: HttpRequest, evaluation_id: int) -> HttpRespons
             messages.success(request, _("Settings saved."))
             return redirect("evaluation-settings", evaluation_id=evaluation.pk)
     context = {"evaluation": evaluation, "form": form}
-    return render(request, "evaluations/editors/settings.html", context)
+    status = 400 if request.method == "POST" else 200  # a POST that got here was refused
+    return render(request, "evaluations/editors/settings.html", context, status=status)

@@ -51,7 +51,8 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Evaluation created."))
             return redirect("evaluation-detail", evaluation_id=evaluation.pk)
-    return render(request, "evaluations/create.html", {"form": form})
+    status = 400 if request.method == "POST" else 200  # a POST that got here was refused
+    return render(request, "evaluations/create.html", {"form": form}, status=status)
 
 
 def _create_from_form(request: HttpRequest, form: EvaluationCreateForm):

@@ -268,7 +268,7 @@ def test_an_account_already_on_the_panel_cannot_accept_a_second_invitation(clien
 
     response = client.post(invitation_url(token), {"action": "accept"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     message = ERROR_ALREADY_ON_PANEL.format(email="bob@example.com")
     assert message.split("(")[0] in response.content.decode()
     membership = PanelMembership.objects.get(email="bob.other@example.com")
@@ -318,7 +318,7 @@ def test_account_creation_checks_the_password_and_keeps_the_link_usable(client, 
         {"action": "signup", "username": "wang", "password1": "12345678", "password2": "12345678"},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["signup_form"].errors["password1"]
     assert Invitation.objects.get().status != Invitation.Status.ACCEPTED
     assert not get_user_model().objects.filter(username="wang").exists()

@@ -53,7 +53,7 @@ def test_a_bad_paste_shows_the_line_and_field_and_saves_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         response = coordinator_client.post(panel_url(evaluation), {"text": text})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["add_form"].errors["text"]
     assert errors == [
         ERROR_LINE_EMAIL.format(line=2, value="li-at-example.com"),
@@ -149,7 +149,7 @@ def test_a_weight_that_is_not_positive_is_a_form_error(
         member_url("panel-weight", evaluation, membership), {"weight": weight}
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["weight_membership_id"] == membership.pk
     page = response.content.decode()
     assert ERROR_WEIGHT in page or "This field is required." in page
