@@ -6,10 +6,12 @@ every caller goes through; the forms check what one field can tell on its own.
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .forms import BoundedFloatField, RowIdField
 from .models import Evaluation, Grade, Indicator, Subject
 from .services.lifecycle import ERROR_EMPTY_TITLE
 from .services.limits import MAX_GRADES, MAX_SUBJECTS
@@ -17,6 +19,12 @@ from .services.structure import ERROR_NAME_REQUIRED, GradeRow, SubjectRow
 
 ERROR_CR_THRESHOLD = _("The CR threshold must lie strictly between 0 and 1 (the paper uses 0.1).")
 ERROR_DEADLINE_PAST = _("The deadline must be in the future.")
+
+# Grade scores are points on a scale such as 4…1 or 95…50; a million either way is room for
+# any such scale, and keeps weighted scores far from a float's limits.
+MAX_GRADE_SCORE = 1_000_000
+# A list's position numbers: far more than any grade set or subject list holds.
+MAX_POSITION = 10_000
 
 
 class IndicatorTextForm(forms.Form):
@@ -67,6 +75,7 @@ class _ListFormSet(forms.BaseFormSet):
         if ORDERING_FIELD_NAME in form.fields:
             form.fields[ORDERING_FIELD_NAME].label = _("Position")
             form.fields[ORDERING_FIELD_NAME].widget.attrs.update({"min": 1, "class": "position"})
+            form.fields[ORDERING_FIELD_NAME].validators.append(MaxValueValidator(MAX_POSITION))
         if DELETION_FIELD_NAME in form.fields:
             form.fields[DELETION_FIELD_NAME].label = _("Remove")
 
@@ -76,17 +85,22 @@ class _ListFormSet(forms.BaseFormSet):
 
 
 class GradeForm(forms.Form):
-    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    id = RowIdField()
     name = forms.CharField(
         label=_("Grade"),
         max_length=Grade._meta.get_field("name").max_length,
         error_messages={"required": _(ERROR_NAME_REQUIRED)},
     )
-    score = forms.FloatField(label=_("Score"), widget=forms.NumberInput(attrs={"step": "any"}))
+    score = BoundedFloatField(
+        label=_("Score"),
+        min_value=-MAX_GRADE_SCORE,
+        max_value=MAX_GRADE_SCORE,
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
 
 
 class SubjectForm(forms.Form):
-    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    id = RowIdField()
     name = forms.CharField(
         label=_("Name"),
         max_length=Subject._meta.get_field("name").max_length,
@@ -150,7 +164,7 @@ class EvaluationSettingsForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("The RI values in CR = CI / RI, for matrices of 3 to 9 elements."),
     )
-    cr_threshold = forms.FloatField(
+    cr_threshold = BoundedFloatField(
         label=_("CR threshold"),
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "max": "0.99"}),
         help_text=_(

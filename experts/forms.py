@@ -1,7 +1,5 @@
 """Forms of the panel and invitation pages. They validate; services write."""
 
-import math
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import (
@@ -13,12 +11,19 @@ from django.utils.functional import lazy
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from .paste import (
+    ERROR_WEIGHT_TOO_LARGE,
+    MAX_EXPERT_WEIGHT,
+    PASTE_TEXT_LIMIT,
+    expert_weight_parse,
+)
 from .services import ERROR_USERNAME_TAKEN, ERROR_WEIGHT
 
 
 class PanelAddForm(forms.Form):
     text = forms.CharField(
         label=_("Experts to add"),
+        max_length=PASTE_TEXT_LIMIT,
         widget=forms.Textarea(
             attrs={
                 "rows": 6,
@@ -35,12 +40,17 @@ class PanelAddForm(forms.Form):
 
 
 class WeightForm(forms.Form):
-    weight = forms.FloatField(label=_("Expert weight"), error_messages={"invalid": _(ERROR_WEIGHT)})
+    """The weight box of the panel page, read as a pasted line's weight column is."""
+
+    weight = forms.CharField(label=_("Expert weight"), strip=True)
 
     def clean_weight(self) -> float:
-        weight = self.cleaned_data["weight"]
-        if not math.isfinite(weight) or weight <= 0:
-            raise forms.ValidationError(_(ERROR_WEIGHT))
+        weight = expert_weight_parse(self.cleaned_data["weight"])
+        if weight is None:
+            raise forms.ValidationError(_(ERROR_WEIGHT), code="invalid")
+        if weight > MAX_EXPERT_WEIGHT:
+            message = _(ERROR_WEIGHT_TOO_LARGE).format(limit=MAX_EXPERT_WEIGHT)
+            raise forms.ValidationError(message, code="max_value")
         return weight
 
 

@@ -13,7 +13,14 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from evaluations.forms import number_text_ok
+
 MAX_EXPERTS_PER_PASTE = 500
+PASTE_TEXT_LIMIT = 100_000  # characters: 500 lines of 200; the API's field has the same cap
+# Weights are relative (1 is the default): a thousandfold difference says everything a panel
+# can mean, and keeps sums of weights far from overflowing in the aggregation.
+MAX_EXPERT_WEIGHT = 1000
+SHOWN_LIMIT = 40  # characters of a refused value quoted back in a message
 NAME_LIMIT = 200  # PanelMembership.name and .organisation
 EMAIL_LIMIT = 254  # EmailField's default max_length
 
@@ -34,6 +41,8 @@ ERROR_LINE_EMAIL_TWICE = gettext_noop(
 )
 ERROR_LINE_ON_PANEL = gettext_noop("Line {line}, e-mail: {email} is already on the panel.")
 ERROR_LINE_WEIGHT = gettext_noop("Line {line}, weight: “{value}” is not a positive number.")
+ERROR_LINE_WEIGHT_TOO_LARGE = gettext_noop("Line {line}, weight: at most {limit}.")
+ERROR_WEIGHT_TOO_LARGE = gettext_noop("The expert weight may be at most {limit}.")
 ERROR_LINE_TOO_LONG = gettext_noop("Line {line}, {field}: at most {limit} characters.")
 
 # Field names a header line may use for the e-mail column (only the first line may be one).
@@ -146,9 +155,11 @@ def _parse_line(number: int, fields: list[str] | None) -> tuple[ExpertLine | Non
         errors.append(_(ERROR_LINE_EMAIL_MISSING).format(line=number))
     elif not errors and not _is_email(values["email"]):
         errors.append(_(ERROR_LINE_EMAIL).format(line=number, value=values["email"]))
-    weight = _parse_weight(weight_text)
+    weight = expert_weight_parse(weight_text) if weight_text else 1.0
     if weight is None:
-        errors.append(_(ERROR_LINE_WEIGHT).format(line=number, value=weight_text))
+        errors.append(_(ERROR_LINE_WEIGHT).format(line=number, value=shown(weight_text)))
+    elif weight > MAX_EXPERT_WEIGHT:
+        errors.append(_(ERROR_LINE_WEIGHT_TOO_LARGE).format(line=number, limit=MAX_EXPERT_WEIGHT))
     if errors:
         return None, errors
     return ExpertLine(line=number, weight=weight, **values), []
@@ -178,12 +189,16 @@ def _is_email(value: str) -> bool:
     return True
 
 
-def _parse_weight(text: str) -> float | None:
-    """The weight, 1 when left out; None when it is not a positive finite number."""
-    if not text:
-        return 1.0
-    try:
-        weight = float(text)
-    except ValueError:
+def expert_weight_parse(text: str) -> float | None:
+    """The number `text` stands for when it is a positive finite one, else None; the range
+    (at most MAX_EXPERT_WEIGHT) is for the caller to name. Only short plain number text
+    reaches float(). The panel page's weight box reads its text here too."""
+    if not number_text_ok(text):
         return None
+    weight = float(text)
     return weight if math.isfinite(weight) and weight > 0 else None
+
+
+def shown(value: str) -> str:
+    """A refused value as a message quotes it: cut short, so a pasted novel is not echoed."""
+    return value if len(value) <= SHOWN_LIMIT else value[: SHOWN_LIMIT - 1] + "…"

@@ -13,6 +13,7 @@ logged in the evaluation's activity.
 """
 
 import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +33,7 @@ from experts.models import Invitation, PanelMembership
 
 from .consistency import pairwise_ballots_reassess as pairwise_ballots_reassess  # re-export
 from .models import BallotRevision, BallotStatus, Channel, PairwiseBallot, RatingBallot
+from .wording import TOKEN_LIMIT, parse_token
 
 ERROR_NOT_OPEN = gettext_noop("The panel is not open, so ballots cannot be changed.")
 ERROR_REVOKED = gettext_noop(
@@ -119,7 +121,9 @@ def _clean_judgments(children: list[Indicator], raw: dict, *, submit: bool) -> d
             value = scale_value(value)
             if value is None:
                 shown = answer.get("value")
-                shown = f"{shown:g}" if isinstance(shown, float) else shown
+                shown = f"{shown:g}" if isinstance(shown, float) else str(shown)
+                if len(shown) > TOKEN_LIMIT:  # quoted back cut short, not a pasted novel
+                    shown = shown[: TOKEN_LIMIT - 1] + "…"
                 message = _(ERROR_NOT_ON_SCALE).format(row=row.code, col=col.code, value=shown)
                 errors.setdefault(key, []).append(message)
         if value is not None or comment:
@@ -130,10 +134,17 @@ def _clean_judgments(children: list[Indicator], raw: dict, *, submit: bool) -> d
 
 
 def scale_value(value) -> float | None:
-    """The scale value `value` stands for, or None if it is not one of the 17."""
+    """The scale value `value` stands for, or None if it is not one of the 17.
+
+    Text goes through the judgments' bounded grammar whichever door it came by; what that
+    refuses never reaches float()."""
+    if isinstance(value, str):
+        value = parse_token(value)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return None
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except OverflowError:  # an integer beyond any float: off the scale
         return None
     if not math.isfinite(number) or number <= 0:
         return None
@@ -242,7 +253,8 @@ def _clean_ratings(leaves: list[Indicator], grades: set[int], raw: dict, *, subm
         else:
             grade = _grade_id(grade, grades)
             if grade is None:
-                message = _(ERROR_UNKNOWN_GRADE).format(code=leaf.code, grade=answer.get("grade"))
+                shown = str(answer.get("grade"))[: GRADE_ID_TEXT_LIMIT + 1]  # not a pasted novel
+                message = _(ERROR_UNKNOWN_GRADE).format(code=leaf.code, grade=shown)
                 errors.setdefault(key, []).append(message)
         if grade is not None or comment:
             cleaned[key] = {"grade": grade, "comment": comment}
@@ -251,10 +263,21 @@ def _clean_ratings(leaves: list[Indicator], grades: set[int], raw: dict, *, subm
     return cleaned
 
 
+# A grade id is a BigAutoField key: 19 digits at most. Longer text names no grade and is not
+# handed to int() at all.
+GRADE_ID_TEXT_LIMIT = 19
+
+
 def _grade_id(value, grades: set[int]) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value in grades else None
+    if not isinstance(value, str) or len(value) > GRADE_ID_TEXT_LIMIT:
+        return None
     try:
         grade = int(value)
-    except (TypeError, ValueError):
+    except ValueError:
         return None
     return grade if grade in grades else None
 

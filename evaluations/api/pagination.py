@@ -17,8 +17,12 @@ class StrictPageNumberPagination(PageNumberPagination):
         limits = {self.page_query_param: 10**9, self.page_size_query_param: self.max_page_size}
         for name, limit in limits.items():
             value = request.query_params.get(name)
+            # The length first: int() of a 100,000-digit string raises, it does not refuse.
             if value is not None and not (
-                value.isascii() and value.isdigit() and 1 <= int(value) <= limit
+                value.isascii()
+                and value.isdigit()
+                and len(value) <= len(str(limit))
+                and 1 <= int(value) <= limit
             ):
                 message = _(ERROR_PAGE) % {"limit": limit}
                 raise ValidationError({name: [ErrorDetail(message, code="invalid")]})

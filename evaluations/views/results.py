@@ -4,12 +4,16 @@ They only read: the latest snapshot (or the one asked for with ?version=) as the
 it. Access is `access_results`: the coordinator, or the panel's experts when shared.
 """
 
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
 from surveys.history import history_export
@@ -26,16 +30,42 @@ from ..results_selectors import (
     snapshot_latest,
 )
 
+# Snapshot versions are a PositiveBigIntegerField: anything longer is no version at all.
+MAX_VERSION = 2**63 - 1
+ERROR_VERSION = gettext_noop("Give a snapshot version: a whole number from 0 to %(limit)s.")
+
 
 def snapshot_asked(request: HttpRequest, evaluation: Evaluation) -> ResultSnapshot | None:
     """The snapshot asked for with ?version=N (404 if there is none), else the latest.
-    Pages and the API (a DRF request reads ?version= the same way) both ask here."""
+    Pages and the API (a DRF request reads ?version= the same way) both ask here.
+
+    Text that is no version (1e400, "²", 10**400) is a ValidationError naming `version`,
+    checked before int() so that its length is bounded first."""
     version = request.GET.get("version")
     if version is None:
         return snapshot_latest(evaluation=evaluation)
-    if not version.isdigit():
-        raise Http404
+    digits = len(str(MAX_VERSION))
+    if not (version.isascii() and version.isdigit() and len(version) <= digits) or (
+        int(version) > MAX_VERSION
+    ):
+        message = _(ERROR_VERSION) % {"limit": MAX_VERSION}
+        raise ValidationError({"version": ValidationError(message, code="invalid")})
     return snapshot_get(evaluation=evaluation, version=int(version))
+
+
+def query_checked(view):
+    """A page whose query string does not read (a ?version= that is no version) answers 400
+    naming the parameter, instead of a 404 that would say the evaluation does not exist."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except ValidationError as error:
+            context = {"errors": sorted(error.message_dict.items())}
+            return render(request, "bad_request.html", context, status=400)
+
+    return checked
 
 
 def _context(request: HttpRequest, evaluation_id: int) -> dict:
@@ -57,6 +87,7 @@ def _context(request: HttpRequest, evaluation_id: int) -> dict:
 
 @login_required
 @require_GET
+@query_checked
 def results(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     context = _context(request, evaluation_id)
     if context["report"]:
@@ -66,6 +97,7 @@ def results(request: HttpRequest, evaluation_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@query_checked
 def results_report_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     context = _context(request, evaluation_id)
     if context["report"]:
@@ -75,6 +107,7 @@ def results_report_page(request: HttpRequest, evaluation_id: int) -> HttpRespons
 
 @login_required
 @require_GET
+@query_checked
 def results_profile(request: HttpRequest, evaluation_id: int, subject_id: int) -> HttpResponse:
     context = _context(request, evaluation_id)
     # Scoped to the evaluation: another evaluation's subject is a 404.
@@ -89,6 +122,7 @@ def results_profile(request: HttpRequest, evaluation_id: int, subject_id: int) -
 
 @login_required
 @require_GET
+@query_checked
 def results_export(request: HttpRequest, evaluation_id: int, fmt: str) -> HttpResponse:
     if fmt not in exports.FORMATS:
         raise Http404

@@ -311,14 +311,14 @@ def test_an_incomplete_snapshot_says_what_is_missing(coordinator_client, evaluat
     assert "No submitted judgments for U3 yet." in page
 
 
-def test_an_older_version_can_be_shown_and_an_unknown_one_is_a_404(
+def test_an_older_version_can_be_shown_an_unknown_one_is_a_404_and_no_number_a_400(
     coordinator_client, evaluation, snapshot
 ):
     ResultSnapshot.objects.create(evaluation=evaluation, version=0, data=snapshot.data)
 
     assert coordinator_client.get(url("results", evaluation), {"version": 0}).status_code == 200
     assert coordinator_client.get(url("results", evaluation), {"version": 999}).status_code == 404
-    assert coordinator_client.get(url("results", evaluation), {"version": "x"}).status_code == 404
+    assert coordinator_client.get(url("results", evaluation), {"version": "x"}).status_code == 400
 
 
 def test_the_profile_page_shows_the_weak_points_with_their_recommendations(
