@@ -9,6 +9,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from evaluations.api.strict import StrictInput
+
 from .lockout import ERROR_LOCKED_OUT, lockout_remaining
 from .tokens import MAX_EXPIRY_DAYS, api_token_create
 
@@ -30,7 +32,7 @@ class LoginRateThrottle(AnonRateThrottle):
         return request.method != "POST" or super().allow_request(request, view)
 
 
-class TokenLoginSerializer(serializers.Serializer):
+class TokenLoginSerializer(StrictInput, serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, style={"input_type": "password"})
     name = serializers.CharField(max_length=100, default="API client")

@@ -20,7 +20,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from evaluations.api import scoping
+from evaluations.api.conflicts import CONFLICT_RESPONSE, state_conflicts
+from evaluations.api.strict import StrictInput
 from evaluations.models import Subject
+from evaluations.services.limits import MAX_INDICATORS
 from experts.authentication import TokenScope
 
 from . import services
@@ -63,31 +66,35 @@ class ScaleValueField(serializers.Field):
         return value
 
 
-class JudgmentSerializer(serializers.Serializer):
+class JudgmentSerializer(StrictInput, serializers.Serializer):
     row = serializers.CharField(max_length=50, help_text="Code of the indicator on the left.")
     col = serializers.CharField(max_length=50, help_text="Code of the indicator on the right.")
     value = ScaleValueField(
         allow_null=True,
         help_text="How much more `row` matters than `col`: 1–9, or 1/2…1/9 the other way.",
     )
-    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        max_length=services.COMMENT_LIMIT, required=False, allow_blank=True, default=""
+    )
 
 
-class PairwiseBallotInSerializer(serializers.Serializer):
+class PairwiseBallotInSerializer(StrictInput, serializers.Serializer):
     judgments = JudgmentSerializer(many=True, max_length=36)
     submit = serializers.BooleanField(
         default=False, help_text="Submit (the ballot counts in the results) or keep as a draft."
     )
 
 
-class RatingSerializer(serializers.Serializer):
+class RatingSerializer(StrictInput, serializers.Serializer):
     indicator = serializers.CharField(max_length=50, help_text="Code of a leaf indicator.")
     grade = serializers.IntegerField(allow_null=True, help_text="A grade id of the evaluation.")
-    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        max_length=services.COMMENT_LIMIT, required=False, allow_blank=True, default=""
+    )
 
 
-class RatingBallotInSerializer(serializers.Serializer):
-    ratings = RatingSerializer(many=True, max_length=2000)
+class RatingBallotInSerializer(StrictInput, serializers.Serializer):
+    ratings = RatingSerializer(many=True, max_length=MAX_INDICATORS)
     submit = serializers.BooleanField(default=False)
 
 
@@ -317,17 +324,20 @@ class PairwiseBallotView(APIView):
 class PairwiseWithdrawView(PairwiseBallotView):
     """Take the caller's submitted judgments for one parent indicator out of the results.
 
-    The working copy stays as a draft, to change and submit again. 400 when nothing is
+    The working copy stays as a draft, to change and submit again. 409 when nothing is
     submitted, or the panel is not open."""
 
     http_method_names = ["post", "options"]
 
-    @extend_schema(request=None, responses=PairwiseBallotOutSerializer)
+    @extend_schema(
+        request=None, responses={200: PairwiseBallotOutSerializer, 409: CONFLICT_RESPONSE}
+    )
     def post(self, request, evaluation_id: int, parent_id: int):
         membership, parent = self._objects(request, evaluation_id, parent_id)
-        ballot = services.pairwise_ballot_withdraw(
-            membership=membership, parent=parent, channel=Channel.API
-        )
+        with state_conflicts():
+            ballot = services.pairwise_ballot_withdraw(
+                membership=membership, parent=parent, channel=Channel.API
+            )
         return Response(_pairwise_out(parent, ballot))
 
 
@@ -398,14 +408,18 @@ class RatingBallotView(APIView):
 
 
 class RatingWithdrawView(RatingBallotView):
-    """Take the caller's submitted ratings of one subject out of the results (draft kept)."""
+    """Take the caller's submitted ratings of one subject out of the results (draft kept).
+    409 when nothing is submitted, or the panel is not open."""
 
     http_method_names = ["post", "options"]
 
-    @extend_schema(request=None, responses=RatingBallotOutSerializer)
+    @extend_schema(
+        request=None, responses={200: RatingBallotOutSerializer, 409: CONFLICT_RESPONSE}
+    )
     def post(self, request, evaluation_id: int, subject_id: int):
         membership, subject = self._objects(request, evaluation_id, subject_id)
-        ballot = services.rating_ballot_withdraw(
-            membership=membership, subject=subject, channel=Channel.API
-        )
+        with state_conflicts():
+            ballot = services.rating_ballot_withdraw(
+                membership=membership, subject=subject, channel=Channel.API
+            )
         return Response(_ratings_out(membership, subject, ballot))

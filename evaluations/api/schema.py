@@ -1,4 +1,5 @@
-"""OpenAPI post-processing: every operation documents the one error shape of errors.py."""
+"""OpenAPI post-processing: every operation documents the one error shape of errors.py, and
+request bodies say what the serializers enforce beyond their fields (strict.py)."""
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -31,18 +32,50 @@ ERRORS = {
 }
 
 
+NO_NUL_PATTERN = r"^[^\x00]*$"
+NOT_BLANK_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"  # and more than white space
+# A blank evaluation has no template to take its title from, so it needs one of its own.
+CREATE_TITLE_RULE = [
+    {"required": ["template"], "properties": {"template": {"type": "string"}}},
+    {
+        "required": ["title"],
+        "properties": {"title": {"type": "string", "pattern": NOT_BLANK_PATTERN}},
+    },
+]
+
+
 def add_error_responses(result, generator, request, public):
-    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = ERROR_SCHEMA
     reference = {"$ref": "#/components/schemas/Error"}
+    error_content = {"application/json": {"schema": reference}}
     for path in result.get("paths", {}).values():
         for operation in path.values():
             responses = operation.setdefault("responses", {})
             for code, description in ERRORS.items():
-                responses.setdefault(
-                    code,
-                    {
-                        "description": description,
-                        "content": {"application/json": {"schema": reference}},
-                    },
-                )
+                responses.setdefault(code, {"description": description, "content": error_content})
+            for code, response in responses.items():
+                # Errors a view declares itself (409) take the one error shape too.
+                if code[0] in "45" and "content" not in response:
+                    response["content"] = error_content
+    _strict_request_bodies(schemas)
     return result
+
+
+def _strict_request_bodies(schemas: dict) -> None:
+    """Request components (COMPONENT_SPLIT_REQUEST names them …Request) refuse unknown keys, as
+    the serializers' StrictInput does, and text holding a NUL character, as every CharField
+    does (no database column can store one)."""
+    for name, component in schemas.items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
+            for prop in component.get("properties", {}).values():
+                _text_without_nul(prop.get("items", prop))
+    if "EvaluationCreateRequest" in schemas:
+        schemas["EvaluationCreateRequest"]["anyOf"] = CREATE_TITLE_RULE
+
+
+def _text_without_nul(schema: dict) -> None:
+    if schema.get("type") != "string" or "format" in schema or "enum" in schema:
+        return
+    schema["pattern"] = NOT_BLANK_PATTERN if schema.get("pattern") == r"\S" else NO_NUL_PATTERN

@@ -1,12 +1,25 @@
 """API representations. Writes are validated by the services, as the HTML forms are."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from experts.paste import PASTE_TEXT_LIMIT
 
 from ..models import Evaluation, Grade, Indicator, Subject
 from ..selectors import depth_first
+from ..services import limits
 from ..services.lifecycle import SETTINGS_FIELDS
 from ..templates_catalog import template_keys
+from .strict import StrictInput
+
+# Text that is more than white space (the services strip it): the schema's pattern says so.
+NOT_BLANK = RegexValidator(r"\S", gettext_lazy("This field may not be blank."), code="blank")
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -64,13 +77,79 @@ class EvaluationDetailSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EvaluationCreateSerializer(serializers.Serializer):
+def _service_rule(check, **kwargs):
+    """Run a service's check on one field, answering with its message as this field's error."""
+    try:
+        check(**kwargs)
+    except DjangoValidationError as error:
+        (field_errors,) = error.error_dict.values()
+        raise serializers.ValidationError(
+            [message for e in field_errors for message in e], code=field_errors[0].code
+        ) from None
+
+
+@extend_schema_field(
+    {
+        "type": "number",
+        "format": "double",
+        "minimum": limits.CR_THRESHOLD_MIN,
+        "maximum": limits.CR_THRESHOLD_MAX,
+        "exclusiveMinimum": True,
+        "exclusiveMaximum": True,
+    }
+)
+class CrThresholdField(serializers.FloatField):
+    """Strictly between 0 and 1: the schema's exclusive bounds, the service's rule."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        _service_rule(limits.cr_threshold_check, value=value)
+        return value
+
+
+class DeadlineField(serializers.DateTimeField):
+    """A deadline inside the services' window, checked before the conversion to local time
+    (which 9999-12-31T23:59:59Z east of UTC would overflow). With its offset, as the schema's
+    date-time says: the server's time zone is nothing a client can see."""
+
+    default_error_messages = {
+        "offset": gettext_lazy(
+            "Give the date and time with its offset from UTC, such as "
+            "2030-06-30T17:00:00+08:00 or 2030-06-30T09:00:00Z."
+        )
+    }
+
+    def enforce_timezone(self, value):
+        if not timezone.is_aware(value):
+            self.fail("offset")
+        _service_rule(limits.deadline_check, value=value)
+        return super().enforce_timezone(value)
+
+
+DEADLINE_HELP = "Optional. From 2000-01-01 to ten years from now, with its offset from UTC."
+
+
+class EvaluationCreateSerializer(StrictInput, serializers.Serializer):
     """A new draft: blank (goal U only, four grades) or from one of the templates."""
 
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    title = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required (not blank) without a template; with one, blank takes its title.",
+    )
     template = serializers.ChoiceField(choices=[], required=False, allow_null=True, default=None)
     subjects = serializers.ListField(
-        child=serializers.CharField(max_length=200), min_length=1, max_length=50
+        child=serializers.CharField(max_length=200, validators=[NOT_BLANK]),
+        min_length=1,
+        max_length=limits.MAX_SUBJECTS,
+        error_messages={
+            "max_length": format_lazy(
+                gettext_lazy(limits.ERROR_TOO_MANY_SUBJECTS), limit=limits.MAX_SUBJECTS
+            )
+        },
+        help_text="Names, unique ignoring case.",
     )
     language = serializers.ChoiceField(choices=settings.LANGUAGES, default="en")
 
@@ -79,26 +158,32 @@ class EvaluationCreateSerializer(serializers.Serializer):
         self.fields["template"].choices = template_keys()
 
 
-class EvaluationSettingsSerializer(serializers.ModelSerializer):
+class EvaluationSettingsSerializer(StrictInput, serializers.ModelSerializer):
     """The settings a coordinator may change (all optional with PATCH)."""
+
+    cr_threshold = CrThresholdField(
+        required=False, help_text="Strictly between 0 and 1 (the paper uses 0.1)."
+    )
+    deadline = DeadlineField(required=False, allow_null=True, help_text=DEADLINE_HELP)
 
     class Meta:
         model = Evaluation
         fields = list(SETTINGS_FIELDS)
+        extra_kwargs = {"title": {"validators": [NOT_BLANK]}}
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(StrictInput, serializers.Serializer):
     action = serializers.ChoiceField(choices=["open", "close", "reopen"])
 
 
-class ExpertsAddSerializer(serializers.Serializer):
+class ExpertsAddSerializer(StrictInput, serializers.Serializer):
     """Experts to add and invite: one per line, "e-mail" or "name, e-mail, organisation,
     weight" (the panel page's format)."""
 
-    experts = serializers.CharField(max_length=100_000)
+    experts = serializers.CharField(max_length=PASTE_TEXT_LIMIT)
 
 
-class ExpertRevokeSerializer(serializers.Serializer):
+class ExpertRevokeSerializer(StrictInput, serializers.Serializer):
     keep_answers = serializers.BooleanField(
         default=False,
         help_text="Keep the expert's submitted ballots in the results and the response figures "

@@ -36,8 +36,9 @@ from ..services import (
     evaluation_transition,
     evaluation_update_settings,
 )
-from ..views.results import export_response, snapshot_asked
+from ..views.results import MAX_VERSION, export_response, snapshot_asked
 from . import scoping
+from .conflicts import CONFLICT_RESPONSE, state_conflicts
 from .serializers import (
     EvaluationCreateSerializer,
     EvaluationDetailSerializer,
@@ -51,7 +52,9 @@ from .serializers import (
 PERMISSIONS = [IsAuthenticated, TokenScope]
 ERROR_STATUS = gettext_noop("Filter by one of: %(choices)s.")
 VERSION_PARAMETER = OpenApiParameter(
-    "version", int, description="A snapshot version; the latest when left out."
+    "version",
+    {"type": "integer", "minimum": 0, "maximum": MAX_VERSION},
+    description="A snapshot version; the latest when left out.",
 )
 HISTORY_PARAMETER = OpenApiParameter(
     "history",
@@ -178,16 +181,21 @@ class EvaluationViewSet(
         self.action = "retrieve"
         return self._detail(evaluation)
 
-    @extend_schema(responses=EvaluationDetailSerializer)
+    @extend_schema(responses={200: EvaluationDetailSerializer, 409: CONFLICT_RESPONSE})
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        """Open, close or reopen the panel (closing stops ballot edits)."""
+        """Open, close or reopen the panel (closing stops ballot edits). 409 when the panel's
+        status does not allow the action (opening an open panel, reopening one not closed) or
+        the evaluation is not ready to open."""
         evaluation = self.get_object()
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        evaluation_transition(
-            evaluation=evaluation, actor=request.user, action=serializer.validated_data["action"]
-        )
+        with state_conflicts():
+            evaluation_transition(
+                evaluation=evaluation,
+                actor=request.user,
+                action=serializer.validated_data["action"],
+            )
         self.action = "retrieve"
         return self._detail(evaluation)
 
@@ -300,15 +308,20 @@ class EvaluationViewSet(
 
     @extend_schema(
         request=None,
-        responses=inline_serializer("InvitationSent", {"stage": serializers.CharField()}),
+        responses={
+            200: inline_serializer("InvitationSent", {"stage": serializers.CharField()}),
+            409: CONFLICT_RESPONSE,
+        },
     )
     @action(
         detail=True, methods=["post"], url_path=r"experts/(?P<membership_id>[0-9]{1,18})/resend"
     )
     def resend(self, request, pk=None, membership_id=None):
-        """E-mail the expert a new link (the old one stops working) with a renewed expiry."""
+        """E-mail the expert a new link (the old one stops working) with a renewed expiry. 409
+        when the invitation cannot be sent again (answered, revoked)."""
         membership = self._membership(membership_id)
-        invitation_resend(membership=membership, actor=request.user, base_url=site_url())
+        with state_conflicts():
+            invitation_resend(membership=membership, actor=request.user, base_url=site_url())
         return Response({"stage": "invited"})
 
     @extend_schema(
@@ -333,18 +346,21 @@ class EvaluationViewSet(
     @extend_schema(
         methods=["POST"],
         request=ExpertRevokeSerializer,
-        responses=inline_serializer(
-            "InvitationRevoked",
-            {
-                "stage": serializers.CharField(),
-                "answers_kept": serializers.BooleanField(),
-                "ballots": BALLOTS,
-                "ballots_leaving_results": BALLOTS,
-                "figures": inline_serializer(
-                    "RevocationFigures", {"before": FIGURES, "after": FIGURES}
-                ),
-            },
-        ),
+        responses={
+            200: inline_serializer(
+                "InvitationRevoked",
+                {
+                    "stage": serializers.CharField(),
+                    "answers_kept": serializers.BooleanField(),
+                    "ballots": BALLOTS,
+                    "ballots_leaving_results": BALLOTS,
+                    "figures": inline_serializer(
+                        "RevocationFigures", {"before": FIGURES, "after": FIGURES}
+                    ),
+                },
+            ),
+            409: CONFLICT_RESPONSE,
+        },
         description="Revoke the expert's invitation: the link stops working and their "
         "submitted ballots leave the results (recomputed) unless `keep_answers`. The ballots "
         "are kept stored; `…/restore/` undoes the revocation.",
@@ -372,11 +388,12 @@ class EvaluationViewSet(
             )
         serializer = ExpertRevokeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        revocation = invitation_revoke(
-            membership=membership,
-            actor=request.user,
-            keep_answers=serializer.validated_data["keep_answers"],
-        )
+        with state_conflicts():
+            revocation = invitation_revoke(
+                membership=membership,
+                actor=request.user,
+                keep_answers=serializer.validated_data["keep_answers"],
+            )
         effect = revocation.effect
         ballots = {"pairwise": effect.pairwise, "ratings": effect.ratings}
         leaving = ballots if revocation.results_changed else {"pairwise": 0, "ratings": 0}
@@ -395,15 +412,18 @@ class EvaluationViewSet(
 
     @extend_schema(
         request=None,
-        responses=inline_serializer(
-            "RevocationUndone",
-            {
-                "stage": serializers.CharField(),
-                "ballots_returned": BALLOTS,
-                "new_link_needed": serializers.BooleanField(),
-                "figures": FIGURES,
-            },
-        ),
+        responses={
+            200: inline_serializer(
+                "RevocationUndone",
+                {
+                    "stage": serializers.CharField(),
+                    "ballots_returned": BALLOTS,
+                    "new_link_needed": serializers.BooleanField(),
+                    "figures": FIGURES,
+                },
+            ),
+            409: CONFLICT_RESPONSE,
+        },
     )
     @action(
         detail=True, methods=["post"], url_path=r"experts/(?P<membership_id>[0-9]{1,18})/restore"
@@ -413,7 +433,8 @@ class EvaluationViewSet(
         submitted ballots count again (results recomputed). The revoked link stays dead: an
         invitation not yet answered needs `…/resend/` (`new_link_needed`)."""
         membership = self._membership(membership_id)
-        restoration = invitation_restore(membership=membership, actor=request.user)
+        with state_conflicts():
+            restoration = invitation_restore(membership=membership, actor=request.user)
         overview = panel_overview(evaluation=membership.evaluation)
         return Response(
             {

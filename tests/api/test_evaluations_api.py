@@ -99,7 +99,7 @@ def test_opening_and_closing_the_panel(coordinator, evaluation):
 
     assert client.post(url, {"action": "open"}, format="json").json()["status"] == "open"
     refused = client.post(url, {"action": "open"}, format="json")
-    assert refused.status_code == 400
+    assert refused.status_code == 409  # the panel is open already
     assert refused.json()["errors"][0]["field"] == "status"
     assert client.post(url, {"action": "close"}, format="json").json()["status"] == "closed"
 
@@ -201,7 +201,7 @@ def test_invitations_are_resent_and_revoked_through_the_api(
     assert resent.status_code == 200 and len(mail.outbox) == 2
     assert client.post(reverse("v1:evaluation-revoke", args=args)).json()["stage"] == "revoked"
     again = client.post(reverse("v1:evaluation-revoke", args=args))
-    assert again.status_code == 400 and again.json()["errors"][0]["message"]
+    assert again.status_code == 409 and again.json()["errors"][0]["message"]
     assert (
         token_client(outsider).post(reverse("v1:evaluation-resend", args=args)).status_code == 404
     )

@@ -137,7 +137,7 @@ def test_restore_undoes_the_revocation(
     }
     assert latest_ballots(evaluation) == (12, 6)
     again = client.post(url("restore", wang))
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert "no revocation to undo" in again.json()["errors"][0]["message"]
 
 
