@@ -133,6 +133,7 @@ def _pairwise_page(
         "errors": errors,
         "readonly": evaluation.status != Evaluation.Status.OPEN,
         "withdraw_url": reverse("pairwise-withdraw", args=[evaluation.pk, parent.pk]),
+        "comment_limit": services.COMMENT_LIMIT,
     }
     context.update(consistency)
     return render(request, "surveys/pairwise.html", context, status=status)
@@ -307,6 +308,7 @@ def _rating_page(
         "errors": errors,
         "readonly": evaluation.status != Evaluation.Status.OPEN,
         "withdraw_url": reverse("rating-withdraw", args=[evaluation.pk, subject.pk]),
+        "comment_limit": services.COMMENT_LIMIT,
     }
     return render(request, "surveys/rating.html", context, status=status)
 

@@ -16,7 +16,9 @@ from evaluations.services.limits import (
     MAX_SUBJECTS,
 )
 from evaluations.services.structure import GradeRow, grade_set_replace, indicator_add
+from surveys import services as surveys_services
 from tests.api.conftest import token_client
+from tests.conftest import accepted_membership
 
 SUBJECTS_MESSAGE = ERROR_TOO_MANY_SUBJECTS.format(limit=MAX_SUBJECTS)
 
@@ -155,3 +157,20 @@ def test_an_evaluation_holds_at_most_200_indicators(coordinator, evaluation, mon
     message = ERROR_TOO_MANY_INDICATORS.format(limit=limits.MAX_INDICATORS)
     assert refused.value.message_dict == {"parent": [message]}
     assert evaluation.indicators.count() == limits.MAX_INDICATORS
+
+
+def test_the_ballot_pages_take_the_services_comment_limit(
+    client, expert, open_evaluation, monkeypatch
+):
+    accepted_membership(open_evaluation, expert)
+    monkeypatch.setattr(surveys_services, "COMMENT_LIMIT", 500)
+    client.force_login(expert)
+    parent = open_evaluation.indicators.get(code="U1")
+    subject = open_evaluation.subjects.first()
+
+    pairwise = client.get(reverse("pairwise-form", args=[open_evaluation.pk, parent.pk]))
+    rating = client.get(reverse("rating-form", args=[open_evaluation.pk, subject.pk]))
+
+    assert 'maxlength="500"' in pairwise.content.decode()
+    assert 'maxlength="500"' in rating.content.decode()
+    assert 'maxlength="2000"' not in pairwise.content.decode() + rating.content.decode()
