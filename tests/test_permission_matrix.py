@@ -42,7 +42,8 @@ PERSONAS = (
 HTML_METHODS = ("GET", "POST")
 API_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-DONE = {200, 201, 302, 400}  # reached the view: it answered or refused the (empty) input
+# Reached the view: it answered, or refused the (empty) input (400) or the object's state (409).
+DONE = {200, 201, 302, 400, 409}
 
 PUBLIC = {
     "accounts/login/",

@@ -315,12 +315,12 @@ def test_withdrawing_nothing_is_refused(answering, u1):
     assert raised.value.message_dict["status"] == [services.ERROR_NOTHING_TO_WITHDRAW]
 
 
-def test_withdrawing_nothing_through_the_api_answers_400(expert, answering, open_evaluation, u1):
+def test_withdrawing_nothing_through_the_api_answers_409(expert, answering, open_evaluation, u1):
     response = token_client(expert).post(
         reverse("v1:pairwise-withdraw", args=[open_evaluation.pk, u1.pk])
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409  # a valid request the ballot's state refuses
     assert response.json()["errors"][0]["message"] == services.ERROR_NOTHING_TO_WITHDRAW
 
 
