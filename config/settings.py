@@ -5,6 +5,7 @@ no code path here is taken only in production.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -91,6 +92,7 @@ INSTALLED_APPS = [
     "evaluations",
     "experts",
     "surveys",
+    "axes",  # the sign-in lockout (experts/lockout.py)
 ]
 
 MIDDLEWARE = [
@@ -107,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes documents: turns a sign-in it refused into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -149,14 +153,46 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
-# Sign-in lockout, per user name and IP address: after LOGIN_FAILURE_LIMIT failures within
-# LOGIN_COOL_OFF_MINUTES, that pair waits until the oldest of them is that old. Keyed by IP
-# too, so an attacker elsewhere cannot lock an expert out, and never permanent.
+# --- Sign-in lockout (experts/lockout.py), the same for every way in ------------------------
+# The sign-in page, the API's token login and the admin's sign-in all go through
+# authenticate(), which asks axes' backend first. LOGIN_FAILURE_LIMIT failures of one user name
+# from one address lock that pair: keyed by address too, so an attacker elsewhere cannot lock
+# an expert out. LOGIN_ADDRESS_FAILURE_LIMIT failures from one address, whatever the user
+# names, lock the address: one password sprayed over many accounts stops there. Larger than
+# the pair's so that colleagues behind one office address rarely meet it. Each lock lasts
+# until LOGIN_COOL_OFF_MINUTES have passed since the last failure (a refused attempt counts,
+# so a script that keeps trying stays out); never permanent.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 LOGIN_COOL_OFF_MINUTES = int(os.environ.get("LOGIN_COOL_OFF_MINUTES", "15"))
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: none; the client's
-# address is then REMOTE_ADDR). Behind one nginx, 1.
+# address is then REMOTE_ADDR). Behind one nginx, 1. Every throttle reads the client's address
+# through experts/addresses.py, and DRF's through NUM_PROXIES below.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out client before the next backend checks any password.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "experts.lockout.LockoutHandler"  # adds the per-address limit
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # the handler reads this order
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOL_OFF_MINUTES)
+# A success clears nothing: failures age out with the cool-off. Axes' reset on success deletes
+# every count the request matches, the address's too, so signing in to one account an attacker
+# owns would wipe the count of the accounts it sprayed (the admin's lockout had that hole).
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "experts.addresses.client_ip"
+AXES_LOCKOUT_CALLABLE = "experts.lockout.lockout_response"  # the site's page, not bare text
+AXES_HTTP_RESPONSE_CODE = 429
+# Passwords are always masked. A sign-in's `next` may be an invitation link (a secret): masked
+# where axes stores a failure's form. User names and addresses stay, to see who is guessing.
+AXES_SENSITIVE_PARAMETERS = ["next"]
+# No table of every successful sign-in: the lockout needs the failures only.
+AXES_DISABLE_ACCESS_LOG = True
+# Log lines name the user name, address and path only; no banner at every command's start.
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -222,7 +258,11 @@ REST_FRAMEWORK = {
     # JSON only, with its nesting depth bounded (a deep body would exhaust the recursion).
     "DEFAULT_PARSER_CLASSES": ["evaluations.api.parsers.BoundedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Sign-in attempts per address on the API's token login, beside the lockout; the address
+    # is read behind TRUSTED_PROXY_COUNT proxies, not from whatever X-Forwarded-For claims.
+    # Counted in the default cache, so per process unless CACHES names a shared one.
     "DEFAULT_THROTTLE_RATES": {"login": "30/minute"},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "evaluations.api.pagination.StrictPageNumberPagination",
 }

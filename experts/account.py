@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
@@ -12,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from .lockout import ERROR_LOCKED_OUT, lockout_remaining
 from .models import ApiToken, Profile
 from .selectors import lands_on_my_panels
 from .tokens import api_token_create, api_token_revoke
@@ -32,26 +30,9 @@ def _set_language_cookie(response: HttpResponse, language: str) -> None:
     )
 
 
-class LockoutAuthenticationForm(AuthenticationForm):
-    """Django's sign-in form, refusing while the user name is cooling off (experts/lockout.py).
-    The password is then not even checked, so guessing on makes no progress."""
-
-    def clean(self):
-        username = self.cleaned_data.get("username")
-        if username:
-            minutes = lockout_remaining(username=username, request=self.request)
-            if minutes:
-                raise ValidationError(
-                    ERROR_LOCKED_OUT, code="locked_out", params={"minutes": minutes}
-                )
-        return super().clean()
-
-
 class LoginView(auth_views.LoginView):
-    """Django's sign-in with the lockout, then the user's saved language (chosen on another
-    device, say)."""
-
-    form_class = LockoutAuthenticationForm
+    """Django's sign-in, then the user's saved language (chosen on another device, say). Its
+    form authenticates with the request, so the lockout (experts/lockout.py) guards it."""
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -11,7 +11,8 @@ from rest_framework.views import APIView
 
 from evaluations.api.strict import StrictInput
 
-from .lockout import ERROR_LOCKED_OUT, lockout_remaining
+from .addresses import client_ip
+from .lockout import lockout_message, lockout_seconds
 from .tokens import MAX_EXPIRY_DAYS, api_token_create
 
 LOGIN_TOKEN_DAYS = 30
@@ -21,15 +22,24 @@ class LockedOut(exceptions.APIException):
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
     default_code = "locked_out"
 
+    def __init__(self):
+        super().__init__(lockout_message())
+        self.wait = lockout_seconds()  # DRF's handler sends it as Retry-After
+
 
 class LoginRateThrottle(AnonRateThrottle):
-    """At most DEFAULT_THROTTLE_RATES["login"] sign-in attempts per address, whatever the user
-    names tried (the lockout counts per user name); other methods are not attempts."""
+    """At most DEFAULT_THROTTLE_RATES["login"] sign-in attempts per address a minute, beside the
+    lockout (experts/lockout.py); other methods are not attempts."""
 
     scope = "login"
 
     def allow_request(self, request, view) -> bool:
         return request.method != "POST" or super().allow_request(request, view)
+
+    def get_ident(self, request) -> str:
+        # The lockout's reading of the address (NUM_PROXIES alone differs when a request has
+        # fewer X-Forwarded-For entries than proxies: DRF then trusts the client's left-most).
+        return client_ip(request) or super().get_ident(request)
 
 
 class TokenLoginSerializer(StrictInput, serializers.Serializer):
@@ -73,10 +83,11 @@ class TokenLoginView(APIView):
         serializer = TokenLoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        minutes = lockout_remaining(username=data["username"], request=request)
-        if minutes:
-            raise LockedOut(ERROR_LOCKED_OUT % {"minutes": minutes})
+        # The lockout's backend sees this request: a locked-out client gets None without its
+        # password being checked, and the failure is counted for the pair and the address.
         user = authenticate(request, username=data["username"], password=data["password"])
+        if user is None and getattr(request, "axes_locked_out", False):
+            raise LockedOut()
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed(_("Wrong username or password."))
         token, secret = api_token_create(

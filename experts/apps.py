@@ -7,5 +7,5 @@ class ExpertsConfig(AppConfig):
     verbose_name = _("Experts")
 
     def ready(self):
-        # Register the token scheme with drf-spectacular and the lockout's signal receivers.
-        from . import lockout, schema  # noqa: F401
+        # Register the token scheme with drf-spectacular.
+        from . import schema  # noqa: F401

@@ -1,81 +1,79 @@
-"""Sign-in lockout by user name and IP address, with a cool-off (never permanent).
+"""One sign-in lockout for every way in: the sign-in page, the API's token login and the admin's
+sign-in all call authenticate() with the request, where axes' backend (first in
+AUTHENTICATION_BACKENDS) refuses a locked-out client before any password is checked, and its
+signal handlers count the failures (in its AccessAttempt table).
 
-Failures are recorded from Django's user_login_failed signal (the sign-in form and the API
-token login both go through authenticate()), so every way in counts. Passwords are never
-logged: the signal's credentials are already cleansed, and only the user name and IP are kept.
+Two counts, each over the cool-off (LOGIN_COOL_OFF_MINUTES since the last failure counted):
+- one user name from one address: LOGIN_FAILURE_LIMIT failures lock that pair. Guessing one
+  account's password stops, yet the expert signing in from elsewhere is not locked out.
+- one address, whatever user names it tries: LOGIN_ADDRESS_FAILURE_LIMIT failures lock the
+  address. One password sprayed over many accounts stops too.
+A success clears neither (see AXES_RESET_ON_SUCCESS in the settings); the wait is never permanent.
 """
 
-import logging
-import math
-from datetime import timedelta
-
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username, get_failure_limit
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.dispatch import receiver
-from django.utils import timezone
+from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy
-
-from .models import LoginFailure
-
-logger = logging.getLogger("ahpanel.security")
+from rest_framework.response import Response
 
 ERROR_LOCKED_OUT = gettext_lazy(
-    "Too many failed sign-ins for this user name from your address. Try again in "
-    "%(minutes)s minutes, or reset your password."
+    "Too many failed sign-ins for this user name or from your address. Try again in "
+    "%(minutes)s minutes (each further attempt restarts the wait), or reset your password."
 )
 
 
-def client_ip(request) -> str | None:
-    """The address the request came from.
+def lockout_message() -> str:
+    return ERROR_LOCKED_OUT % {"minutes": settings.LOGIN_COOL_OFF_MINUTES}
 
-    Without proxies that is REMOTE_ADDR. Behind TRUSTED_PROXY_COUNT proxies, each appending
-    the address it saw to X-Forwarded-For, it is that many entries from the right: entries
-    further left were written by the client and are not trusted.
+
+def lockout_seconds() -> int:
+    """How long a locked-out client waits: a refused attempt is counted too, so the cool-off
+    starts again from now (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT)."""
+    return settings.LOGIN_COOL_OFF_MINUTES * 60
+
+
+class LockoutHandler(AxesDatabaseHandler):
+    """Axes' database handler with a limit per address beside the limit per pair.
+
+    Axes sums the failures matching each entry of AXES_LOCKOUT_PARAMETERS (here the pair, then
+    the address) and measures the largest sum against the one AXES_FAILURE_LIMIT. Here the
+    address's sum has its own, larger limit; reaching it counts as reaching the pair's.
     """
-    if request is None:
-        return None
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        hops = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        hops = [a for a in hops if a]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR")
+
+    def get_failures(self, request, credentials: dict | None = None) -> int:
+        pair, address = (
+            attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            for attempts in self.get_user_attempts(request, credentials)
+        )
+        if address >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
+            return max(pair, get_failure_limit(request, credentials))
+        return pair
 
 
-def _window() -> timedelta:
-    return timedelta(minutes=settings.LOGIN_COOL_OFF_MINUTES)
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials=None
+) -> HttpResponse:
+    """The answer to a locked-out sign-in (AXES_LOCKOUT_CALLABLE): the sign-in page again with
+    the wait and a way out (a password reset), for the sign-in page and the admin's alike.
 
-
-def _recent(username: str, ip: str | None):
-    return LoginFailure.objects.filter(
-        username=username.lower()[:150], ip=ip, failed_at__gt=timezone.now() - _window()
+    The API's token login answers for itself in the API's error shape (experts/api.py); should
+    its answer come by here, it passes unchanged.
+    """
+    if isinstance(original_response, Response):
+        return original_response
+    username = get_client_username(request, credentials) or ""
+    context = {
+        "form": AuthenticationForm(request, initial={"username": username}),
+        "lockout": lockout_message(),
+        "next": request.POST.get("next", request.GET.get("next", "")),
+    }
+    response = render(
+        request, "registration/login.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
     )
-
-
-def lockout_remaining(*, username: str, request) -> int:
-    """Minutes until this user name may try again from this address; 0 if not locked out."""
-    failures = list(
-        _recent(username or "", client_ip(request))
-        .order_by("-failed_at")
-        .values_list("failed_at", flat=True)[: settings.LOGIN_FAILURE_LIMIT]
-    )
-    if len(failures) < settings.LOGIN_FAILURE_LIMIT:
-        return 0
-    unlocked_at = failures[-1] + _window()  # when the oldest counted failure ages out
-    return max(1, math.ceil((unlocked_at - timezone.now()).total_seconds() / 60))
-
-
-@receiver(user_login_failed)
-def record_failure(sender, credentials, request=None, **kwargs):
-    username = str(credentials.get("username") or "")[:150]
-    ip = client_ip(request)
-    LoginFailure.objects.create(username=username.lower(), ip=ip)
-    logger.warning("failed sign-in for user name %r from %s", username, ip)
-    # Old rows are of no use: drop them now and then, cheaply.
-    LoginFailure.objects.filter(failed_at__lt=timezone.now() - 4 * _window()).delete()
-
-
-@receiver(user_logged_in)
-def clear_failures(sender, request, user, **kwargs):
-    _recent(user.get_username(), client_ip(request)).delete()
+    response["Retry-After"] = str(lockout_seconds())
+    return response

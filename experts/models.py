@@ -164,18 +164,3 @@ class ApiToken(models.Model):
         expired = self.expires_at is not None and self.expires_at <= timezone.now()
         return self.revoked_at is None and not expired
 
-
-class LoginFailure(models.Model):
-    """A failed sign-in (form or API), kept for the cool-off window of experts/lockout.py."""
-
-    username = models.CharField(max_length=150, db_index=True)  # lower-cased as typed
-    ip = models.GenericIPAddressField(null=True)
-    failed_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        verbose_name = _("failed sign-in")
-        verbose_name_plural = _("failed sign-ins")
-        indexes = [models.Index(fields=["username", "ip", "failed_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.username} from {self.ip} at {self.failed_at:%Y-%m-%d %H:%M:%S}"

@@ -1,6 +1,5 @@
 """Panel pages (the coordinator's), the invitation landing page and the expert's home page."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -316,7 +315,8 @@ def _invitation_signup(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+            # The backend that loads the user from the session (the first is the lockout's).
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return _accepted(request)
     return _render_invitation(request, found, token, signup_form=form, status=400)
 

@@ -56,8 +56,19 @@ PUBLIC = {
     "api/schema/",
     "api/docs/",
     "api/v1/token/",
+    "accounts/password_reset/",
+    "accounts/password_reset/done/",
+    "accounts/reset/<uidb64>/<token>/",
+    "accounts/reset/done/",
 }
-SIGNED_IN = {"", "evaluations/new/", "panels/", "accounts/tokens/"}
+SIGNED_IN = {
+    "",
+    "evaluations/new/",
+    "panels/",
+    "accounts/tokens/",
+    "accounts/password_change/",
+    "accounts/password_change/done/",
+}
 API_LISTS = {"api/v1/", "api/v1/evaluations/", "api/v1/panels/"}
 
 
@@ -173,6 +184,7 @@ def url_of(route: str, world) -> str:
         "membership_id": evaluation.memberships.first().pk,
         "token_id": world["owner_token_id"],
         "token": "an-unknown-invitation",
+        "uidb64": "MQ",
         "fmt": "csv",
     }
 
