@@ -244,6 +244,10 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # second or so, so keeping all of them would fill the database with derived data.
 RESULT_SNAPSHOTS_KEPT = max(1, int(os.environ.get("RESULT_SNAPSHOTS_KEPT", "50")))
 
+# A token made on the API tokens page expires after this many days unless its owner picks
+# another number (at most 3650): a forgotten token stops working by itself.
+API_TOKEN_DEFAULT_EXPIRY_DAYS = int(os.environ.get("API_TOKEN_DEFAULT_EXPIRY_DAYS", "90"))
+
 REST_FRAMEWORK = {
     # Hashed API tokens for clients (experts/authentication.py), the session for the browser.
     "DEFAULT_AUTHENTICATION_CLASSES": [

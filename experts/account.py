@@ -13,7 +13,7 @@ from django.views.i18n import set_language
 
 from .models import ApiToken, Profile
 from .selectors import lands_on_my_panels
-from .tokens import api_token_create, api_token_revoke
+from .tokens import MAX_EXPIRY_DAYS, api_token_create, api_token_revoke
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
@@ -65,15 +65,24 @@ def language_set(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
-    """The user's API tokens: create one (its secret is shown on this answer only), revoke."""
-    context = {"secret": None, "errors": {}, "form": {"name": "", "read_only": True}}
+    """The user's API tokens: create one (its secret is shown on this answer only), revoke.
+    A new token expires after API_TOKEN_DEFAULT_EXPIRY_DAYS unless the form says otherwise."""
+    default_days = settings.API_TOKEN_DEFAULT_EXPIRY_DAYS
+    empty_form = {"name": "", "read_only": True, "expires_days": default_days}
+    context = {
+        "secret": None,
+        "errors": {},
+        "form": empty_form,
+        "default_days": default_days,
+        "max_days": MAX_EXPIRY_DAYS,
+    }
     if request.method == "POST":
         name = request.POST.get("name", "")
         read_only = request.POST.get("read_only") == "on"
         days = request.POST.get("expires_days", "").strip()
         context["form"] = {"name": name, "read_only": read_only, "expires_days": days}
         try:
-            expires_days = int(days) if days else None
+            expires_days = int(days) if days else default_days
         except ValueError:
             expires_days = -1  # refused by the service with its message
         try:
@@ -85,7 +94,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         else:
             context["secret"] = secret
             context["created"] = token
-            context["form"] = {"name": "", "read_only": True}
+            context["form"] = empty_form
     context["tokens"] = ApiToken.objects.filter(user=request.user)
     status = 400 if context["errors"] else 200
     response = render(request, "experts/api_tokens.html", context, status=status)

@@ -1,5 +1,6 @@
 """REST: exchange a username and password for an API token (a client's "log in")."""
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -15,7 +16,14 @@ from .addresses import client_ip
 from .lockout import lockout_message, lockout_seconds
 from .tokens import MAX_EXPIRY_DAYS, api_token_create
 
+# A client that holds the password can fetch a new token whenever it likes, so its tokens live
+# shorter than the tokens page's (API_TOKEN_DEFAULT_EXPIRY_DAYS, for which a person must come
+# back), and never longer.
 LOGIN_TOKEN_DAYS = 30
+
+
+def login_token_days() -> int:
+    return min(LOGIN_TOKEN_DAYS, settings.API_TOKEN_DEFAULT_EXPIRY_DAYS)
 
 
 class LockedOut(exceptions.APIException):
@@ -48,7 +56,10 @@ class TokenLoginSerializer(StrictInput, serializers.Serializer):
     name = serializers.CharField(max_length=100, default="API client")
     read_only = serializers.BooleanField(default=False)
     expires_days = serializers.IntegerField(
-        min_value=1, max_value=MAX_EXPIRY_DAYS, default=LOGIN_TOKEN_DAYS
+        min_value=1,
+        max_value=MAX_EXPIRY_DAYS,
+        default=login_token_days,
+        help_text=_("Days until the token expires; by default 30, or fewer if the site says so."),
     )
 
 

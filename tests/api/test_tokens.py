@@ -140,3 +140,44 @@ def test_someone_elses_token_cannot_be_revoked(coordinator, outsider_client):
     assert response.status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def expires_in_days(token: ApiToken) -> float:
+    return (token.expires_at - token.created_at) / timedelta(days=1)
+
+
+def test_a_token_from_the_tokens_page_expires_after_90_days_unless_told_otherwise(
+    coordinator_client, coordinator
+):
+    page = reverse("api-tokens")
+    assert 'name="expires_days" inputmode="numeric" value="90"' in (
+        coordinator_client.get(page).content.decode()
+    )
+
+    coordinator_client.post(page, {"name": "BI tool", "read_only": "on"})
+    coordinator_client.post(page, {"name": "emptied", "expires_days": ""})
+    coordinator_client.post(page, {"name": "short", "expires_days": "7"})
+
+    days = {t.name: round(expires_in_days(t), 3) for t in ApiToken.objects.filter(user=coordinator)}
+    assert days == {"BI tool": 90, "emptied": 90, "short": 7}
+
+
+def test_the_default_expiry_is_a_setting(coordinator_client, coordinator, settings):
+    settings.API_TOKEN_DEFAULT_EXPIRY_DAYS = 14
+
+    coordinator_client.post(reverse("api-tokens"), {"name": "script"})
+
+    assert round(expires_in_days(ApiToken.objects.get(user=coordinator))) == 14
+
+
+def test_a_token_from_the_api_login_lives_30_days_and_never_longer_than_the_default(
+    coordinator, settings
+):
+    url = reverse("v1:token")
+    body = {"username": "alice", "password": PASSWORD}
+    APIClient().post(url, {**body, "name": "first"}, format="json")
+    settings.API_TOKEN_DEFAULT_EXPIRY_DAYS = 7
+    APIClient().post(url, {**body, "name": "second"}, format="json")
+
+    days = {t.name: round(expires_in_days(t)) for t in ApiToken.objects.filter(user=coordinator)}
+    assert days == {"first": 30, "second": 7}
