@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from .models import ApiToken, Profile
+from .passwords import InvalidFormAnswers400
 from .selectors import lands_on_my_panels
 from .tokens import MAX_EXPIRY_DAYS, api_token_create, api_token_revoke
 
@@ -30,8 +31,8 @@ def _set_language_cookie(response: HttpResponse, language: str) -> None:
     )
 
 
-class LoginView(auth_views.LoginView):
-    """Django's sign-in, then the user's saved language (chosen on another device, say). Its
+class LoginView(InvalidFormAnswers400, auth_views.LoginView):
+    """Django's sign-in (a refused form answers 400, as the site's other forms do), then the user's saved language (chosen on another device, say). Its
     form authenticates with the request, so the lockout (experts/lockout.py) guards it."""
 
     def form_valid(self, form):

@@ -42,7 +42,7 @@ class Door:
 
 
 DOORS = [
-    Door("page", reverse("login"), failed=200, succeeded=302),
+    Door("page", reverse("login"), failed=400, succeeded=302),
     Door("api", reverse("v1:token"), failed=401, succeeded=201, json=True),
     Door("admin", reverse("admin:login"), failed=200, succeeded=302),
 ]
