@@ -32,8 +32,9 @@ def _set_language_cookie(response: HttpResponse, language: str) -> None:
 
 
 class LoginView(InvalidFormAnswers400, auth_views.LoginView):
-    """Django's sign-in (a refused form answers 400, as the site's other forms do), then the user's saved language (chosen on another device, say). Its
-    form authenticates with the request, so the lockout (experts/lockout.py) guards it."""
+    """Django's sign-in (a refused form answers 400, as the site's other forms do), then the
+    user's saved language (chosen on another device, say). Its form authenticates with the
+    request, so the lockout (experts/lockout.py) guards it."""
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -174,7 +174,7 @@ def test_the_create_page_cannot_copy_someone_elses_evaluation(outsider_client, e
         {"start": "copy", "source": evaluation.pk, "language": "en"},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "source" in response.context["form"].errors
     assert Evaluation.objects.count() == 1
 
