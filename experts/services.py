@@ -28,7 +28,7 @@ from evaluations.services import audit_record
 from evaluations.services.pipeline import results_mark_stale
 
 from .models import Invitation, PanelMembership, Profile
-from .paste import expert_lines_parse
+from .paste import ERROR_WEIGHT_TOO_LARGE, MAX_EXPERT_WEIGHT, expert_lines_parse
 from .selectors import (
     REMINDABLE,
     PanelFigures,
@@ -428,6 +428,9 @@ def membership_update_weight(
 ) -> PanelMembership:
     if isinstance(weight, bool) or not math.isfinite(weight) or weight <= 0:
         raise ValidationError({"weight": _(ERROR_WEIGHT)})
+    if weight > MAX_EXPERT_WEIGHT:  # the panel box and pasted lines say the same
+        message = _(ERROR_WEIGHT_TOO_LARGE).format(limit=MAX_EXPERT_WEIGHT)
+        raise ValidationError({"weight": message})
     previous = membership.weight
     membership.weight = weight
     membership.save(update_fields=["weight"])

@@ -1,12 +1,13 @@
 """The coordinator's panel page and its actions: add, resend, revoke, weight, remind."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from evaluations.models import AuditEntry, Evaluation
 from experts.models import Invitation, PanelMembership
-from experts.paste import ERROR_LINE_EMAIL, ERROR_LINE_WEIGHT
-from experts.services import ERROR_WEIGHT
+from experts.paste import ERROR_LINE_EMAIL, ERROR_LINE_WEIGHT, MAX_EXPERT_WEIGHT
+from experts.services import ERROR_WEIGHT, membership_update_weight
 
 from .conftest import answer
 
@@ -155,6 +156,25 @@ def test_a_weight_that_is_not_positive_is_a_form_error(
     assert ERROR_WEIGHT in page or "This field is required." in page
     membership.refresh_from_db()
     assert membership.weight == 1.0
+
+
+def test_the_service_refuses_a_weight_beyond_the_ceiling_as_the_forms_do(evaluation, invite):
+    invite("wang@example.com")
+    membership = PanelMembership.objects.get()
+
+    with pytest.raises(ValidationError) as refused:
+        membership_update_weight(
+            membership=membership, actor=evaluation.owner, weight=MAX_EXPERT_WEIGHT * 2
+        )
+
+    assert "weight" in refused.value.message_dict
+    assert str(MAX_EXPERT_WEIGHT) in refused.value.message_dict["weight"][0]
+    membership.refresh_from_db()
+    assert membership.weight == 1.0
+    updated = membership_update_weight(
+        membership=membership, actor=evaluation.owner, weight=float(MAX_EXPERT_WEIGHT)
+    )
+    assert updated.weight == MAX_EXPERT_WEIGHT
 
 
 def test_remind_all_mails_the_unfinished_and_says_how_many(
