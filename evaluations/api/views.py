@@ -51,6 +51,7 @@ from .serializers import (
 
 PERMISSIONS = [IsAuthenticated, TokenScope]
 ERROR_STATUS = gettext_noop("Filter by one of: %(choices)s.")
+ERROR_SEARCH_TOO_LONG = gettext_noop("Search for at most %(limit)d characters (a title's length).")
 VERSION_PARAMETER = OpenApiParameter(
     "version",
     {"type": "integer", "minimum": 0, "maximum": MAX_VERSION},
@@ -112,6 +113,10 @@ class EvaluationViewSet(
                     )
                 queryset = queryset.filter(status=wanted)
             search = self.request.query_params.get("search", "").strip()
+            limit = Evaluation._meta.get_field("title").max_length
+            if len(search) > limit:  # no title holds it; refused before the database reads it
+                message = _(ERROR_SEARCH_TOO_LONG) % {"limit": limit}
+                raise ValidationError({"search": [ErrorDetail(message, "max_length")]})
             if search:
                 queryset = queryset.filter(title__icontains=search)
         if self.action == "retrieve":
@@ -135,7 +140,9 @@ class EvaluationViewSet(
     @extend_schema(
         parameters=[
             OpenApiParameter("status", str, enum=["draft", "open", "closed"]),
-            OpenApiParameter("search", str, description="Part of the title."),
+            OpenApiParameter(
+                "search", str, description="Part of the title (at most 200 characters)."
+            ),
         ]
     )
     def list(self, request, *args, **kwargs):

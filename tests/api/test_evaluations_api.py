@@ -40,6 +40,17 @@ def test_lists_filter_by_status_and_title(coordinator, evaluation):
     assert ids(status="open") == []
 
 
+def test_a_search_longer_than_any_title_is_refused_naming_the_parameter(coordinator, evaluation):
+    client = token_client(coordinator)
+
+    response = client.get(reverse("v1:evaluation-list"), {"search": "x" * 201})
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "search"
+    assert response.json()["errors"][0]["rule"] == "max_length"
+    assert client.get(reverse("v1:evaluation-list"), {"search": "x" * 200}).status_code == 200
+
+
 def test_an_outsider_can_neither_list_nor_read_someone_elses_evaluation(outsider, evaluation):
     client = token_client(outsider)
 
