@@ -14,11 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from .forms import BoundedFloatField, RowIdField
 from .models import Evaluation, Grade, Indicator, Subject
 from .services.lifecycle import ERROR_EMPTY_TITLE
-from .services.limits import MAX_GRADES, MAX_SUBJECTS
+from .services.limits import ERROR_DEADLINE_PAST, MAX_GRADES, MAX_SUBJECTS
 from .services.structure import ERROR_NAME_REQUIRED, GradeRow, SubjectRow
 
 ERROR_CR_THRESHOLD = _("The CR threshold must lie strictly between 0 and 1 (the paper uses 0.1).")
-ERROR_DEADLINE_PAST = _("The deadline must be in the future.")
 
 # Grade scores are points on a scale such as 4…1 or 95…50; a million either way is room for
 # any such scale, and keeps weighted scores far from a float's limits.
@@ -256,5 +255,5 @@ class EvaluationSettingsForm(forms.Form):
         if value and current and value == current.replace(second=0, microsecond=0):
             return current
         if value and value <= timezone.now():
-            raise forms.ValidationError(ERROR_DEADLINE_PAST)
+            raise forms.ValidationError(_(ERROR_DEADLINE_PAST))
         return value

@@ -11,7 +11,12 @@ from ..models import MAX_CHILDREN, AuditEntry, Evaluation, Grade, Indicator, Sub
 from ..selectors import depth_first
 from ..templates_catalog import localized, template_get
 from .audit import audit_record
-from .limits import cr_threshold_check, deadline_check, subject_count_check
+from .limits import (
+    cr_threshold_check,
+    deadline_check,
+    deadline_future_check,
+    subject_count_check,
+)
 from .pipeline import results_mark_stale
 
 ERROR_UNKNOWN_TEMPLATE = gettext_noop("Unknown template: {key}.")
@@ -266,6 +271,7 @@ def _check_settings(changed: dict) -> None:
         cr_threshold_check(value=changed["cr_threshold"])
     if "deadline" in changed:
         deadline_check(value=changed["deadline"])
+        deadline_future_check(value=changed["deadline"])
 
 
 TRANSITIONS = {

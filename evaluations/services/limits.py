@@ -41,6 +41,7 @@ ERROR_TOO_MANY_INDICATORS = gettext_noop(
 ERROR_CR_THRESHOLD = gettext_noop(
     "The CR threshold must lie strictly between 0 and 1 (the paper uses 0.1)."
 )
+ERROR_DEADLINE_PAST = gettext_noop("The deadline must be in the future.")
 ERROR_DEADLINE_RANGE = gettext_noop(
     "The deadline must lie between {earliest} and {latest} (at most ten years ahead)."
 )
@@ -87,3 +88,11 @@ def deadline_check(*, value: datetime | None) -> None:
             earliest=DEADLINE_EARLIEST.date().isoformat(), latest=latest.date().isoformat()
         )
         raise ValidationError({"deadline": ValidationError(message, code="range")})
+
+
+def deadline_future_check(*, value: datetime | None) -> None:
+    """A new deadline lies ahead: one already past would close the panel as it is set. Only a
+    changed deadline is checked (see lifecycle), so a stored one that has passed never blocks
+    saving the other settings."""
+    if value is not None and value <= timezone.now():
+        raise ValidationError({"deadline": ValidationError(_(ERROR_DEADLINE_PAST), code="past")})

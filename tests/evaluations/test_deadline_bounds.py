@@ -130,6 +130,39 @@ def test_the_service_refuses_the_edges_of_the_calendar(coordinator, evaluation):
         assert list(refused.value.message_dict) == ["deadline"]
 
 
+def test_a_new_deadline_lies_ahead_through_either_door(coordinator, coordinator_client, evaluation):
+    yesterday = timezone.now() - timedelta(days=1)
+
+    response = token_client(coordinator, read_only=False).patch(
+        f"/api/v1/evaluations/{evaluation.pk}/",
+        {"deadline": yesterday.replace(microsecond=0).isoformat()},
+        format="json",
+    )
+    with pytest.raises(ValidationError) as refused:
+        evaluation_update_settings(evaluation=evaluation, actor=coordinator, deadline=yesterday)
+
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert (error["field"], error["rule"]) == ("deadline", "past")
+    assert refused.value.message_dict == {"deadline": ["The deadline must be in the future."]}
+    evaluation.refresh_from_db()
+    assert evaluation.deadline is None
+
+
+def test_a_stored_deadline_that_has_passed_does_not_block_other_settings(coordinator, evaluation):
+    passed = timezone.now() - timedelta(days=1)
+    Evaluation.objects.filter(pk=evaluation.pk).update(deadline=passed)
+    evaluation.refresh_from_db()
+
+    response = token_client(coordinator, read_only=False).patch(
+        f"/api/v1/evaluations/{evaluation.pk}/", {"cr_threshold": 0.08}, format="json"
+    )
+
+    assert response.status_code == 200
+    evaluation.refresh_from_db()
+    assert evaluation.cr_threshold == 0.08 and evaluation.deadline == passed
+
+
 def test_a_panel_whose_deadline_is_at_the_bound_is_listed_for_its_expert(
     coordinator, open_evaluation, expert, client
 ):
