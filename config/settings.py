@@ -329,5 +329,8 @@ LOGGING = {
         "django": {"handlers": [], "propagate": True},
         # The development server's request lines, in its own format.
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # django-axes says at INFO that it runs on every failed sign-in; its warnings (a new or
+        # repeated failure, a lockout) are the ones worth keeping.
+        "axes": {"level": "WARNING"},
     },
 }
