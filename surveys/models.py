@@ -165,3 +165,15 @@ class BallotRevision(models.Model):
     @property
     def kind(self) -> str:
         return "pairwise" if self.parent_id else "rating"
+
+
+# The screening stage's models live with the rest of that capability (surveys/screening/);
+# importing them here registers them with the app.
+from .screening.models import (  # noqa: E402, F401
+    ItemDecision,
+    ScreeningItem,
+    ScreeningQuestion,
+    ScreeningResponse,
+    ScreeningRound,
+    ScreeningSurvey,
+)
