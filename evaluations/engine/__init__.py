@@ -1,8 +1,9 @@
-"""The numeric core of ahpanel: AHP, fuzzy comprehensive evaluation, hierarchy, statistics.
+"""The numeric core of ahpanel: AHP, fuzzy comprehensive evaluation, hierarchy, screening.
 
-Pure numpy, no Django: numbers and arrays in, numbers, arrays and dataclasses out.
+Pure numpy (and scipy for ranks and distributions), no Django: numbers and arrays in,
+numbers, arrays and dataclasses out.
 """
 
-from . import ahp, consensus, fuzzy, hierarchy, judgments, ri, scale, stats
+from . import ahp, consensus, fuzzy, hierarchy, judgments, ri, scale, screening
 
-__all__ = ["ahp", "consensus", "fuzzy", "hierarchy", "judgments", "ri", "scale", "stats"]
+__all__ = ["ahp", "consensus", "fuzzy", "hierarchy", "judgments", "ri", "scale", "screening"]
