@@ -11,10 +11,10 @@ import hashlib
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy
 
 from .addresses import client_ip
+from .throttle import count_in_window
 
 # Reset requests per hour: from one client address (a few people behind one office address may
 # each forget theirs), and for one e-mail address (a mail that did not arrive, asked again).
@@ -29,16 +29,8 @@ ERROR_RESET_THROTTLED = gettext_lazy(
 
 
 def _count(key: str) -> int:
-    """This request's number in the current window (a fixed window, started by the first).
-
-    Counted in Django's cache: per process unless CACHES names a shared one, so with several
-    web processes the limit is that many times higher, still a limit."""
-    cache.add(key, 0, timeout=RESET_WINDOW_SECONDS)
-    try:
-        return cache.incr(key)
-    except ValueError:  # the window ended between the two calls
-        cache.set(key, 1, timeout=RESET_WINDOW_SECONDS)
-        return 1
+    """This request's number in the current window (a fixed window, started by the first)."""
+    return count_in_window(key, seconds=RESET_WINDOW_SECONDS).number
 
 
 def password_reset_allowed(*, address: str | None, email: str) -> bool:
