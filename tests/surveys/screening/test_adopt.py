@@ -1,0 +1,412 @@
+"""Adopt: a screened survey becomes the evaluation's hierarchy, through the structure services,
+all at once or not at all."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from evaluations.models import MAX_CHILDREN, AuditEntry
+from evaluations.services.structure import ERROR_STRUCTURE_LOCKED
+from experts.models import PanelMembership
+from surveys.models import PairwiseBallot, ScreeningItem
+from surveys.screening import adopt, rounds, services
+
+HIERARCHY = AuditEntry.Action.EDITED_HIERARCHY
+
+
+def refusal(error: ValidationError) -> tuple[str, str]:
+    ((field, messages),) = error.message_dict.items()
+    return field, messages[0]
+
+
+def tree(evaluation) -> list[tuple[str, str]]:
+    return list(evaluation.indicators.order_by("code").values_list("code", "name"))
+
+
+def snapshot(evaluation) -> tuple:
+    indicators = evaluation.indicators.order_by("pk").values_list("pk", "parent_id", "code", "name")
+    return list(indicators), evaluation.audit_entries.count()
+
+
+def at(evaluation, code):
+    return evaluation.indicators.get(code=code)
+
+
+def named(question, name) -> ScreeningItem:
+    return question.items.get(name=name)
+
+
+def decide_all(round, coordinator, decisions: dict) -> None:
+    """decisions: item → "keep" | "drop" | ("revise", new name) | ("merge", item)."""
+    for item, decision in decisions.items():
+        extra = {}
+        if isinstance(decision, tuple):
+            decision, argument = decision
+            extra = {"new_name": argument} if decision == "revise" else {"merged_into": argument}
+        rounds.decision_set(round=round, item=item, actor=coordinator, decision=decision, **extra)
+
+
+@pytest.fixture
+def closed_round(first_round, coordinator):
+    return rounds.round_close(round=first_round, actor=coordinator)
+
+
+def keep_everything(round, survey, coordinator) -> None:
+    items = ScreeningItem.objects.filter(
+        question__survey=survey, question__kind__in=["rating", "ranking"]
+    )
+    decide_all(round, coordinator, {item: "keep" for item in items})
+
+
+# ---------------------------------------------------------------------------------------------
+# End to end
+
+
+def test_a_two_round_study_becomes_the_hierarchy(
+    survey, evaluation, closed_round, rating_question, ranking_question, coordinator
+):
+    u1, root = at(evaluation, "U1"), at(evaluation, "U")
+    u11, u12, u13, u14 = rating_question.items.all()
+    credit, operational, market, legal = ranking_question.items.all()
+    decide_all(
+        closed_round,
+        coordinator,
+        {
+            u11: "keep",
+            u12: ("revise", "Purchase approval"),
+            u13: "drop",
+            u14: "keep",
+            credit: "keep",
+            operational: ("merge", credit),
+            market: "drop",
+            legal: "keep",
+        },
+    )
+    logistics = rounds.suggested_item_add(
+        round=closed_round,
+        question=rating_question,
+        actor=coordinator,
+        name="Logistics control",
+        place_under=u1,
+    )
+    second = rounds.round_open(survey=survey, actor=coordinator)
+    rounds.round_close(round=second, actor=coordinator)
+    decide_all(second, coordinator, {logistics: "keep", u12: "keep"})
+
+    summary = services.survey_adopt(survey=survey, actor=coordinator)
+
+    assert summary == adopt.AdoptSummary(
+        added=["U14", "U4", "U5"], renamed=["U12"], deleted=["U13"]
+    )
+    assert tree(evaluation) == [
+        ("U", root.name),
+        ("U1", u1.name),
+        ("U11", "Supplier selection"),
+        ("U12", "Purchase approval"),
+        ("U13", "Price control"),
+        ("U14", "Logistics control"),
+        ("U2", "Human resource management"),
+        *[
+            (f"U2{n}", name)
+            for n, name in enumerate(
+                [
+                    "Talent reserve programmes",
+                    "Performance appraisal",
+                    "Retraining system",
+                    "Incentive mechanism",
+                ],
+                start=1,
+            )
+        ],
+        ("U3", "Information system management"),
+        *[
+            (f"U3{n}", name)
+            for n, name in enumerate(
+                [
+                    "Security organisation and products",
+                    "Access permissions and audit trail",
+                    "Data backup and monitoring",
+                    "Security technology updates",
+                ],
+                start=1,
+            )
+        ],
+        ("U4", "Credit risk"),
+        ("U5", "Legal risk"),
+    ]
+    # The new indicators are linked to their items, and each change is in the activity log.
+    logistics.refresh_from_db()
+    credit.refresh_from_db()
+    assert (logistics.indicator.code, credit.indicator.code) == ("U14", "U4")
+    details = list(
+        evaluation.audit_entries.filter(action=HIERARCHY).values_list("detail", flat=True)
+    )
+    assert "deleted U13 Payment risk management" in details
+    assert "edited U12 Purchase approval: name" in details
+    assert "added U14 Logistics control" in details
+    adopted = evaluation.audit_entries.get(action=HIERARCHY, params__change="adopted")
+    assert adopted.params["added"] == ["U14", "U4", "U5"]
+    assert adopted.actor == coordinator
+
+
+def test_adopting_again_changes_nothing(survey, evaluation, closed_round, coordinator):
+    keep_everything(closed_round, survey, coordinator)
+    services.survey_adopt(survey=survey, actor=coordinator)
+    before = tree(evaluation)
+
+    summary = services.survey_adopt(survey=survey, actor=coordinator)
+
+    assert summary == adopt.AdoptSummary()
+    assert tree(evaluation) == before
+
+
+def test_deleted_siblings_are_logged_with_the_codes_they_had(
+    survey, evaluation, closed_round, rating_question, coordinator
+):
+    keep_everything(closed_round, survey, coordinator)
+    u11, u12, u13, u14 = rating_question.items.all()
+    decide_all(closed_round, coordinator, {u12: "drop", u13: "drop"})
+
+    summary = services.survey_adopt(survey=survey, actor=coordinator)
+
+    assert summary.deleted == ["U13", "U12"]
+    details = evaluation.audit_entries.filter(action=HIERARCHY).values_list("detail", flat=True)
+    assert {"deleted U12 Procurement authorisation", "deleted U13 Payment risk management"} <= set(
+        details
+    )
+    assert [code for code, _name in tree(evaluation) if code.startswith("U1")] == [
+        "U1",
+        "U11",
+        "U12",
+    ]
+
+
+def test_a_dropped_indicator_goes_with_its_subtree(survey, evaluation, coordinator):
+    question = services.question_add(
+        survey=survey,
+        actor=coordinator,
+        kind="rating",
+        text="Which areas?",
+        levels=5,
+        items_from=at(evaluation, "U"),
+    )
+    first = rounds.round_open(survey=survey, actor=coordinator)
+    rounds.round_close(round=first, actor=coordinator)
+    u1, u2, u3 = question.items.all()
+    decide_all(first, coordinator, {u1: "drop", u2: "keep", u3: "keep"})
+
+    summary = services.survey_adopt(survey=survey, actor=coordinator)
+
+    assert summary.deleted == ["U1"]
+    assert evaluation.indicators.count() == 1 + 2 * 5
+    assert at(evaluation, "U1").name == "Human resource management"
+
+
+def test_an_indicator_kept_by_one_question_stays_when_another_drops_it(
+    survey, evaluation, rating_question, coordinator
+):
+    again = services.question_add(
+        survey=survey,
+        actor=coordinator,
+        kind="rating",
+        text="And on a 9-point scale?",
+        levels=9,
+        items_from=at(evaluation, "U1"),
+    )
+    first = rounds.round_open(survey=survey, actor=coordinator)
+    rounds.round_close(round=first, actor=coordinator)
+    keep_everything(first, survey, coordinator)
+    decide_all(first, coordinator, {again.items.first(): "drop"})
+
+    summary = services.survey_adopt(survey=survey, actor=coordinator)
+
+    assert summary == adopt.AdoptSummary()
+    assert at(evaluation, "U11").name == "Supplier selection"
+
+
+# ---------------------------------------------------------------------------------------------
+# Refusals change nothing
+
+
+def test_a_parent_with_a_tenth_child_is_refused_naming_it(survey, evaluation, coordinator):
+    u1 = at(evaluation, "U1")
+    services.question_add(
+        survey=survey,
+        actor=coordinator,
+        kind="ranking",
+        text="Which controls?",
+        items=[f"Control {letter}" for letter in "ABCDEF"],
+        place_under=u1,
+    )
+    first = rounds.round_open(survey=survey, actor=coordinator)
+    rounds.round_close(round=first, actor=coordinator)
+    keep_everything(first, survey, coordinator)
+    before = snapshot(evaluation)
+
+    with pytest.raises(ValidationError) as refused:
+        services.survey_adopt(survey=survey, actor=coordinator)
+
+    message = _(adopt.ERROR_ADOPT_PARENT_FULL).format(
+        code="U1", name=u1.name, count=10, limit=MAX_CHILDREN
+    )
+    assert refusal(refused.value) == ("place_under", message)
+    assert snapshot(evaluation) == before
+    assert not ScreeningItem.objects.filter(
+        question__survey=survey, indicator__isnull=False
+    ).exists()
+
+
+def test_a_dropped_child_makes_room_for_a_ninth(survey, evaluation, coordinator):
+    u1 = at(evaluation, "U1")
+    rating = services.question_add(
+        survey=survey, actor=coordinator, kind="rating", text="Keep?", levels=5, items_from=u1
+    )
+    services.question_add(
+        survey=survey,
+        actor=coordinator,
+        kind="ranking",
+        text="Which controls?",
+        items=[f"Control {letter}" for letter in "ABCDEF"],
+        place_under=u1,
+    )
+    first = rounds.round_open(survey=survey, actor=coordinator)
+    rounds.round_close(round=first, actor=coordinator)
+    keep_everything(first, survey, coordinator)
+    decide_all(first, coordinator, {rating.items.first(): "drop"})
+
+    summary = services.survey_adopt(survey=survey, actor=coordinator)
+
+    assert summary.deleted == ["U11"]
+    assert u1.children.count() == MAX_CHILDREN
+
+
+def test_adopt_is_refused_once_a_ballot_exists(
+    survey, evaluation, closed_round, rating_question, ranking_question, coordinator
+):
+    # Only a rename to do, which the structure services allow under ballots: Adopt still waits.
+    keep_everything(closed_round, survey, coordinator)
+    decide_all(closed_round, coordinator, {item: "drop" for item in ranking_question.items.all()})
+    decide_all(closed_round, coordinator, {rating_question.items.first(): ("revise", "Sourcing")})
+    membership = PanelMembership.objects.create(evaluation=evaluation, email="e@example.com")
+    PairwiseBallot.objects.create(membership=membership, parent=at(evaluation, "U"))
+    before = snapshot(evaluation)
+
+    with pytest.raises(ValidationError) as refused:
+        services.survey_adopt(survey=survey, actor=coordinator)
+
+    assert refusal(refused.value) == ("structure", _(ERROR_STRUCTURE_LOCKED))
+    assert snapshot(evaluation) == before
+
+
+def test_adopt_waits_for_the_open_round(survey, first_round, coordinator):
+    with pytest.raises(ValidationError) as refused:
+        services.survey_adopt(survey=survey, actor=coordinator)
+
+    assert refusal(refused.value) == ("round", _(adopt.ERROR_ADOPT_ROUND_OPEN).format(number=1))
+
+
+def test_every_item_needs_a_decision_first(
+    survey, evaluation, closed_round, ranking_question, coordinator
+):
+    keep_everything(closed_round, survey, coordinator)
+    tax = rounds.suggested_item_add(
+        round=closed_round, question=ranking_question, actor=coordinator, name="Tax risk"
+    )
+    before = snapshot(evaluation)
+
+    with pytest.raises(ValidationError) as refused:
+        services.survey_adopt(survey=survey, actor=coordinator)
+
+    message = _(adopt.ERROR_ADOPT_UNDECIDED).format(names=f"“{tax.name}”")
+    assert refusal(refused.value) == ("decisions", message)
+    assert snapshot(evaluation) == before
+
+
+def test_an_item_revised_and_asked_again_needs_a_new_decision(
+    survey, closed_round, rating_question, coordinator
+):
+    keep_everything(closed_round, survey, coordinator)
+    first = rating_question.items.first()
+    decide_all(closed_round, coordinator, {first: ("revise", "Supplier choice")})
+    second = rounds.round_open(survey=survey, actor=coordinator)
+    rounds.round_close(round=second, actor=coordinator)
+
+    with pytest.raises(ValidationError) as refused:
+        services.survey_adopt(survey=survey, actor=coordinator)
+
+    message = _(adopt.ERROR_ADOPT_UNDECIDED).format(names="“Supplier choice”")
+    assert refusal(refused.value) == ("decisions", message)
+
+
+def test_a_revision_after_the_last_round_is_adopted_as_kept(
+    survey, evaluation, closed_round, rating_question, coordinator
+):
+    keep_everything(closed_round, survey, coordinator)
+    decide_all(closed_round, coordinator, {rating_question.items.first(): ("revise", "Sourcing")})
+
+    summary = services.survey_adopt(survey=survey, actor=coordinator)
+
+    assert summary.renamed == ["U11"]
+    assert at(evaluation, "U11").name == "Sourcing"
+
+
+def test_a_kept_item_without_a_place_is_refused(
+    survey, evaluation, closed_round, ranking_question, coordinator
+):
+    keep_everything(closed_round, survey, coordinator)
+    ranking_question.items.filter(name="Legal risk").update(place_under=None)
+    before = snapshot(evaluation)
+
+    with pytest.raises(ValidationError) as refused:
+        services.survey_adopt(survey=survey, actor=coordinator)
+
+    message = _(adopt.ERROR_ADOPT_NO_PLACE).format(name="Legal risk")
+    assert refusal(refused.value) == ("place_under", message)
+    assert snapshot(evaluation) == before
+
+
+def test_a_kept_item_placed_under_a_dropped_indicator_is_refused(
+    survey, evaluation, closed_round, rating_question, ranking_question, coordinator
+):
+    keep_everything(closed_round, survey, coordinator)
+    u12 = named(rating_question, "Procurement authorisation")
+    decide_all(closed_round, coordinator, {u12: "drop"})
+    ranking_question.items.filter(name="Legal risk").update(place_under=u12.indicator)
+
+    with pytest.raises(ValidationError) as refused:
+        services.survey_adopt(survey=survey, actor=coordinator)
+
+    message = _(adopt.ERROR_ADOPT_UNDER_DELETED).format(
+        name="Legal risk", code="U12", parent="Procurement authorisation"
+    )
+    assert refusal(refused.value) == ("place_under", message)
+
+
+def test_one_indicator_kept_under_two_names_is_refused(
+    survey, evaluation, closed_round, rating_question, coordinator
+):
+    keep_everything(closed_round, survey, coordinator)
+    ScreeningItem.objects.create(
+        question=rating_question,
+        name="Choosing suppliers",
+        source="hierarchy",
+        indicator=at(evaluation, "U11"),
+        status="kept",
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        services.survey_adopt(survey=survey, actor=coordinator)
+
+    message = _(adopt.ERROR_ADOPT_TWO_NAMES).format(
+        code="U11", first="Supplier selection", second="Choosing suppliers"
+    )
+    assert refusal(refused.value) == ("decisions", message)
+
+
+def test_a_survey_without_candidate_indicators_has_nothing_to_adopt(
+    survey, choice_question, coordinator
+):
+    with pytest.raises(ValidationError) as refused:
+        services.survey_adopt(survey=survey, actor=coordinator)
+
+    assert refusal(refused.value) == ("survey", _(adopt.ERROR_ADOPT_NOTHING))
