@@ -33,7 +33,8 @@ from .answers import (
     questionnaire,
 )
 from .limits import OPEN_LINK_RESPONSES_PER_ADDRESS_HOUR
-from .models import ScreeningItem, ScreeningResponse, ScreeningRound, ScreeningSurvey
+from .models import ScreeningResponse, ScreeningRound, ScreeningSurvey
+from .selectors import round_items
 
 ERROR_NOT_ON_PANEL = gettext_noop(
     "Only the panel's experts who accepted their invitation answer this survey."
@@ -235,7 +236,7 @@ def _questionnaire(
     (an anonymous visitor's judgment basis weighs nothing)."""
     return questionnaire(
         list(survey.questions.all()),
-        list(ScreeningItem.objects.filter(question__survey=survey)),
+        list(round_items(round=round)),
         round_number=round.number,
         authority=survey.ask_authority and expert,
     )
