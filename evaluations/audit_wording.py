@@ -110,6 +110,17 @@ def _hierarchy(params: dict) -> str:
                 % values
             )
         return _("deleted %(code)s %(name)s") % values
+    if change == "adopted":  # surveys.screening.adopt: the summary after its own entries
+        for key in ("added", "renamed", "deleted"):
+            values[key] = ", ".join(params.get(key, [])) or "—"
+        values["title"] = _quoted(params.get("title", ""))
+        return (
+            _(
+                "adopted the screening survey %(title)s: added %(added)s; renamed %(renamed)s; "
+                "deleted %(deleted)s"
+            )
+            % values
+        )
     raise ValueError(change)
 
 

@@ -3,8 +3,10 @@ all at once or not at all."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from evaluations.audit_wording import audit_entry_detail
 from evaluations.models import MAX_CHILDREN, AuditEntry
 from evaluations.services.structure import ERROR_STRUCTURE_LOCKED
 from experts.models import PanelMembership
@@ -147,6 +149,10 @@ def test_a_two_round_study_becomes_the_hierarchy(
     adopted = evaluation.audit_entries.get(action=HIERARCHY, params__change="adopted")
     assert adopted.params["added"] == ["U14", "U4", "U5"]
     assert adopted.actor == coordinator
+    with translation.override("en"):
+        worded = audit_entry_detail(adopted)
+    assert worded.startswith("adopted the screening survey “Indicator screening”: added U14, U4")
+    assert worded.endswith("deleted U13")
 
 
 def test_adopting_again_changes_nothing(survey, evaluation, closed_round, coordinator):
