@@ -37,6 +37,7 @@ v1 = [
         RatingWithdrawView.as_view(),
         name="ratings-withdraw",
     ),
+    path("", include("surveys.screening.api.urls")),
     path("", include(router.urls)),
 ]
 

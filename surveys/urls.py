@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import history_views, views
 
@@ -33,4 +33,9 @@ urlpatterns = [
         views.rating_autosave,
         name="rating-autosave",
     ),
+    # The screening stage (surveys/screening/): the coordinator's surveys and rounds, the
+    # respondents' questionnaires and the open link.
+    path("", include("surveys.screening.urls_setup")),
+    path("", include("surveys.screening.urls_rounds")),
+    path("", include("surveys.screening.urls_respond")),
 ]

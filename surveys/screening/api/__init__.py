@@ -1,0 +1,1 @@
+"""The screening stage's REST API: coordinators' surveys and rounds, respondents' answers."""
