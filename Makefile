@@ -51,8 +51,12 @@ lint: $(VENV)/.installed-dev
 test: lint $(CHROMIUM)
 	$(PY) -m pytest -m "not services"
 
-test-services: $(VENV)/.installed-dev $(CHROMIUM)
-	$(PY) -m pytest
+# Against the real services: every test that touches the database, the broker or a worker.
+# The engine's tests (pure numpy, no database) and the browser tests (the pages' scripts and
+# layout in Chromium) ran in `make test` a moment before, with the same code; running them
+# twice would only add minutes to CI.
+test-services: $(VENV)/.installed-dev
+	$(PY) -m pytest --ignore=tests/engine --ignore=tests/browser
 
 # The engine benchmark, then ballot POSTs under load on PostgreSQL, Redis, gunicorn and a
 # worker (.ci/services starts PostgreSQL and Redis if they are down).
