@@ -106,3 +106,55 @@ def test_some_demo_experts_explain_their_answers_and_the_coordinator_reads_them(
     for on_pair, on_leaf in seed_demo.DEMO_COMMENTS.values():
         for comment in filter(None, (on_pair, on_leaf)):
             assert comment.replace("'", "&#x27;") in page
+
+
+def test_the_demo_screened_its_indicators_in_two_rounds_and_adopted_them(demo):
+    from surveys.models import ScreeningItem, ScreeningSurvey
+    from surveys.screening import demo as screening_demo
+
+    evaluation, _output = demo
+    survey = ScreeningSurvey.objects.get(
+        evaluation=evaluation, title=screening_demo.INDICATOR_SURVEY
+    )
+    statuses = [r.status for r in survey.rounds.order_by("number")]
+    typed = dict(
+        ScreeningItem.objects.filter(question__survey=survey, source="typed").values_list(
+            "name", "status"
+        )
+    )
+
+    assert statuses == ["closed", "closed"]
+    assert [r.responses.filter(valid=True).count() for r in survey.rounds.all()] == [7, 7]
+    assert typed == {
+        "Platform fee control": "dropped",
+        "Backup of the shop's customer data": "merged",
+    }
+    # Adopt left the paper's twelve indicators, and its entry is in the activity log.
+    assert evaluation.audit_entries.filter(params__change="adopted").count() == 1
+    # Round 2 kept every round-1 answer or changed it with a reason.
+    second = survey.rounds.get(number=2)
+    assert any(response.reasons for response in second.responses.all())
+
+
+def test_the_demo_public_survey_makes_credit_risk_the_only_key_factor(demo, client):
+    from evaluations.engine import screening
+    from surveys.models import ScreeningResponse, ScreeningSurvey
+    from surveys.screening import demo as screening_demo
+
+    evaluation, output = demo
+    survey = ScreeningSurvey.objects.get(evaluation=evaluation, title=screening_demo.RISK_SURVEY)
+    ranking = survey.questions.get(kind="ranking")
+    ids = list(ranking.items.order_by("order").values_list("pk", flat=True))
+    responses = ScreeningResponse.objects.filter(round__survey=survey)
+    valid = responses.filter(valid=True)
+    orders = [[ids.index(pk) for pk in r.answers[str(ranking.pk)]["order"]] for r in valid]
+    means = screening.describe(screening.ranking_scores(orders, len(ids))).mean
+
+    assert responses.count() == screening_demo.OPEN_RESPONDENTS
+    assert (
+        responses.filter(valid=False, invalid_reason="too_fast").count() == screening_demo.TOO_FAST
+    )
+    assert [float(mean) > 3.2 for mean in means] == [True, False, False, False]
+    # The printed open link reaches the (closed) questionnaire.
+    link = re.search(r"http://127\.0\.0\.1:8000(/s/\S+/)", output).group(1)
+    assert client.get(link).status_code in (200, 409)

@@ -1,8 +1,9 @@
 """Build the demonstration evaluation: the paper's setting, deterministic, re-runnable.
 
-Everything goes through the same services as the pages: the 12-indicator template, the panel
-opened, ten experts invited by pasting a CSV, seven who accepted and answered every form, one
-halfway through (with an inconsistent draft), one who opened the link and one who has not.
+Everything goes through the same services as the pages: the 12-indicator template, ten experts
+invited by pasting a CSV, the screening surveys (surveys/screening/demo.py) answered and adopted
+while the evaluation is a draft, then the panel opened: seven experts who answered every form,
+one halfway through (with an inconsistent draft), one who opened the link and one who has not.
 """
 
 import numpy as np
@@ -17,6 +18,7 @@ from evaluations.services import evaluation_create_from_template, evaluation_tra
 from evaluations.services.results import results_recompute
 from experts import services as experts
 from surveys import services as surveys
+from surveys.screening.demo import seed_screening
 from surveys.selectors import questionnaire
 
 DEMO_USERNAME = "coordinator"
@@ -67,15 +69,26 @@ class Command(BaseCommand):
                 base_url=settings.SITE_URL,
             )
         tokens = [link.rstrip("/").rsplit("/", 1)[-1] for link in links]
+        memberships = []
         for number, (token, expert) in enumerate(zip(tokens, DEMO_EXPERTS, strict=True), 1):
             if number <= ANSWERED + 1:
-                membership = self._accept(token, number, expert)
-                self._answer(rng, membership, complete=number <= ANSWERED, number=number)
+                memberships.append(self._accept(token, number, expert))
             elif number == ANSWERED + 2:
                 experts.invitation_open(token=token)
+        # The screening stage comes first, while the evaluation is a draft: its surveys choose
+        # the indicators, and Adopt must run before any ballot exists.
+        open_token = seed_screening(
+            evaluation=evaluation,
+            coordinator=coordinator,
+            memberships=memberships[:ANSWERED],
+            rng=np.random.default_rng([SEED, 13]),
+        )
+        evaluation = evaluation_transition(evaluation=evaluation, actor=coordinator, action="open")
+        for number, membership in enumerate(memberships, 1):
+            self._answer(rng, membership, complete=number <= ANSWERED, number=number)
         # Compute now as well, so the demo shows results even where no task runs at all.
         results_recompute(evaluation_id=evaluation.pk)
-        self._report(evaluation, links)
+        self._report(evaluation, links, open_token)
 
     def _coordinator(self):
         user_model = get_user_model()
@@ -91,13 +104,14 @@ class Command(BaseCommand):
         return coordinator
 
     def _evaluation(self, coordinator) -> Evaluation:
+        """A draft: the panel screens the indicators before the evaluation opens."""
         evaluation = evaluation_create_from_template(
             owner=coordinator,
             template_key=DEMO_TEMPLATE,
             subjects=DEMO_SUBJECTS,
             title=DEMO_TITLE,
         )
-        return evaluation_transition(evaluation=evaluation, actor=coordinator, action="open")
+        return evaluation
 
     def _accept(self, token: str, number: int, expert: tuple):
         name, _email, organisation, _weight, field, title, years = expert
@@ -158,7 +172,7 @@ class Command(BaseCommand):
                 membership=membership, subject=subject, ratings=ratings, submit=True
             )
 
-    def _report(self, evaluation: Evaluation, links: list[str]) -> None:
+    def _report(self, evaluation: Evaluation, links: list[str], open_token: str) -> None:
         leaves = evaluation.indicators.filter(children__isnull=True).count()
         self.stdout.write(
             f"Demo evaluation #{evaluation.pk}: {leaves} leaf indicators, "
@@ -171,6 +185,10 @@ class Command(BaseCommand):
         )
         for (name, *_), link in list(zip(DEMO_EXPERTS, links, strict=True))[ANSWERED + 1 :]:
             self.stdout.write(f"  {name}: {link}")
+        self.stdout.write(
+            "Screening: two finished surveys (the Screening tab); the public questionnaire's "
+            f"open link, closed now: {settings.SITE_URL}/s/{open_token}/"
+        )
 
 
 def _judgments(parent, values: list[float]) -> dict:
