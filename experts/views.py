@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from evaluations.models import Evaluation
 from evaluations.selectors import access_evaluation
+from surveys.screening.selectors import surveys_for_expert
 
 from . import services
 from .forms import AccountCreateForm, PanelAddForm, RevokeForm, WeightForm, suggested_username
@@ -364,4 +365,9 @@ def _render_invitation(
 
 @login_required
 def expert_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "experts/expert_home.html", {"rows": expert_panels(user=request.user)})
+    context = {
+        "rows": expert_panels(user=request.user),
+        # The screening surveys with a round open on the expert's panels (surveys/screening/).
+        "screening_surveys": surveys_for_expert(user=request.user),
+    }
+    return render(request, "experts/expert_home.html", context)
