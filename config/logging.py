@@ -21,6 +21,8 @@ START = r"(?:(?<![\w-])|(?<=%2F))"  # a whole segment of the address
 PATTERNS = (
     # /invitations/<token>/
     (re.compile(rf"{START}(invitations{SLASH}){PART}", re.I), r"\1[redacted]"),
+    # A screening survey's open link: /s/<token>/
+    (re.compile(rf"{START}(s{SLASH}){PART}", re.I), r"\1[redacted]"),
     # Django's password reset: reset/<uidb64>/<token>/
     (
         re.compile(rf"{START}(reset{SLASH}){PART}({SLASH}){PART}", re.I),

@@ -21,7 +21,8 @@ INVITATION = "InViTeSeCrEt-0123456789_abcdefghijklmnopqrstu"
 API_TOKEN = "ahp_ApIsEcReT-0123456789_abcdefghijklmnopqrst"
 RESET_TOKEN = "cz1k2p-ReSeTsEcReT0123456789abcdef"
 SESSION_ID = "sEsSiOnSeCrEt0123456789abcdefgh"
-SECRETS = (INVITATION, API_TOKEN, RESET_TOKEN, SESSION_ID, "ApIsEcReT")
+OPEN_LINK = "OpEnLiNkSeCrEt-0123456789_abcdefghijklmnopq"
+SECRETS = (INVITATION, API_TOKEN, RESET_TOKEN, SESSION_ID, "ApIsEcReT", OPEN_LINK)
 
 
 def loggers() -> list[logging.Logger]:
@@ -75,6 +76,18 @@ def test_unknown_links_and_bad_api_tokens_log_no_secret(db, written):
     client.get("/api/v1/evaluations/", HTTP_AUTHORIZATION=f"Token {API_TOKEN}")
 
     assert any("/invitations/[redacted]/" in line for line in written)
+    assert_no_secret_in(written)
+
+
+def test_a_screening_open_link_is_redacted_like_an_invitation_link(db, written):
+    client = Client()
+
+    client.get(f"/s/{OPEN_LINK}/")
+    anywhere = logging.getLogger("some.library")
+    anywhere.warning("GET /accounts/login/?next=%%2Fs%%2F%s%%2F", OPEN_LINK)
+
+    assert any("/s/[redacted]/" in line for line in written)
+    assert any("%2Fs%2F[redacted]" in line for line in written)
     assert_no_secret_in(written)
 
 
