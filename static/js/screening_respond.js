@@ -38,7 +38,8 @@
       const text = box.querySelector("textarea");
       const needed = changed(box);
       const keep = needed || text.value.trim() !== "" || text.getAttribute("aria-invalid");
-      box.hidden = !keep;
+      // In a rating's table the box has a row of its own: hide the row, not an empty cell.
+      (box.closest("tr.reason-row") ?? box).hidden = !keep;
       if (needed && !box.dataset.opened) {
         box.open = true; // once: the expert may fold it again
         box.dataset.opened = "1";

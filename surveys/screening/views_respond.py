@@ -127,7 +127,19 @@ def _prefill(round: ScreeningRound | None, response: ScreeningResponse | None) -
     if not previous:
         return {}
     asked = {item.pk for item in round_items(round=round)}
-    return values_from_response(previous, {}, {}, asked=asked)
+    # The self-rating too, unless this round's draft holds one: it is asked every round.
+    authority = response.authority or _previous_authority(round, response)
+    return values_from_response(previous, {}, authority, asked=asked)
+
+
+def _previous_authority(round: ScreeningRound, response: ScreeningResponse) -> dict:
+    found = ScreeningResponse.objects.filter(
+        round__survey_id=round.survey_id,
+        round__number=round.number - 1,
+        membership_id=response.membership_id,
+        status=SUBMITTED,
+    ).values_list("authority", flat=True)
+    return found.first() or {}
 
 
 def _expert_page(

@@ -260,6 +260,7 @@ def test_round_two_starts_from_the_experts_previous_answers_without_saving_them(
     top = ids(ranking_question)[0]
     assert re.search(rf'id="ranking-{ranking_question.pk}-1".*?value="{top}" selected', html, re.S)
     assert "filled in below" in html
+    assert re.search(r'name="authority-familiarity" value="familiar" checked', html)
     assert stored(membership, 2).answers == {}
 
 
