@@ -52,7 +52,7 @@ def secrets_of_request(request) -> set[str]:
     meta = getattr(request, "META", None)
     if not isinstance(meta, dict):  # the development server passes its socket instead
         return set()
-    found = set(re.findall(rf"(?:invitations|reset/{PART})/({PART})", request.path))
+    found = set(re.findall(rf"(?:invitations|reset/{PART}|^/s)/({PART})", request.path))
     found.add(meta.get("HTTP_AUTHORIZATION", "").rpartition(" ")[2])
     found.add(getattr(request, "COOKIES", {}).get("sessionid", ""))
     return {secret for secret in found if len(secret) >= SHORTEST_SECRET}

@@ -180,3 +180,14 @@ def test_every_handler_of_gunicorn_redacts_with_the_repositorys_configuration():
     found = handlers_without_the_filter("gunicorn", DEBUG="0")
 
     assert found["handlers"] >= 2 and found["bare"] == []
+
+
+def test_a_traceback_quoting_an_open_link_token_bare_loses_it_too(rf):
+    from config.logging import redact, secrets_of_request
+
+    request = rf.get("/s/Open-link-token-1234567890abcdef/")
+
+    secrets = secrets_of_request(request)
+
+    assert "Open-link-token-1234567890abcdef" in secrets
+    assert "Open-link" not in redact("KeyError: 'Open-link-token-1234567890abcdef'", secrets)
