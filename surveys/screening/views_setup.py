@@ -85,8 +85,8 @@ def rounds_url(survey: ScreeningSurvey) -> str:
 
 
 def open_link_url(request: HttpRequest, token: str) -> str:
-    """The public questionnaire's full address (the respondents' route s/<token>/)."""
-    return request.build_absolute_uri(f"{get_script_prefix()}s/{token}/")
+    """The public questionnaire's full address (the respondents' route, views_respond.py)."""
+    return request.build_absolute_uri(reverse("screening-open-link", kwargs={"token": token}))
 
 
 def adopted_surveys(evaluation: Evaluation) -> dict[int, AuditEntry]:
