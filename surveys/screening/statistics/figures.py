@@ -31,6 +31,7 @@ class DecisionRecord:
     previous_name: str
     new_name: str
     merged_into: str  # the name of the item merged into, "" unless merged
+    merged_into_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,7 @@ class SurveyData:
                     previous_name=d.previous_name,
                     new_name=d.new_name,
                     merged_into=d.merged_into.name if d.merged_into else "",
+                    merged_into_id=d.merged_into_id,
                 )
         return None
 
