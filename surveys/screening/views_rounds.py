@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -115,13 +115,8 @@ def _back(survey: ScreeningSurvey, anchor: str = "") -> HttpResponse:
 
 
 def _setup_url(survey: ScreeningSurvey) -> str:
-    """The survey's setup page (views_setup.py, written alongside this page); the evaluation's
-    overview while that route is not there yet."""
     kwargs = {"evaluation_id": survey.evaluation_id, "survey_id": survey.pk}
-    try:
-        return reverse("screening-setup-survey", kwargs=kwargs)
-    except NoReverseMatch:
-        return reverse("evaluation-detail", kwargs={"evaluation_id": survey.evaluation_id})
+    return reverse("screening-setup-survey", kwargs=kwargs)
 
 
 def _state_refusal(error: ValidationError) -> bool:

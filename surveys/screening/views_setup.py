@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -75,13 +75,8 @@ def _survey_url(survey: ScreeningSurvey, anchor: str = "") -> str:
 
 
 def rounds_url(survey: ScreeningSurvey) -> str:
-    """The rounds page (views_rounds.py); its path is agreed, should its name not be there."""
     kwargs = {"evaluation_id": survey.evaluation_id, "survey_id": survey.pk}
-    try:
-        return reverse("screening-rounds", kwargs=kwargs)
-    except NoReverseMatch:
-        prefix = get_script_prefix()
-        return f"{prefix}evaluations/{survey.evaluation_id}/screening/{survey.pk}/rounds/"
+    return reverse("screening-rounds", kwargs=kwargs)
 
 
 def open_link_url(request: HttpRequest, token: str) -> str:
