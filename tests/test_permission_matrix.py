@@ -27,6 +27,8 @@ from evaluations.models import Evaluation
 from evaluations.services import evaluation_create_from_template
 from evaluations.services.results import results_recompute
 from experts.tokens import api_token_create
+from surveys.screening import rounds
+from surveys.screening import services as screening
 from tests.conftest import accepted_membership
 from tests.test_access import _routes
 
@@ -60,6 +62,7 @@ PUBLIC = {
     "accounts/password_reset/done/",
     "accounts/reset/<uidb64>/<token>/",
     "accounts/reset/done/",
+    "s/<str:token>/",  # a screening survey's open link: anonymous by design
 }
 SIGNED_IN = {
     "",
@@ -164,6 +167,7 @@ def world(db):
         for name, user in users.items()
     }
     read_only = api_token_create(user=users["owner"], name="ro", read_only=True)[1]
+    survey = _screening_survey(evaluation, users["owner"])
     evaluation.refresh_from_db()
     return {
         "users": users,
@@ -171,7 +175,25 @@ def world(db):
         "tokens": {name: secret for name, (_token, secret) in tokens.items()},
         "read_only": read_only,
         "owner_token_id": tokens["owner"][0].pk,
+        "survey": survey,
     }
+
+
+def _screening_survey(evaluation, owner):
+    """A rating question on U1's children, round 1 answered nowhere and closed: every
+    screening route (decisions, exports, round 2) has something to act on."""
+    survey = screening.survey_create(evaluation=evaluation, actor=owner, title="Screening")
+    screening.question_add(
+        survey=survey,
+        actor=owner,
+        kind="rating",
+        text="How important?",
+        levels=5,
+        items_from=evaluation.indicators.get(code="U1"),
+    )
+    first = rounds.round_open(survey=survey, actor=owner)
+    rounds.round_close(round=first, actor=owner)
+    return survey
 
 
 def url_of(route: str, world) -> str:
@@ -186,6 +208,10 @@ def url_of(route: str, world) -> str:
         "token": "an-unknown-invitation",
         "uidb64": "MQ",
         "fmt": "csv",
+        "survey_id": world["survey"].pk,
+        "question_id": world["survey"].questions.get().pk,
+        "item_id": world["survey"].questions.get().items.first().pk,
+        "round_number": 1,
     }
 
     def fill(match: re.Match) -> str:
