@@ -18,6 +18,8 @@ from drf_spectacular.generators import SchemaGenerator
 from evaluations.models import Evaluation
 from surveys import services
 from surveys.models import PairwiseBallot
+from surveys.screening import rounds
+from surveys.screening import services as screening
 from tests.api.conftest import token_client
 from tests.conftest import accepted_membership
 from tests.hostile import DEEP_JSON, ZERO_JUDGMENTS
@@ -51,6 +53,22 @@ def site(open_evaluation, coordinator, expert):
         "token": "not-a-token",
         "uidb64": "MQ",
         "fmt": "csv",
+    }
+    survey = screening.survey_create(evaluation=evaluation, actor=coordinator, title="Screening")
+    question = screening.question_add(
+        survey=survey,
+        actor=coordinator,
+        kind="rating",
+        text="How important?",
+        levels=5,
+        items_from=evaluation.indicators.get(code="U1"),
+    )
+    rounds.round_open(survey=survey, actor=coordinator)
+    ids |= {
+        "survey_id": survey.pk,
+        "question_id": question.pk,
+        "item_id": question.items.first().pk,
+        "round_number": 1,
     }
     return {"evaluation": evaluation, "root": root, "leaf": leaf, "ids": ids}
 
