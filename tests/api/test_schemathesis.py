@@ -2,8 +2,10 @@
 valid data is accepted and invalid data refused), as a coordinator and as an expert.
 
 Every id in a path is a real one (the evaluation, a parent indicator, a subject, the expert's
-membership), so the writes and the expert's ballots are reached rather than answered 404.
-Bounded examples per operation so CI stays fast (30 each: about 40 seconds).
+membership, a screening survey with its question, item and round), so the writes and the
+expert's ballots and questionnaire are reached rather than answered 404.
+Bounded examples per operation so CI stays fast (30 each: about two and a half minutes with
+the screening endpoints, on two cores).
 """
 
 from datetime import datetime
@@ -22,10 +24,13 @@ from evaluations.services import evaluation_create_from_template
 from evaluations.services.limits import DEADLINE_EARLIEST, deadline_latest
 from evaluations.services.results import results_recompute
 from experts.tokens import api_token_create
+from surveys.screening.responses import response_for_expert, response_save
+from surveys.screening.services import question_add, round_close, round_open, survey_create
 from tests.conftest import accepted_membership
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
+SCREENING = "/api/v1/evaluations/{evaluation_id}/screening/{survey_id}/"
 # Operations whose valid input depends on the stored data, which no schema can list: there a
 # 400 for schema-valid input is right, and only the other checks apply.
 DATA_DEPENDENT = {
@@ -35,6 +40,14 @@ DATA_DEPENDENT = {
     "PUT /api/v1/panels/{evaluation_id}/ratings/{subject_id}/",
     # Lines of e-mail addresses, not yet on the panel.
     "POST /api/v1/evaluations/{id}/experts/",
+    # Screening: question and item ids of this survey's round, indicator codes of this
+    # evaluation (items_from, place_under), a kind's options.
+    "PUT /api/v1/panels/{evaluation_id}/screening/{survey_id}/",
+    f"PUT {SCREENING}rounds/{{round_number}}/decisions/",
+    f"POST {SCREENING}rounds/{{round_number}}/items/",
+    f"POST {SCREENING}questions/",
+    f"POST {SCREENING}questions/{{question_id}}/items/",
+    f"PATCH {SCREENING}questions/{{question_id}}/items/{{item_id}}/",
 }
 
 
@@ -60,8 +73,10 @@ def identities(db):
         owner=coordinator, template_key="sme-management-measures", subjects=["A", "B"]
     )
     Evaluation.objects.filter(pk=evaluation.pk).update(status="open")
-    accepted_membership(evaluation, expert)
+    membership = accepted_membership(evaluation, expert)
     results_recompute(evaluation_id=evaluation.pk)
+    survey = screening_survey(evaluation, membership)
+    rating = survey.questions.get(kind="rating")
     return {
         "coordinator": api_token_create(user=coordinator, name="st", read_only=False)[1],
         "expert": api_token_create(user=expert, name="st", read_only=False)[1],
@@ -71,8 +86,45 @@ def identities(db):
             "parent_id": evaluation.indicators.get(code="U1").pk,
             "subject_id": evaluation.subjects.first().pk,
             "membership_id": evaluation.memberships.get().pk,
+            "survey_id": survey.pk,
+            "question_id": rating.pk,
+            "item_id": rating.items.first().pk,
+            "round_number": 1,
         },
     }
+
+
+def screening_survey(evaluation, membership):
+    """A screening survey whose round 1 the expert answered and the coordinator closed, and
+    whose round 2 is open: the statistics of round 1 and the expert's round-2 questionnaire
+    (with round 1's feedback) have something to show."""
+    owner = evaluation.owner
+    survey = survey_create(evaluation=evaluation, actor=owner, title="Screening")
+    u1 = evaluation.indicators.get(code="U1")
+    rating = question_add(
+        survey=survey, actor=owner, kind="rating", text="Rate", levels=9, items_from=u1
+    )
+    ranking = question_add(
+        survey=survey, actor=owner, kind="ranking", text="Order", items=["A", "B"]
+    )
+    choice = question_add(survey=survey, actor=owner, kind="choice", text="Pick", items=["X", "Y"])
+    first = round_open(survey=survey, actor=owner)
+    answers = {
+        str(rating.pk): {str(item.pk): 7 for item in rating.items.all()},
+        str(ranking.pk): {"order": list(ranking.items.values_list("pk", flat=True))},
+        str(choice.pk): {"selected": [choice.items.first().pk]},
+    }
+    influence = dict(practice="high", theory="high", literature="low", intuition="low")
+    response_save(
+        response=response_for_expert(round=first, membership=membership),
+        answers=answers,
+        authority={"basis": influence, "familiarity": "familiar"},
+        submit=True,
+        channel="api",
+    )
+    round_close(round=first, actor=owner)
+    round_open(survey=survey, actor=owner)
+    return survey
 
 
 def _real_ids(case, ids: dict) -> None:
