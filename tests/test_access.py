@@ -11,6 +11,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from evaluations.services.results import results_recompute
 from experts.models import PanelMembership
+from surveys.screening.models import (
+    ScreeningItem,
+    ScreeningQuestion,
+    ScreeningRound,
+    ScreeningSurvey,
+)
+from tests.conftest import accepted_membership
 
 
 def _routes(patterns, prefix=""):
@@ -54,7 +61,38 @@ OBJECT_IDS = {
             0
         ].pk
     ),
+    "survey_id": lambda evaluation: _survey(evaluation).pk,
+    "question_id": lambda evaluation: _question(evaluation).pk,
+    "item_id": lambda evaluation: _item(evaluation).pk,
+    "round_number": lambda evaluation: _round(evaluation).number,
 }
+
+
+def _survey(evaluation) -> ScreeningSurvey:
+    """A survey with a question, an item and round 1 open, so every screening route has
+    something to show its owner and its panel's experts."""
+    survey, created = ScreeningSurvey.objects.get_or_create(
+        evaluation=evaluation, title="Indicators"
+    )
+    if created:
+        question = ScreeningQuestion.objects.create(
+            survey=survey, kind="rating", text="How important?", levels=5
+        )
+        ScreeningItem.objects.create(question=question, name="Delivery time", source="typed")
+        ScreeningRound.objects.create(survey=survey, number=1)
+    return survey
+
+
+def _question(evaluation) -> ScreeningQuestion:
+    return _survey(evaluation).questions.get()
+
+
+def _item(evaluation) -> ScreeningItem:
+    return _question(evaluation).items.get()
+
+
+def _round(evaluation) -> ScreeningRound:
+    return _survey(evaluation).rounds.get()
 
 
 def url_for(route: str, evaluation) -> str:
@@ -120,9 +158,7 @@ def open_evaluation(evaluation):
 @pytest.fixture
 def panel_expert_client(client, open_evaluation, make_user):
     expert = make_user("erin")
-    PanelMembership.objects.create(
-        evaluation=open_evaluation, email="erin@example.com", user=expert
-    )
+    accepted_membership(open_evaluation, expert)  # joined through the invitation link
     client.force_login(expert)
     return client
 
