@@ -1,5 +1,6 @@
 """The coordinator's screening pages before and around the rounds: the evaluation's surveys, one
-survey's settings, questions and items, its open link, opening round 1, and Adopt.
+survey's page with its settings, its open link and opening round 1. The page's questions and
+items are changed in views_questions.py, Adopt in views_adopt.py; both draw with the helpers here.
 
 Every view reaches the survey through selectors.survey_for_coordinator (another coordinator's
 survey is a 404), every change is a POST handled by one service call, and a successful POST
@@ -8,7 +9,6 @@ stored) and Adopt's summary. A refused form comes back on the page with the serv
 on its field, answered 400.
 """
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -17,19 +17,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from evaluations.models import AuditEntry, Evaluation, Indicator
-from evaluations.selectors import access_evaluation, evaluation_has_ballots, indicator_tree
-from evaluations.services.structure import ERROR_STRUCTURE_LOCKED
+from evaluations.models import AuditEntry, Evaluation
+from evaluations.selectors import access_evaluation, indicator_tree
 from evaluations.views.pages import _form_errors
 
-from . import adopt, services
-from .adopt import NAMES_SHOWN
+from . import services
 from .checks import error, survey_lock
 from .forms_setup import (
     ItemForm,
@@ -40,7 +38,6 @@ from .forms_setup import (
     question_initial,
 )
 from .models import (
-    ItemDecision,
     ScreeningItem,
     ScreeningQuestion,
     ScreeningRound,
@@ -51,7 +48,6 @@ from .selectors import round_latest, survey_for_coordinator, surveys_for_coordin
 
 Kind = ScreeningQuestion.Kind
 Source = ScreeningItem.Source
-Status = ScreeningItem.Status
 
 ERROR_ALREADY_STARTED = gettext_noop(
     "Round 1 has already been opened: the next rounds are opened on the rounds page."
@@ -59,14 +55,14 @@ ERROR_ALREADY_STARTED = gettext_noop(
 ERROR_OPEN_LINK_ACTION = gettext_noop("Choose to switch the open link on or off.")
 
 
-def _access_survey(request: HttpRequest, evaluation_id: int, survey_id: int) -> ScreeningSurvey:
+def access_survey(request: HttpRequest, evaluation_id: int, survey_id: int) -> ScreeningSurvey:
     survey = survey_for_coordinator(user=request.user, survey_id=survey_id)
     if survey.evaluation_id != evaluation_id:  # a survey of another of the user's evaluations
         raise Http404
     return survey
 
 
-def _survey_url(survey: ScreeningSurvey, anchor: str = "") -> str:
+def survey_url(survey: ScreeningSurvey, anchor: str = "") -> str:
     url = reverse(
         "screening-setup-survey",
         kwargs={"evaluation_id": survey.evaluation_id, "survey_id": survey.pk},
@@ -137,7 +133,7 @@ def setup_home(request: HttpRequest, evaluation_id: int) -> HttpResponse:
             _form_errors(form, refused)
         else:
             messages.success(request, _("Survey “%(title)s” created.") % {"title": survey.title})
-            return redirect(_survey_url(survey))
+            return redirect(survey_url(survey))
     surveys = list(surveys_for_coordinator(user=request.user, evaluation=evaluation))
     context = {
         "evaluation": evaluation,
@@ -182,7 +178,7 @@ def _placeable(question: ScreeningQuestion, item: ScreeningItem | None = None) -
     return item is None or (item.source != Source.HIERARCHY and not item.is_other)
 
 
-def _item_form(question, item, tree, data=None) -> ItemForm:
+def item_form(question, item, tree, data=None) -> ItemForm:
     initial = None
     if item is not None:
         initial = {
@@ -200,7 +196,7 @@ def _item_form(question, item, tree, data=None) -> ItemForm:
     )
 
 
-def _question_form(question: ScreeningQuestion, data=None) -> QuestionEditForm:
+def question_form(question: ScreeningQuestion, data=None) -> QuestionEditForm:
     return QuestionEditForm(
         data,
         initial=question_initial(question),
@@ -222,12 +218,12 @@ def _question_cards(
         for item in question.items.all():
             row = _ItemRow(item)
             if item.first_round > asked_up_to:  # no round has asked it yet
-                row.edit_form = _item_form(question, item, tree)
+                row.edit_form = item_form(question, item, tree)
             card.items.append(row)
         if latest is None:
-            card.edit_form = _question_form(question)
+            card.edit_form = question_form(question)
             if question.kind != Kind.SUGGESTION:
-                card.add_item_form = _item_form(question, None, tree)
+                card.add_item_form = item_form(question, None, tree)
         cards.append(card)
     if failed:
         _put_back(cards, failed)
@@ -247,7 +243,7 @@ def _put_back(cards: list[_QuestionCard], failed: tuple) -> None:
                 row.edit_form, row.open_form = form, True
 
 
-def _survey_page(
+def survey_page_response(
     request: HttpRequest,
     survey: ScreeningSurvey,
     *,
@@ -284,21 +280,21 @@ def _survey_page(
     return response
 
 
-def _refused_page(request: HttpRequest, survey: ScreeningSurvey, refused: ValidationError):
-    return _survey_page(request, survey, status=400, errors=refused.messages)
+def refused_page(request: HttpRequest, survey: ScreeningSurvey, refused: ValidationError):
+    return survey_page_response(request, survey, status=400, errors=refused.messages)
 
 
 @login_required
 @require_GET
 def survey_page(request: HttpRequest, evaluation_id: int, survey_id: int) -> HttpResponse:
-    survey = _access_survey(request, evaluation_id, survey_id)
-    return _survey_page(request, survey)
+    survey = access_survey(request, evaluation_id, survey_id)
+    return survey_page_response(request, survey)
 
 
 @login_required
 @require_POST
 def survey_settings(request: HttpRequest, evaluation_id: int, survey_id: int) -> HttpResponse:
-    survey = _access_survey(request, evaluation_id, survey_id)
+    survey = access_survey(request, evaluation_id, survey_id)
     form = SurveySettingsForm(request.POST, auto_id="settings-%s")
     if form.is_valid():
         try:
@@ -307,157 +303,8 @@ def survey_settings(request: HttpRequest, evaluation_id: int, survey_id: int) ->
             _form_errors(form, refused)
         else:
             messages.success(request, _("Settings saved."))
-            return redirect(_survey_url(survey, "settings"))
-    return _survey_page(request, survey, status=400, settings_form=form)
-
-
-# ---------------------------------------------------------------------------------------------
-# Questions and items
-
-
-def _indicators(tree: list[tuple[Indicator, int]]) -> dict[int, Indicator]:
-    return {indicator.pk: indicator for indicator, _depth in tree}
-
-
-@login_required
-@require_POST
-def question_add(request: HttpRequest, evaluation_id: int, survey_id: int) -> HttpResponse:
-    survey = _access_survey(request, evaluation_id, survey_id)
-    tree = indicator_tree(evaluation=survey.evaluation)
-    form = QuestionAddForm(request.POST, tree=tree, auto_id="new-question-%s")
-    if form.is_valid():
-        data, indicators = form.cleaned_data, _indicators(tree)
-        try:
-            question = services.question_add(
-                survey=survey,
-                actor=request.user,
-                kind=data["kind"],
-                text=data["text"],
-                help_text=data["help_text"],
-                # The scale is a choice with a default: it counts for a rating only.
-                levels=data["levels"] if data["kind"] == Kind.RATING else None,
-                scoring=data["scoring"],
-                multiple=data["multiple"],
-                allow_other=data["allow_other"],
-                items_from=indicators.get(data["items_from"]),
-                items=form.item_names(),
-                place_under=indicators.get(data["place_under"]),
-            )
-        except ValidationError as refused:
-            _form_errors(form, refused)
-        else:
-            messages.success(request, _("Question added."))
-            return redirect(_survey_url(survey, f"question-{question.pk}"))
-    return _survey_page(request, survey, status=400, question_form=form, tree=tree)
-
-
-def _question(survey: ScreeningSurvey, question_id: int) -> ScreeningQuestion:
-    return get_object_or_404(ScreeningQuestion, pk=question_id, survey=survey)
-
-
-@login_required
-@require_POST
-def question_update(
-    request: HttpRequest, evaluation_id: int, survey_id: int, question_id: int
-) -> HttpResponse:
-    survey = _access_survey(request, evaluation_id, survey_id)
-    question = _question(survey, question_id)
-    form = _question_form(question, request.POST)
-    if form.is_valid():
-        try:
-            services.question_update(question=question, actor=request.user, **form.cleaned_data)
-        except ValidationError as refused:
-            _form_errors(form, refused)
-        else:
-            messages.success(request, _("Question saved."))
-            return redirect(_survey_url(survey, f"question-{question.pk}"))
-    return _survey_page(request, survey, status=400, failed=("question", question.pk, form))
-
-
-@login_required
-@require_POST
-def question_delete(
-    request: HttpRequest, evaluation_id: int, survey_id: int, question_id: int
-) -> HttpResponse:
-    survey = _access_survey(request, evaluation_id, survey_id)
-    question = _question(survey, question_id)
-    try:
-        services.question_delete(question=question, actor=request.user)
-    except ValidationError as refused:
-        return _refused_page(request, survey, refused)
-    messages.success(request, _("Question deleted."))
-    return redirect(_survey_url(survey, "questions"))
-
-
-@login_required
-@require_POST
-def item_add(
-    request: HttpRequest, evaluation_id: int, survey_id: int, question_id: int
-) -> HttpResponse:
-    survey = _access_survey(request, evaluation_id, survey_id)
-    question = _question(survey, question_id)
-    tree = indicator_tree(evaluation=survey.evaluation)
-    form = _item_form(question, None, tree, request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.item_add(
-                question=question,
-                actor=request.user,
-                name=data["name"],
-                description=data["description"],
-                place_under=_indicators(tree).get(data.get("place_under")),
-            )
-        except ValidationError as refused:
-            _form_errors(form, refused)
-        else:
-            messages.success(request, _("Item added."))
-            return redirect(_survey_url(survey, f"question-{question.pk}"))
-    failed = ("item-add", question.pk, form)
-    return _survey_page(request, survey, status=400, failed=failed, tree=tree)
-
-
-def _item(survey: ScreeningSurvey, item_id: int) -> ScreeningItem:
-    items = ScreeningItem.objects.select_related("question")
-    return get_object_or_404(items, pk=item_id, question__survey=survey)
-
-
-@login_required
-@require_POST
-def item_update(
-    request: HttpRequest, evaluation_id: int, survey_id: int, item_id: int
-) -> HttpResponse:
-    survey = _access_survey(request, evaluation_id, survey_id)
-    item = _item(survey, item_id)
-    tree = indicator_tree(evaluation=survey.evaluation)
-    form = _item_form(item.question, item, tree, request.POST)
-    if form.is_valid():
-        changes = dict(form.cleaned_data)
-        if "place_under" in changes:
-            changes["place_under"] = _indicators(tree).get(changes["place_under"])
-        try:
-            services.item_update(item=item, actor=request.user, **changes)
-        except ValidationError as refused:
-            _form_errors(form, refused)
-        else:
-            messages.success(request, _("Item saved."))
-            return redirect(_survey_url(survey, f"question-{item.question_id}"))
-    return _survey_page(request, survey, status=400, failed=("item", item.pk, form), tree=tree)
-
-
-@login_required
-@require_POST
-def item_delete(
-    request: HttpRequest, evaluation_id: int, survey_id: int, item_id: int
-) -> HttpResponse:
-    survey = _access_survey(request, evaluation_id, survey_id)
-    item = _item(survey, item_id)
-    try:
-        services.item_delete(item=item, actor=request.user)
-    except ValidationError as refused:
-        return _refused_page(request, survey, refused)
-    messages.success(request, _("Item “%(name)s” deleted.") % {"name": item.name})
-    return redirect(_survey_url(survey, f"question-{item.question_id}"))
+            return redirect(survey_url(survey, "settings"))
+    return survey_page_response(request, survey, status=400, settings_form=form)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -468,22 +315,22 @@ def item_delete(
 @require_POST
 def open_link(request: HttpRequest, evaluation_id: int, survey_id: int) -> HttpResponse:
     """Switch the open link on (a new link, shown on this answer only) or off."""
-    survey = _access_survey(request, evaluation_id, survey_id)
+    survey = access_survey(request, evaluation_id, survey_id)
     form = OpenLinkForm(request.POST)
     if not form.is_valid():
-        return _survey_page(request, survey, status=400, errors=[_(ERROR_OPEN_LINK_ACTION)])
+        return survey_page_response(request, survey, status=400, errors=[_(ERROR_OPEN_LINK_ACTION)])
     if form.cleaned_data["action"] == "enable":
         token = open_link_enable(survey=survey, actor=request.user)
-        return _survey_page(request, survey, token=token)
+        return survey_page_response(request, survey, token=token)
     open_link_disable(survey=survey, actor=request.user)
     messages.success(request, _("The open link is off: it no longer opens the questionnaire."))
-    return redirect(_survey_url(survey, "open-link"))
+    return redirect(survey_url(survey, "open-link"))
 
 
 @login_required
 @require_POST
 def round_one_open(request: HttpRequest, evaluation_id: int, survey_id: int) -> HttpResponse:
-    survey = _access_survey(request, evaluation_id, survey_id)
+    survey = access_survey(request, evaluation_id, survey_id)
     try:
         with transaction.atomic():
             # Locked before the rounds are read: a stale tab's "open round 1" must not open
@@ -493,126 +340,6 @@ def round_one_open(request: HttpRequest, evaluation_id: int, survey_id: int) -> 
                 raise error("round", _(ERROR_ALREADY_STARTED), code="started")
             services.round_open(survey=locked, actor=request.user)
     except ValidationError as refused:
-        return _refused_page(request, survey, refused)
+        return refused_page(request, survey, refused)
     messages.success(request, _("Round 1 is open: the panel's experts can answer it."))
     return redirect(rounds_url(survey))
-
-
-# ---------------------------------------------------------------------------------------------
-# Adopt
-
-
-@dataclass
-class _Outcome:
-    """What Adopt would do with one candidate indicator, read from the items and decisions."""
-
-    item: ScreeningItem
-    outcome: str  # keep, rename, add, no_place, delete, leave_out, undecided
-
-
-def _latest_decisions(items: list[ScreeningItem]) -> dict[int, ItemDecision]:
-    latest: dict[int, ItemDecision] = {}
-    decisions = ItemDecision.objects.filter(item__in=items).select_related("round")
-    for decision in decisions.order_by("round__number"):
-        latest[decision.item_id] = decision
-    return latest
-
-
-def _outcome(item: ScreeningItem, decision: ItemDecision | None, last_round: int) -> str:
-    """adopt.py's reading of an item (see its docstring), for the page that asks to confirm:
-    the service decides; this says what to expect."""
-    if item.status in (Status.DROPPED, Status.MERGED):
-        return "delete" if item.indicator_id else "leave_out"
-    revised_last = (
-        decision is not None
-        and decision.decision == ItemDecision.Decision.REVISE
-        and decision.round.number == last_round
-    )
-    if item.status != Status.KEPT and not revised_last:
-        return "undecided"
-    if item.indicator_id:
-        return "rename" if item.indicator.name != item.name else "keep"
-    return "add" if item.place_under_id else "no_place"
-
-
-def _adopt_preview(survey: ScreeningSurvey) -> list[_Outcome]:
-    items = list(
-        ScreeningItem.objects.filter(
-            question__survey=survey, question__kind__in=[Kind.RANKING, Kind.RATING]
-        )
-        .select_related("question", "indicator", "place_under")
-        .order_by("question__order", "question_id", "order", "pk")
-    )
-    latest = round_latest(survey=survey)
-    last_round = latest.number if latest else 0
-    decisions = _latest_decisions(items)
-    return [_Outcome(item, _outcome(item, decisions.get(item.pk), last_round)) for item in items]
-
-
-def _quoted(outcomes: list[_Outcome]) -> str:
-    names = [f"“{row.item.name}”" for row in outcomes[:NAMES_SHOWN]]
-    return ", ".join(names) + (", …" if len(outcomes) > NAMES_SHOWN else "")
-
-
-def _adopt_blockers(
-    evaluation: Evaluation, latest: ScreeningRound | None, outcomes: list[_Outcome]
-) -> list[str]:
-    """What would make Adopt refuse, found beforehand and said in the service's words."""
-    blockers = []
-    if evaluation_has_ballots(evaluation=evaluation):
-        blockers.append(_(ERROR_STRUCTURE_LOCKED))
-    if latest is not None and latest.status == ScreeningRound.Status.OPEN:
-        blockers.append(_(adopt.ERROR_ADOPT_ROUND_OPEN).format(number=latest.number))
-    if not outcomes:
-        blockers.append(_(adopt.ERROR_ADOPT_NOTHING))
-    undecided = [row for row in outcomes if row.outcome == "undecided"]
-    if undecided:
-        blockers.append(_(adopt.ERROR_ADOPT_UNDECIDED).format(names=_quoted(undecided)))
-    for row in outcomes:
-        if row.outcome == "no_place":
-            blockers.append(_(adopt.ERROR_ADOPT_NO_PLACE).format(name=row.item.name))
-    return blockers
-
-
-def _adopt_page(
-    request: HttpRequest, survey: ScreeningSurvey, errors: list[str] | None = None
-) -> HttpResponse:
-    evaluation = survey.evaluation
-    latest = round_latest(survey=survey)
-    outcomes = _adopt_preview(survey)
-    context = {
-        "evaluation": evaluation,
-        "survey": survey,
-        "outcomes": outcomes,
-        "counts": Counter(row.outcome for row in outcomes),
-        "blockers": _adopt_blockers(evaluation, latest, outcomes),
-        "errors": errors or [],
-        "rounds_url": rounds_url(survey),
-        "adopted": adopted_surveys(evaluation).get(survey.pk),
-    }
-    status = 400 if errors else 200
-    return render(request, "screening/setup_adopt.html", context, status=status)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def survey_adopt(request: HttpRequest, evaluation_id: int, survey_id: int) -> HttpResponse:
-    """GET says what Adopt will add, rename and delete and asks to confirm; POST adopts and
-    shows what it did."""
-    survey = _access_survey(request, evaluation_id, survey_id)
-    if request.method != "POST":
-        return _adopt_page(request, survey)
-    try:
-        summary = services.survey_adopt(survey=survey, actor=request.user)
-    except ValidationError as refused:
-        return _adopt_page(request, survey, errors=refused.messages)
-    # The codes of the summary with their names as they are now (deleted ones are gone).
-    names = dict(survey.evaluation.indicators.values_list("code", "name"))
-    context = {
-        "evaluation": survey.evaluation,
-        "survey": survey,
-        "added": [(code, names.get(code, "")) for code in summary.added],
-        "renamed": [(code, names.get(code, "")) for code in summary.renamed],
-        "deleted": summary.deleted,
-    }
-    return render(request, "screening/setup_adopted.html", context)

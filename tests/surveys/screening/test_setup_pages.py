@@ -743,6 +743,18 @@ def test_adopting_through_the_page_shows_the_summary_and_the_hierarchy_link(
 
 
 @pytest.mark.django_db
+def test_the_adopt_page_gives_each_new_indicator_the_code_adopt_then_gives_it(
+    coordinator_client, survey, decided
+):
+    page = coordinator_client.get(url("screening-setup-adopt", survey))
+    response = coordinator_client.post(url("screening-setup-adopt", survey))
+
+    assert "added under U2 Human resource management as U25" in page_text(page)
+    assert page.context["plan"].summary().added == ["U25"]
+    assert response.context["added"] == [("U25", "Logistics cost")]
+
+
+@pytest.mark.django_db
 def test_adopt_while_a_round_is_open_is_refused_and_changes_nothing(
     coordinator_client, survey, first_round, evaluation
 ):
