@@ -237,11 +237,29 @@ class QuestionEditForm(_QuestionFields):
     """A question's texts and the options of its kind (the kind stays: delete and add to
     change it)."""
 
-    def __init__(self, *args, kind: str, **kwargs):
+    attention_answer = forms.TypedChoiceField(
+        label=_("Attention check"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_(
+            "The answer a careful respondent gives (write it into the question, e.g. “choose "
+            "‘Agree’ here”); a response that answers otherwise is not valid."
+        ),
+    )
+
+    def __init__(self, *args, kind: str, options: list[ScreeningItem] = (), **kwargs):
         super().__init__(*args, **kwargs)
         for name in self.OPTION_FIELDS:
             if name not in self.KIND_FIELDS[kind]:
                 del self.fields[name]
+        if kind == Kind.CHOICE:
+            self.fields["attention_answer"].choices = [
+                ("", _("None: an ordinary question")),
+                *((item.pk, item.name) for item in options if not item.is_other),
+            ]
+        else:
+            del self.fields["attention_answer"]
 
 
 def scoring_text(scoring: list[float] | None) -> str:
@@ -257,6 +275,7 @@ def question_initial(question: ScreeningQuestion) -> dict:
         "scoring": scoring_text(question.scoring),
         "multiple": question.multiple,
         "allow_other": question.allow_other,
+        "attention_answer": question.attention_answer_id,
     }
 
 

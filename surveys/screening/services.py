@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 from evaluations.models import Evaluation, Indicator
 
 from .adopt import AdoptSummary, survey_adopt
+from .attention import attention_answer_clean
 from .checks import (
     ERROR_CHOICE_NO_PLACE,
     ERROR_SUGGESTION_NO_ITEMS,
@@ -131,7 +132,8 @@ SETTINGS_FIELDS = (
 # What a respondent sees or how their answer is judged: fixed while a round is open. The rule
 # and its thresholds only word the verdicts, which are computed when read.
 ANSWERING_SETTINGS = ("ask_authority", "reason_required", "min_seconds")
-QUESTION_FIELDS = ("text", "help_text", "levels", "scoring", "multiple", "allow_other")
+QUESTION_OPTIONS = ("levels", "scoring", "multiple", "allow_other")
+QUESTION_FIELDS = ("text", "help_text", *QUESTION_OPTIONS, "attention_answer")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -398,7 +400,8 @@ def question_update(
     *, question: ScreeningQuestion, actor: AbstractBaseUser, **changes: object
 ) -> ScreeningQuestion:
     """Change any of QUESTION_FIELDS before round 1 opens; the kind stays (delete and add to
-    change it). Turning `allow_other` on or off adds or deletes the "other" option."""
+    change it). Turning `allow_other` on or off adds or deletes the "other" option;
+    `attention_answer` (an option's id, or None) makes a choice question an attention check."""
     unknown = set(changes) - set(QUESTION_FIELDS)
     if unknown:
         raise TypeError(f"unknown question fields: {', '.join(sorted(unknown))}")
@@ -410,12 +413,14 @@ def question_update(
         question.help_text = text_clean(
             changes["help_text"], field="help_text", limit=HELP_TEXT_LIMIT, required=False
         )
-    current = {name: getattr(question, name) for name in QUESTION_FIELDS[2:]}
+    current = {name: getattr(question, name) for name in QUESTION_OPTIONS}
     places = question.items.filter(is_other=False).count()
     options = _clean_options(survey, question.kind, {**current, **changes}, places=places)
     item_count_check(question.kind, places + options["allow_other"])
     for name, value in options.items():
         setattr(question, name, value)
+    if "attention_answer" in changes:
+        question.attention_answer = attention_answer_clean(question, changes["attention_answer"])
     question.save()
     other = question.items.filter(is_other=True)
     if question.allow_other and not other.exists():

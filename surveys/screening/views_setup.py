@@ -201,6 +201,7 @@ def question_form(question: ScreeningQuestion, data=None) -> QuestionEditForm:
         data,
         initial=question_initial(question),
         kind=question.kind,
+        options=list(question.items.all()),
         auto_id=f"question-{question.pk}-%s",
     )
 
@@ -210,7 +211,8 @@ def _question_cards(
 ) -> list[_QuestionCard]:
     """The survey's questions with their items and the forms the survey's state allows."""
     items = ScreeningItem.objects.select_related("indicator", "place_under")
-    questions = survey.questions.prefetch_related(Prefetch("items", queryset=items))
+    questions = survey.questions.select_related("attention_answer")
+    questions = questions.prefetch_related(Prefetch("items", queryset=items))
     asked_up_to = latest.number if latest else 0
     cards = []
     for question in questions:

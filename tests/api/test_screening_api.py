@@ -264,6 +264,35 @@ def test_questions_and_items_change_until_round_1_opens(study, api):
     assert not ScreeningQuestion.objects.filter(pk=study.choice["id"]).exists()
 
 
+def test_a_choice_question_becomes_an_attention_check_through_patch(study, api):
+    question = study.at("question", study.choice["id"])
+    staff = study.item(study.choice, "Staff")
+    other = next(item["id"] for item in study.choice["items"] if item["is_other"])
+
+    changed = api.patch(question, {"attention_answer": staff}, format="json")
+    refused = [
+        api.patch(question, {"attention_answer": value}, format="json")
+        for value in (other, study.rating_items()[0], "Staff", True, 0)
+    ]
+    not_a_choice = api.patch(
+        study.at("question", study.rating["id"]), {"attention_answer": staff}, format="json"
+    )
+    on_create = api.post(
+        study.at("questions"),
+        {"kind": "choice", "text": "Pick one.", "items": ["A"], "attention_answer": staff},
+        format="json",
+    )
+
+    assert changed.status_code == 200 and changed.json()["attention_answer"] == staff
+    assert [r.status_code for r in refused] == [400] * 5
+    assert all(fields(r) == ["attention_answer"] for r in refused)
+    assert not_a_choice.status_code == 400 and fields(not_a_choice) == ["attention_answer"]
+    assert on_create.status_code == 400 and fields(on_create) == ["attention_answer"]
+    assert ScreeningQuestion.objects.get(pk=study.choice["id"]).attention_answer_id == staff
+    cleared = api.patch(question, {"attention_answer": None}, format="json")
+    assert cleared.json()["attention_answer"] is None
+
+
 def test_a_suggested_item_joins_after_a_closed_round(study, api):
     study.open_round()
     body = {"question": study.ranking["id"], "name": "Logistics risk", "place_under": "U"}

@@ -303,6 +303,15 @@ class QuestionUpdateSerializer(StrictInput, serializers.Serializer):
     allow_other = serializers.BooleanField(
         required=False, help_text="A multiple-choice question: an “other” option with text."
     )
+    attention_answer = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        allow_null=True,
+        required=False,
+        help_text="A multiple-choice question: the id of the option a careful respondent "
+        "chooses, making it an attention check (a response that answers otherwise is not "
+        "valid); null for an ordinary question. Not the “other” option.",
+    )
 
 
 class QuestionCreateSerializer(QuestionUpdateSerializer):
@@ -328,6 +337,9 @@ class QuestionCreateSerializer(QuestionUpdateSerializer):
         required=False,
         help_text=f"{CODE_HELP} Adopt places the typed items under it.",
     )
+
+    # A new question has no options' ids yet: its right answer is set by a later PATCH.
+    attention_answer = None
 
     field_order = ["kind", "text"]
 
