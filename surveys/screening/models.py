@@ -45,6 +45,11 @@ class ScreeningSurvey(models.Model):
     reason_required = models.BooleanField(
         _("a reason is required when an answer changes between rounds"), default=True
     )
+    # The experts' authority coefficient tables (authority_tables.py checks them); null for
+    # the common defaults of DESIGN §2.8. {"practice": [high, medium, low], …} and
+    # {"very_familiar": Cs, …}, keyed as the answers' layout spells the self-rating.
+    basis_table = models.JSONField(_("judgment-basis coefficients"), null=True, blank=True)
+    familiarity_table = models.JSONField(_("familiarity coefficients"), null=True, blank=True)
     # The open link for a public questionnaire: only a hash of its token is stored.
     open_link_enabled = models.BooleanField(_("open link"), default=False)
     open_token_hash = models.CharField(max_length=64, blank=True)

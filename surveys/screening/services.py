@@ -20,6 +20,7 @@ from evaluations.models import Evaluation, Indicator
 
 from .adopt import AdoptSummary, survey_adopt
 from .attention import attention_answer_clean
+from .authority_tables import TABLE_SETTINGS, table_clean
 from .checks import (
     ERROR_CHOICE_NO_PLACE,
     ERROR_SUGGESTION_NO_ITEMS,
@@ -128,6 +129,8 @@ SETTINGS_FIELDS = (
     "ask_authority",
     "reason_required",
     "min_seconds",
+    "basis_table",
+    "familiarity_table",
 )
 # What a respondent sees or how their answer is judged: fixed while a round is open. The rule
 # and its thresholds only word the verdicts, which are computed when read.
@@ -180,6 +183,8 @@ def _clean_setting(name: str, value: object, survey: ScreeningSurvey | None) -> 
         return value
     if name in ("agreement_level", "min_seconds"):
         return _clean_whole(name, value, survey)
+    if name in TABLE_SETTINGS:
+        return table_clean(name, value)
     return _clean_share(name, value)
 
 
@@ -238,12 +243,17 @@ def survey_create(
 def survey_update_settings(
     *, survey: ScreeningSurvey, actor: AbstractBaseUser, **changes: object
 ) -> ScreeningSurvey:
-    """Save the changed settings. The rule and its thresholds may change at any time (verdicts
-    are computed when read); what respondents answer to (ANSWERING_SETTINGS) not while a round
-    is open."""
+    """Save the changed settings. The rule, its thresholds and the authority tables may change
+    at any time (verdicts and Cr are computed when read); what respondents answer to
+    (ANSWERING_SETTINGS) not while a round is open."""
     _check_setting_names(changes)
     locked = survey_lock(survey)
-    changed = {name: value for name, value in changes.items() if getattr(locked, name) != value}
+    # A table is checked even when it equals the stored one: True == 1.0 would pass unread.
+    changed = {
+        name: value
+        for name, value in changes.items()
+        if name in TABLE_SETTINGS or getattr(locked, name) != value
+    }
     cleaned = {name: _clean_setting(name, value, locked) for name, value in changed.items()}
     open_round = locked.rounds.filter(status=ScreeningRound.Status.OPEN).first()
     for name in ANSWERING_SETTINGS:

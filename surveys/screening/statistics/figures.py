@@ -184,8 +184,19 @@ class ExpertAuthority:
 
 
 @dataclass(frozen=True)
+class AuthorityTables:
+    """The coefficient tables Ca and Cs were read with: the survey's own, or the common
+    defaults (DESIGN §2.8) where it has none (`*_default`)."""
+
+    basis: dict[str, tuple[float, ...]]  # practice … intuition: high, medium, low influence
+    familiarity: dict[str, float]  # very_familiar … unfamiliar, as the answers spell them
+    basis_default: bool
+    familiarity_default: bool
+
+
+@dataclass(frozen=True)
 class AuthorityStatistics:
-    """Each expert's Ca, Cs and Cr (the engine's default tables), the panel's mean Cr and the
+    """Each expert's Ca, Cs and Cr (with the survey's tables), the panel's mean Cr and the
     customary line (0.7) it is read against. Only valid expert responses with a complete
     self-rating count."""
 
@@ -193,6 +204,7 @@ class AuthorityStatistics:
     panel: float | None
     acceptable_line: float
     acceptable: bool | None
+    tables: AuthorityTables
 
 
 @dataclass(frozen=True)

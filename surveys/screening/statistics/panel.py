@@ -8,23 +8,20 @@ import numpy as np
 from evaluations.engine import screening
 
 from ..answers import BASES, RANKING, RATING
-from ..models import ScreeningResponse
+from ..authority_tables import basis_table_of, familiarity_table_of
+from ..models import ScreeningResponse, ScreeningSurvey
 from ..responses import INVALID_ATTENTION, INVALID_TOO_FAST
-from .figures import AuthorityStatistics, Counts, ExpertAuthority, ScaleQuestionStatistics
+from .figures import (
+    AuthorityStatistics,
+    AuthorityTables,
+    Counts,
+    ExpertAuthority,
+    ScaleQuestionStatistics,
+)
 from .questions import number, points_for
 from .reading import Labels, RoundData, ranking_orders, rating_table
 
 SUBMITTED = ScreeningResponse.Status.SUBMITTED
-
-# The answers' layout spells the familiarity levels as form values; the engine's default
-# table (DESIGN §2.8) spells them in words. Mapped here and nowhere else.
-FAMILIARITY_LEVELS = {
-    "very_familiar": "very familiar",
-    "familiar": "familiar",
-    "somewhat": "somewhat",
-    "little": "little",
-    "unfamiliar": "unfamiliar",
-}
 
 
 def counts(round_data: RoundData) -> Counts:
@@ -58,22 +55,28 @@ def _positive_coefficient(responses: int, invited: int) -> float | None:
     return screening.response_rate(responses, invited)
 
 
-def authority(round_data: RoundData, labels: Labels) -> AuthorityStatistics:
-    """Ca, Cs and Cr of each valid expert response with a complete self-rating."""
+def authority(
+    round_data: RoundData, labels: Labels, survey: ScreeningSurvey
+) -> AuthorityStatistics:
+    """Ca, Cs and Cr of each valid expert response with a complete self-rating, with the
+    survey's coefficient tables (the common defaults where it has none)."""
+    tables = authority_tables(survey)
     rated = []
     for response in round_data.valid:
         rating = response.authority or {}
         basis, familiarity = rating.get("basis") or {}, rating.get("familiarity")
         if response.membership_id is None or set(basis) != set(BASES):
             continue
-        if familiarity not in FAMILIARITY_LEVELS:
+        if familiarity not in tables.familiarity:
             continue
-        ca = screening.judgment_basis_coefficient(basis)
-        cs = screening.familiarity_coefficient(FAMILIARITY_LEVELS[familiarity])
+        ca = screening.judgment_basis_coefficient(basis, tables.basis)
+        cs = screening.familiarity_coefficient(familiarity, tables.familiarity)
         rated.append((labels.of(response), ca, cs))
     line = screening.ACCEPTABLE_AUTHORITY
     if not rated:
-        return AuthorityStatistics(experts=(), panel=None, acceptable_line=line, acceptable=None)
+        return AuthorityStatistics(
+            experts=(), panel=None, acceptable_line=line, acceptable=None, tables=tables
+        )
     cr = screening.authority([ca for _, ca, _ in rated], [cs for _, _, cs in rated])
     panel = screening.panel_authority(cr)
     experts = tuple(
@@ -81,7 +84,20 @@ def authority(round_data: RoundData, labels: Labels) -> AuthorityStatistics:
         for (label, ca, cs), value in zip(rated, cr, strict=True)
     )
     return AuthorityStatistics(
-        experts=experts, panel=panel, acceptable_line=line, acceptable=panel >= line
+        experts=experts,
+        panel=panel,
+        acceptable_line=line,
+        acceptable=panel >= line,
+        tables=tables,
+    )
+
+
+def authority_tables(survey: ScreeningSurvey) -> AuthorityTables:
+    return AuthorityTables(
+        basis=dict(basis_table_of(survey)),
+        familiarity=dict(familiarity_table_of(survey)),
+        basis_default=survey.basis_table is None,
+        familiarity_default=survey.familiarity_table is None,
     )
 
 
