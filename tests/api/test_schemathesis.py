@@ -137,11 +137,13 @@ def _real_ids(case, ids: dict) -> None:
 
 
 def _within_rules_the_schema_cannot_state(case) -> None:
-    """A deadline's window moves with today, and subject names are unique ignoring case: keep
-    generated bodies inside them (their own tests cover the refusals)."""
+    """A deadline's window moves with today, subject names are unique ignoring case, and a
+    screening survey's judgment-basis table never rises along a row and sums to at most 1 down
+    its high column: keep generated bodies inside them (their own tests cover the refusals)."""
     body = case.body
     if not isinstance(body, dict):
         return
+    _basis_table_within_rules(body.get("basis_table"))
     deadline = body.get("deadline")
     if isinstance(deadline, str):
         try:
@@ -157,6 +159,20 @@ def _within_rules_the_schema_cannot_state(case) -> None:
             name for name in subjects
             if name.strip().casefold() not in seen and not seen.add(name.strip().casefold())
         ]  # fmt: skip
+
+
+def _basis_table_within_rules(table) -> None:
+    rows = list(table.values()) if isinstance(table, dict) else []
+    if not rows or not all(isinstance(row, list) and len(row) == 3 for row in rows):
+        return
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for r in rows for v in r):
+        return
+    for name, row in table.items():
+        table[name] = sorted(row, reverse=True)
+    total = sum(row[0] for row in table.values())
+    if total > 1:  # scaled down, every row keeps its order and its range
+        for name, row in table.items():
+            table[name] = [value / total for value in row]
 
 
 # Each identity fuzzes the operations it is meant to use: an expert's token on a coordinator's

@@ -2,6 +2,8 @@
 rounds, an expert answers through the API, and Adopt builds the hierarchy; access, strict
 input, state conflicts (409) and the services' field paths in the one error shape."""
 
+import json
+import math
 import re
 
 import pytest
@@ -526,6 +528,109 @@ def test_a_question_from_an_unknown_indicator_is_refused_on_its_field(study, api
 
     assert response.status_code == 400 and fields(response) == ["items_from"]
     assert not Indicator.objects.filter(code="U9").exists()
+
+
+# --- the authority tables ---------------------------------------------------------------------
+
+BASIS_TABLE = {
+    "practice": [0.4, 0.3, 0.2],
+    "theory": [0.3, 0.2, 0.1],
+    "literature": [0.2, 0.1, 0.1],
+    "intuition": [0.1, 0.05, 0.0],
+}
+FAMILIARITY_TABLE = {
+    "very_familiar": 0.9, "familiar": 0.7, "somewhat": 0.5, "little": 0.3, "unfamiliar": 0.1,
+}  # fmt: skip
+
+
+def test_the_authority_tables_round_trip_through_patch(study, api):
+    body = {"basis_table": BASIS_TABLE, "familiarity_table": FAMILIARITY_TABLE}
+    patched = api.patch(study.at("survey"), body, format="json")
+
+    assert patched.status_code == 200, patched.json()
+    read = api.get(study.at("survey")).json()
+    assert (read["basis_table"], read["familiarity_table"]) == (BASIS_TABLE, FAMILIARITY_TABLE)
+    cleared = api.patch(study.at("survey"), {"basis_table": None}, format="json").json()
+    assert (cleared["basis_table"], cleared["familiarity_table"]) == (None, FAMILIARITY_TABLE)
+    survey = ScreeningSurvey.objects.get(pk=study.id)
+    assert (survey.basis_table, survey.familiarity_table) == (None, FAMILIARITY_TABLE)
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "rule"),
+    [
+        ({"basis_table": {**BASIS_TABLE, "practice": [0.3, 0.4, 0.2]}}, "basis_table.practice.1",
+         "range"),
+        ({"basis_table": {**BASIS_TABLE, "practice": [0.9, 0.4, 0.2]}}, "basis_table", "range"),
+        ({"basis_table": {**BASIS_TABLE, "theory": [True, 0.2, 0.1]}}, "basis_table.theory.0",
+         "type"),
+        ({"basis_table": {**BASIS_TABLE, "theory": [1.5, 0.2, 0.1]}}, "basis_table.theory.0",
+         "range"),
+        ({"basis_table": {"practice": [0.5, 0.4, 0.3]}}, "basis_table.theory", "invalid"),
+        ({"basis_table": "defaults"}, "basis_table", "type"),
+        ({"basis_table": [0.5, 0.4, 0.3]}, "basis_table", "type"),
+        ({"familiarity_table": {**FAMILIARITY_TABLE, "little": "0.3"}},
+         "familiarity_table.little", "type"),
+        ({"familiarity_table": {**FAMILIARITY_TABLE, "rarely": 0.3}}, "familiarity_table",
+         "invalid"),
+    ],
+)  # fmt: skip
+def test_a_bad_authority_table_is_a_400_naming_its_cell_and_changes_nothing(
+    study, api, body, field, rule
+):
+    before = api.get(study.at("survey")).json()
+
+    response = api.patch(study.at("survey"), body, format="json")
+
+    assert response.status_code == 400
+    assert [(e["field"], e["rule"]) for e in response.json()["errors"]] == [(field, rule)]
+    assert api.get(study.at("survey")).json() == before
+
+
+def test_nan_in_an_authority_table_is_refused_as_json(study, api):
+    body = json.dumps({"basis_table": {**BASIS_TABLE, "practice": [math.nan, 0.3, 0.2]}})
+    assert "NaN" in body  # Python writes it; strict JSON has no such number
+
+    response = api.patch(study.at("survey"), body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert ScreeningSurvey.objects.get(pk=study.id).basis_table is None
+
+
+def test_the_statistics_say_which_authority_tables_were_read(study, api, evaluation, make_user):
+    study.open_round()
+    submit_as(make_user("rater"), study, evaluation, [5, 4, 3, 2])
+    patched = api.patch(study.at("survey"), {"basis_table": BASIS_TABLE}, format="json")
+    assert patched.status_code == 200  # while round 1 is open: it only changes the reading
+
+    authority = api.get(study.at("statistics", 1)).json()["authority"]
+
+    # practice high 0.4 + theory medium 0.2 + literature low 0.1 + intuition low 0 = 0.7;
+    # "familiar" in the default table, 0.8; Cr = 0.75.
+    assert authority["experts"][0]["ca"] == pytest.approx(0.7)
+    assert authority["experts"][0]["cr"] == pytest.approx(0.75)
+    assert authority["tables"]["basis"] == BASIS_TABLE
+    assert authority["tables"]["familiarity"]["familiar"] == 0.8
+    assert (authority["tables"]["basis_default"], authority["tables"]["familiarity_default"]) == (
+        False,
+        True,
+    )
+
+
+def test_the_schema_states_the_authority_tables_shapes(client):
+    components = client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    basis = components["PatchedSurveySettingsRequest"]["properties"]["basis_table"]
+    familiarity = components["SurveySettingsRequest"]["properties"]["familiarity_table"]
+
+    assert basis["nullable"] and basis["additionalProperties"] is False
+    assert basis["required"] == ["practice", "theory", "literature", "intuition"]
+    row = basis["properties"]["practice"]
+    assert (row["minItems"], row["maxItems"]) == (3, 3)
+    assert (row["items"]["minimum"], row["items"]["maximum"]) == (0, 1)
+    assert set(familiarity["properties"]) == {
+        "very_familiar", "familiar", "somewhat", "little", "unfamiliar",
+    }  # fmt: skip
+    assert "basis_default" in components["AuthorityTables"]["properties"]
 
 
 # --- the schema -------------------------------------------------------------------------------

@@ -13,9 +13,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from evaluations.api.serializers import NOT_BLANK
-from evaluations.api.strict import StrictInput
+from evaluations.api.strict import ERROR_JSON_TYPE, StrictInput
 from evaluations.models import Indicator
 
+from ..answers import BASES, FAMILIARITY
+from ..authority_tables import DEFAULT_BASIS_TABLE, DEFAULT_FAMILIARITY_TABLE
 from ..items import HELP_TEXT_LIMIT
 from ..limits import MAX_ITEMS, MAX_QUESTIONS, MAX_RANKED_ITEMS, QUESTION_TEXT_LIMIT
 from ..models import (
@@ -43,6 +45,39 @@ MAX_DECISIONS = MAX_QUESTIONS * MAX_ITEMS
 ID_RANGE = {"min_value": 1, "max_value": 2**63 - 1}
 
 CODE_HELP = "An indicator of the evaluation's hierarchy, by code (“U1”)."
+
+BASIS_HELP = (
+    "Ca's coefficients per judgment basis, for high, medium and low influence in that order: "
+    "each from 0 to 1, never increasing; the high column sums to at most 1. The common "
+    "defaults: "
+    + "; ".join(f"{b} {', '.join(f'{v:g}' for v in row)}" for b, row in DEFAULT_BASIS_TABLE.items())
+    + "."
+)
+FAMILIARITY_HELP = (
+    "Cs per familiarity level, as the self-rating spells it, each from 0 to 1. The common "
+    "defaults: "
+    + ", ".join(f"{level} {value:g}" for level, value in DEFAULT_FAMILIARITY_TABLE.items())
+    + "."
+)
+NULL_IS_DEFAULT = " Null: the survey uses the common defaults."
+COEFFICIENT = {"type": "number", "format": "double", "minimum": 0, "maximum": 1}
+BASIS_TABLE_SCHEMA = {
+    "type": "object",
+    "description": BASIS_HELP,
+    "properties": {
+        basis: {"type": "array", "items": COEFFICIENT, "minItems": 3, "maxItems": 3}
+        for basis in BASES
+    },
+    "required": list(BASES),
+    "additionalProperties": False,
+}
+FAMILIARITY_TABLE_SCHEMA = {
+    "type": "object",
+    "description": FAMILIARITY_HELP,
+    "properties": dict.fromkeys(FAMILIARITY, COEFFICIENT),
+    "required": list(FAMILIARITY),
+    "additionalProperties": False,
+}
 
 
 # --- Reading ------------------------------------------------------------------------------
@@ -130,7 +165,33 @@ SETTINGS_READ = [
     "ask_authority",
     "reason_required",
     "min_seconds",
+    "basis_table",
+    "familiarity_table",
 ]
+
+
+class TableField(serializers.Field):
+    """A coefficient table handed to the survey service as sent: the service checks it cell
+    by cell and names each error by its path (basis_table.practice.1), as for the page."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            message = str(ERROR_JSON_TYPE).format(kind="object")
+            raise serializers.ValidationError(message, code="type")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+@extend_schema_field(BASIS_TABLE_SCHEMA)
+class BasisTableField(TableField):
+    pass
+
+
+@extend_schema_field(FAMILIARITY_TABLE_SCHEMA)
+class FamiliarityTableField(TableField):
+    pass
 
 
 class ScreeningSurveyListSerializer(serializers.ModelSerializer):
@@ -147,6 +208,12 @@ class ScreeningSurveyListSerializer(serializers.ModelSerializer):
 
 
 class ScreeningSurveySerializer(serializers.ModelSerializer):
+    basis_table = BasisTableField(
+        read_only=True, allow_null=True, help_text=BASIS_HELP + NULL_IS_DEFAULT
+    )
+    familiarity_table = FamiliarityTableField(
+        read_only=True, allow_null=True, help_text=FAMILIARITY_HELP + NULL_IS_DEFAULT
+    )
     questions = ScreeningQuestionSerializer(many=True, read_only=True)
     rounds = ScreeningRoundSerializer(many=True, read_only=True)
 
@@ -257,6 +324,17 @@ class SurveySettingsSerializer(StrictInput, serializers.Serializer):
         required=False,
         help_text="A response submitted sooner after the form was opened does not count. Fixed "
         "while a round is open (409).",
+    )
+    basis_table = BasisTableField(
+        allow_null=True,
+        required=False,
+        help_text=f"{BASIS_HELP}{NULL_IS_DEFAULT} May change at any time: the statistics read "
+        "the tables when a round is read.",
+    )
+    familiarity_table = FamiliarityTableField(
+        allow_null=True,
+        required=False,
+        help_text=f"{FAMILIARITY_HELP}{NULL_IS_DEFAULT} May change at any time.",
     )
 
 

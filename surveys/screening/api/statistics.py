@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from ..models import ItemDecision, ScreeningQuestion, ScreeningSurvey
 from ..statistics import round_statistics
 from .access import CoordinatorView
+from .serializers import BasisTableField, FamiliarityTableField
 
 VERDICTS = ["keep", "drop", "discuss"]
 
@@ -181,11 +182,25 @@ class ExpertAuthoritySerializer(serializers.Serializer):
     cr = serializers.FloatField()
 
 
+class AuthorityTablesSerializer(serializers.Serializer):
+    """The coefficient tables Ca and Cs were read with."""
+
+    basis = BasisTableField()
+    familiarity = FamiliarityTableField()
+    basis_default = serializers.BooleanField(
+        help_text="The common defaults (the survey has no judgment-basis table of its own)."
+    )
+    familiarity_default = serializers.BooleanField(
+        help_text="The common defaults (the survey has no familiarity table of its own)."
+    )
+
+
 class AuthorityStatisticsSerializer(serializers.Serializer):
     experts = ExpertAuthoritySerializer(many=True)
     panel = _number("The panel's Cr, the mean of its experts'.")
     acceptable_line = serializers.FloatField()
     acceptable = serializers.BooleanField(allow_null=True)
+    tables = AuthorityTablesSerializer()
 
 
 class RoundStatisticsSerializer(serializers.Serializer):
