@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluations.forms import WHOLE_NUMBER, BoundedFloatField, number_text_ok
 from evaluations.models import Indicator
 
+from .forms_authority import AuthorityTablesForm
 from .items import HELP_TEXT_LIMIT
 from .limits import MAX_ITEMS, QUESTION_TEXT_LIMIT
 from .models import ScreeningItem, ScreeningQuestion, ScreeningSurvey
@@ -61,9 +62,10 @@ def _indicator_field(label, help_text) -> forms.TypedChoiceField:
     )
 
 
-class SurveySettingsForm(forms.Form):
+class SurveySettingsForm(AuthorityTablesForm):
     """A survey's title, rule and its thresholds, and what respondents are asked: the page that
-    creates a survey and the survey's settings use it alike."""
+    creates a survey and the survey's settings use it alike. The authority tables' cells come
+    last (forms_authority.py); only the survey's page shows them."""
 
     title = forms.CharField(
         label=_("Title"), max_length=ScreeningSurvey._meta.get_field("title").max_length

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import charts, exports
-from .answers import RANKING
+from .answers import BASES, FAMILIARITY, INFLUENCE_LEVELS, RANKING
+from .forms_respond import BASIS_WORDS, FAMILIARITY_WORDS, INFLUENCE_WORDS
 from .models import ScreeningSurvey
 from .statistics import (
     W_ALL_TIED,
@@ -60,6 +61,27 @@ def percent_rows(statistics: list[RoundStatistics]) -> list[tuple[str, list]]:
         (coefficient, [_pct(s.counts.positive_coefficient) for s in statistics]),
         (changed, [_pct(s.overall_changed_share) for s in statistics]),
     ]
+
+
+def authority_tables(statistics: list[RoundStatistics]) -> dict | None:
+    """The coefficient tables the experts' authority was read with, shown under it. Every
+    round is read with the survey's tables as they are now, so the latest round's stand for
+    all; None when the survey does not ask for the self-rating."""
+    authority = statistics[-1].authority if statistics else None
+    if authority is None:
+        return None
+    tables = authority.tables
+    return {
+        "basis_default": tables.basis_default,
+        "familiarity_default": tables.familiarity_default,
+        "influences": [INFLUENCE_WORDS[level] for level in INFLUENCE_LEVELS],
+        "basis": [
+            (BASIS_WORDS[basis], [f"{value:g}" for value in tables.basis[basis]]) for basis in BASES
+        ],
+        "familiarity": [
+            (FAMILIARITY_WORDS[level], f"{tables.familiarity[level]:g}") for level in FAMILIARITY
+        ],
+    }
 
 
 @dataclass

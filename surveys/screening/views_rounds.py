@@ -169,6 +169,7 @@ def _page(request: HttpRequest, survey: ScreeningSurvey, failed: Failed | None =
         "decidable": decidable,
         "counts": tables.counts_rows(statistics),
         "percents": tables.percent_rows(statistics),
+        "authority_tables": tables.authority_tables(statistics),
         "blocks": [tables.question_block(n, statistics) for n in range(len(questions))],
         "changes": [tables.changes(statistics[n - 1], statistics[n]) for n in range(1, count)],
         "decisions": _decision_blocks(survey, latest, failed) if decidable else [],
