@@ -163,4 +163,3 @@ class ApiToken(models.Model):
     def usable(self) -> bool:
         expired = self.expires_at is not None and self.expires_at <= timezone.now()
         return self.revoked_at is None and not expired
-

@@ -413,9 +413,7 @@ class RatingWithdrawView(RatingBallotView):
 
     http_method_names = ["post", "options"]
 
-    @extend_schema(
-        request=None, responses={200: RatingBallotOutSerializer, 409: CONFLICT_RESPONSE}
-    )
+    @extend_schema(request=None, responses={200: RatingBallotOutSerializer, 409: CONFLICT_RESPONSE})
     def post(self, request, evaluation_id: int, subject_id: int):
         membership, subject = self._objects(request, evaluation_id, subject_id)
         with state_conflicts():

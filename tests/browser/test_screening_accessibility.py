@@ -126,7 +126,9 @@ def two_closed_rounds(evaluation, coordinator, members) -> dict:
     asked = questions(survey, coordinator, evaluation)
     rating, ranking = ids(asked["rating"]), ids(asked["ranking"])
     first = services.round_open(survey=survey, actor=coordinator)
-    for membership, levels in zip(members, [(5, 4, 4, 2, 2), (3, 4, 4, 2, 1), (4, 4, 5, 3, 1)]):
+    for membership, levels in zip(
+        members, [(5, 4, 4, 2, 2), (3, 4, 4, 2, 1), (4, 4, 5, 3, 1)], strict=True
+    ):
         submit(first, membership, sheet(asked, levels, (0, 1, 2, 3)))
     services.round_close(round=first, actor=coordinator)
     for item in rating[:4]:
@@ -154,7 +156,9 @@ def round_two_open(evaluation, coordinator, members) -> dict:
     )
     asked = questions(survey, coordinator, evaluation)
     first = services.round_open(survey=survey, actor=coordinator)
-    for membership, levels in zip(members, [(5, 4, 4, 2, 2), (3, 4, 4, "none", 1)]):
+    for membership, levels in zip(
+        members[:2], [(5, 4, 4, 2, 2), (3, 4, 4, "none", 1)], strict=True
+    ):
         levels = [None if level == "none" else level for level in levels]
         submit(first, membership, sheet(asked, levels, (0, 1, 2, 3)))
     services.round_close(round=first, actor=coordinator)

@@ -45,9 +45,9 @@ ERIN_AUTHORITY = {
     "familiarity": "familiar",
 }
 # Kim's self-rating by keyboard: Space picks a group's first option ("high", "very familiar").
-KIM_AUTHORITY = dict.fromkeys(
-    ("practice", "theory", "literature", "intuition"), "high"
-) | {"familiarity": "very_familiar"}
+KIM_AUTHORITY = dict.fromkeys(("practice", "theory", "literature", "intuition"), "high") | {
+    "familiarity": "very_familiar"
+}
 REASON = "The group's median convinced me: supplier selection matters most."
 MAX_TABS = 80  # from the top of the questionnaire to its first radio button, and then some
 

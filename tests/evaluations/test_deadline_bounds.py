@@ -41,8 +41,9 @@ def test_the_api_refuses_a_deadline_outside_the_window_naming_the_field(
     assert response.status_code == 400
     (error,) = response.json()["errors"]
     assert (error["field"], error["rule"]) == ("deadline", "range")
-    assert "2000-01-01" in error["message"] and deadline_latest().date().isoformat()[:4] in (
-        error["message"]
+    assert (
+        "2000-01-01" in error["message"]
+        and deadline_latest().date().isoformat()[:4] in (error["message"])
     )
     evaluation.refresh_from_db()
     assert evaluation.deadline is None

@@ -59,9 +59,7 @@ def choice_question(survey):
         order=2,
     )
     for order, name in enumerate(["Stock", "Staff", "Payments"]):
-        ScreeningItem.objects.create(
-            question=question, name=name, source=Source.TYPED, order=order
-        )
+        ScreeningItem.objects.create(question=question, name=name, source=Source.TYPED, order=order)
     ScreeningItem.objects.create(
         question=question, name="Other", source=Source.TYPED, is_other=True, order=3
     )
