@@ -33,6 +33,7 @@ from ..services import (
     INTRODUCTION_LIMIT,
     MIN_SECONDS_MAX,
     RATING_LEVELS,
+    SETTINGS_FIELDS,
 )
 
 TITLE_LIMIT = ScreeningSurvey._meta.get_field("title").max_length
@@ -154,20 +155,8 @@ class ScreeningRoundSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-SETTINGS_READ = [
-    "title",
-    "introduction",
-    "rule",
-    "threshold_share",
-    "agreement_level",
-    "consensus_max_iqr",
-    "consensus_min_agreement",
-    "ask_authority",
-    "reason_required",
-    "min_seconds",
-    "basis_table",
-    "familiarity_table",
-]
+# The survey's settings as the service takes them (the API reads the same ones).
+SETTINGS_READ = list(SETTINGS_FIELDS)
 
 
 class TableField(serializers.Field):
