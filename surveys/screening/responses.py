@@ -41,7 +41,8 @@ ERROR_NOT_ON_PANEL = gettext_noop(
 )
 ERROR_ROUND_CLOSED = gettext_noop("This round is closed, so its answers cannot be changed.")
 ERROR_SUBMITTED_DRAFT = gettext_noop(
-    "These answers were submitted: to change them, submit them again."
+    "These answers were submitted, so a draft of them is not saved: to change them, submit "
+    "them again."
 )
 ERROR_REASON_REQUIRED = gettext_noop("Your answer changed since the last round: say why.")
 ERROR_LINK_UNKNOWN = gettext_noop("This questionnaire link is not valid. Ask whoever sent it.")
