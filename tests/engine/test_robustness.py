@@ -11,6 +11,7 @@ from .reference import TOLERANCE, load
 
 REFERENCE = {key: case for key, case in load("robustness.json")["flip_points"].items()}
 KEYS = ("below", "above", "top_below", "top_above")
+GRADE_SCORES = np.array([95.0, 80.0, 65.0, 40.0])
 # Random cases for the brute-force checks: (seed, children, subjects, with offsets).
 RANDOM_CASES = [(seed, 2 + seed % 8, 2 + (3 * seed) % 11, seed % 2 == 1) for seed in range(16)]
 # How far past a flip point the brute force looks for the change, and how close to the flip
@@ -240,6 +241,93 @@ def test_grade_flips_agree_with_a_brute_force_grid(seed):
     )
 
 
+# --- the bracketing search ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_bracketing_agrees_with_the_exact_answer_under_the_ordinary_product(seed):
+    weights, memberships = random_memberships(seed, 3 + seed % 5, 3 + seed)
+    order, grades = robustness.operator_flip_points(
+        weights, memberships, GRADE_SCORES, "product_sum"
+    )
+    exact = robustness.flip_points(weights, memberships @ GRADE_SCORES)
+    exact_grades = robustness.grade_flip_points(weights, memberships)
+    assert order.tolerance == grades.tolerance == 1e-6 and exact.tolerance == 0
+    for key in KEYS:
+        np.testing.assert_allclose(getattr(order, key), getattr(exact, key), atol=1e-6)
+    np.testing.assert_allclose(grades.below, exact_grades.below, atol=1e-6)
+    np.testing.assert_allclose(grades.above, exact_grades.above, atol=1e-6)
+    assert list(grades.grades) == list(exact_grades.grades)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_bracketing_agrees_with_a_brute_force_grid_under_the_product_max(seed):
+    n, subjects = 3 + seed, 4 + seed
+    weights, memberships = random_memberships(seed + 50, n, subjects)
+    order, grades = robustness.operator_flip_points(
+        weights, memberships, GRADE_SCORES, "product_max"
+    )
+    found = 0
+    for child in range(n):
+
+        def vectors(x, child=child):
+            return fuzzy.evaluate(moved(weights, child, x)[:, None, :], memberships, "product_max")
+
+        def state(x):
+            return pair_signs(vectors(x) @ GRADE_SCORES)
+
+        def top(x):
+            return np.argmax(vectors(x) @ GRADE_SCORES, axis=1)
+
+        def grade(x):
+            return fuzzy.grade(vectors(x))
+
+        for found_at, check in (
+            (order.below, state),
+            (order.top_below, top),
+            (grades.below, grade),
+        ):
+            assert_bracketed(weights, child, found_at[child], check, below=True)
+        for found_at, check in (
+            (order.above, state),
+            (order.top_above, top),
+            (grades.above, grade),
+        ):
+            assert_bracketed(weights, child, found_at[child], check, below=False)
+        found += np.sum(~np.isnan([order.below[child], order.above[child], grades.above[child]]))
+    assert found > 0
+
+
+def assert_bracketed(weights, child, flip, state, below):
+    """As assert_brute_force, allowing for the search's accuracy of 1e-6."""
+    toward = -1 if below else 1
+    if math.isnan(flip):
+        assert_holds(weights, child, 0.0 if below else 1.0, state, below)
+        return
+    inside = flip - toward * 1e-6
+    if (inside - weights[child]) * toward > 0:
+        assert_holds(weights, child, inside, state, below)
+    assert_changes_at(weights, child, flip + toward * 1e-6, state)
+
+
+def test_bracketing_runs_every_operator_and_identical_subjects_never_flip():
+    weights, memberships = random_memberships(7, 4, 1)
+    twins = np.repeat(memberships, 3, axis=0)
+    for operator in fuzzy.OPERATORS:
+        order, grades = robustness.operator_flip_points(weights, twins, GRADE_SCORES, operator)
+        assert all(np.isnan(getattr(order, key)).all() for key in KEYS), operator
+        assert len(set(grades.grades)) == 1
+
+
+def test_bracketing_takes_any_evaluator_of_the_whole_tree():
+    # The caller's own totals: here the linear ones, with an offset only the evaluator knows.
+    weights, scores, offsets = random_node(3, 4, 5, True)
+    result = robustness.bracket_flip_points(weights, lambda points: offsets + points @ scores.T)
+    exact = robustness.flip_points(weights, scores, offsets)
+    for key in KEYS:
+        np.testing.assert_allclose(getattr(result, key), getattr(exact, key), atol=1e-6)
+
+
 # --- the most critical criterion ----------------------------------------------------------------
 
 
@@ -307,3 +395,47 @@ def test_weights_summing_to_1_within_1e_9_are_taken():
 def test_grade_flip_points_refuses_bad_input_naming_the_rule(memberships, offsets, message):
     with pytest.raises(ValueError, match=f"^{re.escape(message)}"):
         robustness.grade_flip_points([0.5, 0.5], memberships, offsets)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: robustness.bracket_flip_points([0.5, 0.5], np.ones, tolerance=0), "BAD_TOLERANCE"),
+        (
+            lambda: robustness.bracket_flip_points([0.5, 0.5], np.ones, tolerance=0.5),
+            "BAD_TOLERANCE",
+        ),
+        (lambda: robustness.bracket_flip_points([0.5, 0.5], np.ones, grid_points=1), "BAD_GRID"),
+        (lambda: robustness.bracket_flip_points([0.5, 0.5], np.ones, grid_points=2.5), "BAD_GRID"),
+        (lambda: robustness.bracket_flip_points([0.5, 0.5], lambda p: p[0]), "BAD_EVALUATION"),
+        (
+            lambda: robustness.bracket_grade_flip_points([0.5, 0.5], lambda p: p[:1]),
+            "BAD_EVALUATION",
+        ),
+        (lambda: robustness.operator_totals(GOOD_MEMBERSHIPS, [1, 2, 3]), "SCORES_COUNT"),
+        (lambda: robustness.operator_grades([[0.5, 0.5]]), "OPERATOR_MEMBERSHIPS"),
+        (
+            lambda: robustness.operator_flip_points([0.5, 0.5], [[[1.0], [1.0], [1.0]]], [1.0]),
+            "MEMBERSHIPS_SHAPE",
+        ),
+    ],
+)
+def test_the_bracketing_search_refuses_bad_settings_naming_the_rule(call, message):
+    with pytest.raises(ValueError, match=f"^{re.escape(getattr(robustness, message))}"):
+        call()
+
+
+def test_an_unknown_operator_is_refused_with_fuzzy_s_message():
+    with pytest.raises(ValueError, match=f"^{re.escape(fuzzy.UNKNOWN_OPERATOR)}: 'average'"):
+        robustness.operator_totals(GOOD_MEMBERSHIPS, [1, 2], "average")
+
+
+def test_an_evaluator_changing_its_subjects_between_calls_is_refused():
+    calls = []
+
+    def shrinking(points):
+        calls.append(1)
+        return np.ones((points.shape[0], 3 if len(calls) == 1 else 2))
+
+    with pytest.raises(ValueError, match=f"^{re.escape(robustness.BAD_EVALUATION)}"):
+        robustness.bracket_flip_points([0.5, 0.5], shrinking)
