@@ -1,0 +1,262 @@
+"""The batched core: a whole batch of draws of one evaluation at once, as array axes.
+
+A draw is the evaluation recomputed with each expert's weight multiplied by a factor (how
+often the bootstrap drew them; 0 leaves them out; 1 everywhere is the evaluation itself) and,
+for judgment noise, other judgments. Per node with matrices the group weights follow the
+settings (DESIGN §2.5) from the log judgments, which keeps every step a whole-array pass:
+- AIJ: the weighted mean of the experts' log judgments is the log of the group matrix; the
+  root method's weights are then a softmax of its row means (the paper's row products to the
+  power 1/t, normalised), the eigenvector method takes the group matrix's Perron vector.
+- AIP: each expert's own weights by the weighting method, then their weighted geometric mean
+  (renormalised) or weighted arithmetic mean.
+Then the membership rows from the weighted votes, the fuzzy evaluation bottom-up with the
+operator, each subject's score, grade and rank (DESIGN §2.6), as the results compute them.
+A draw in which a node has no judgment or a leaf of a subject no rating left (a bootstrap
+sample without the experts who gave them) is incomplete: `valid` is False for it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ... import ahp, fuzzy
+from .problem import NO_RATING, Problem
+
+
+@dataclass(frozen=True, eq=False)
+class Matrices:
+    """One node's judgments, ready for the batch: log upper triangles and the experts' weights.
+
+    logs (K, p): ln b_xy of the upper triangle, row-major; signs (p, t): +1 in column x and −1
+    in column y for the pair (x, y), so logs @ signs are the rows' sums of ln b of the full
+    matrix; individual (K, t): each expert's own weights (ahp.priorities of their matrix).
+    """
+
+    node: int
+    children: np.ndarray
+    experts: np.ndarray
+    logs: np.ndarray
+    signs: np.ndarray
+    individual: np.ndarray
+
+    @property
+    def t(self) -> int:
+        return self.children.size
+
+
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """A Problem with what every batch reuses computed once.
+
+    values (E, C): per node with matrices, the columns its group weights mix over the experts
+    (AIJ: log judgments; AIP: the experts' own weights, or their logs for the geometric mean),
+    0 in the rows of experts who did not judge it, so one product with the draws' expert
+    weights mixes every node at once; columns: each node's slice of them. answered (E, J):
+    1 where the expert judged the node. votes (E, S·L·m): 1 where the expert gave the grade.
+    """
+
+    problem: Problem
+    matrices: tuple[Matrices, ...]
+    leaf_position: dict[int, int]
+    values: np.ndarray
+    columns: tuple[slice, ...]
+    answered: np.ndarray
+    votes: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class Batch:
+    """D draws: local and global weights (D, nodes), root vectors (D, S, m), scores (D, S),
+    grades (D, S), ranks (D, S) from 0 (first), and which draws are complete (D,)."""
+
+    local: np.ndarray
+    global_: np.ndarray
+    vectors: np.ndarray
+    scores: np.ndarray
+    grades: np.ndarray
+    ranks: np.ndarray
+    valid: np.ndarray
+
+
+def prepare(problem: Problem) -> Prepared:
+    matrices = tuple(_matrices(problem, node) for node in sorted(problem.judgments))
+    experts = problem.expert_weights.size
+    parts = [_mixed_values(problem, m) for m in matrices]
+    values = np.zeros((experts, sum(part.shape[1] for part in parts)))
+    answered = np.zeros((experts, len(matrices)))
+    columns, start = [], 0
+    for j, (m, part) in enumerate(zip(matrices, parts, strict=True)):
+        columns.append(slice(start, start + part.shape[1]))
+        values[m.experts, columns[-1]] = part
+        answered[m.experts, j] = 1.0
+        start += part.shape[1]
+    grades = np.arange(problem.grade_scores.size)
+    votes = (problem.ratings[..., None] == grades).reshape(experts, -1).astype(float)
+    return Prepared(
+        problem=problem,
+        matrices=matrices,
+        leaf_position={int(node): n for n, node in enumerate(problem.leaves)},
+        values=values,
+        columns=tuple(columns),
+        answered=answered,
+        votes=votes,
+    )
+
+
+def _matrices(problem: Problem, node: int) -> Matrices:
+    stack, experts = problem.judgments[node]
+    t = stack.shape[-1]
+    rows, cols = np.triu_indices(t, 1)
+    signs = np.zeros((rows.size, t))
+    signs[np.arange(rows.size), rows] = 1.0
+    signs[np.arange(rows.size), cols] = -1.0
+    return Matrices(
+        node=node,
+        children=problem.children[node],
+        experts=experts,
+        logs=np.log(stack[:, rows, cols]),
+        signs=signs,
+        individual=ahp.priorities(stack, method=problem.weighting).weights,
+    )
+
+
+def _mixed_values(problem: Problem, matrices: Matrices, logs: np.ndarray | None = None):
+    """What the group weights average over the experts (Prepared), from logs when given."""
+    if problem.method == "aij":
+        return matrices.logs if logs is None else logs
+    if logs is None:
+        individual = matrices.individual
+    else:
+        individual = _weigh(logs, matrices, problem.weighting)
+    return np.log(individual) if problem.mean == "geometric" else individual
+
+
+def run(
+    prepared: Prepared,
+    multipliers: np.ndarray,
+    noisy_logs: Callable[[Matrices], np.ndarray] | None = None,
+    draws: int | None = None,
+) -> Batch:
+    """D draws: multipliers (D, E) scale the experts' weights (ratings and judgments alike);
+    noisy_logs, when given, returns a node's log judgments (D, K, p) to use instead of its
+    own; it is called once per node in node order, so only one node's draws are held at a
+    time. Multipliers of shape (1, E) serve every one of `draws` draws (noise, same panel)."""
+    problem = prepared.problem
+    weights = multipliers * problem.expert_weights
+    draws = weights.shape[0] if draws is None else draws
+    local = np.ones((draws, problem.nodes))
+    totals = weights @ prepared.answered
+    valid = np.all(totals > 0, axis=1)
+    mixed = weights @ prepared.values if noisy_logs is None else None
+    for j, matrices in enumerate(prepared.matrices):
+        if noisy_logs is None:
+            values = mixed[:, prepared.columns[j]]
+        else:
+            noisy = _mixed_values(problem, matrices, noisy_logs(matrices))
+            values = np.matmul(weights[:, None, matrices.experts], noisy)[:, 0, :]
+        local[:, matrices.children] = _group(problem, matrices, values, totals[:, j])
+    membership, rated = _membership(prepared, weights)
+    valid = valid & rated
+    vectors = _evaluate(prepared, local, membership)
+    scores = vectors @ problem.grade_scores
+    order = np.argsort(-scores, axis=1, kind="stable")  # ties: the subjects' order, as results
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(order.shape[1])[None, :], axis=1)
+    return Batch(
+        local=local,
+        global_=_global(problem.parents, local),
+        vectors=vectors,
+        scores=scores,
+        grades=fuzzy.grade(vectors),
+        ranks=ranks,
+        valid=np.broadcast_to(valid, (draws,)),
+    )
+
+
+def _group(problem: Problem, matrices: Matrices, values: np.ndarray, total: np.ndarray):
+    """A node's group weights (D, t) from the weighted sums of its experts' values (D, q) and
+    the sum of their weights (D,). A draw without any of the node's experts gets equal weights
+    here, so its numbers stay finite; run marks it not valid."""
+    answered = total > 0
+    mean = values / np.where(answered, total, 1.0)[:, None]
+    if problem.method == "aij":
+        weights = _weigh(mean, matrices, problem.weighting)
+    elif problem.mean == "geometric":
+        weights = _normalise_logs(mean)
+    else:
+        sums = mean.sum(axis=-1, keepdims=True)
+        weights = mean / np.where(sums > 0, sums, 1.0)
+    return np.where(answered[:, None], weights, 1.0 / matrices.t)
+
+
+def _weigh(logs: np.ndarray, matrices: Matrices, weighting: str) -> np.ndarray:
+    """Weights (…, t) of the matrices whose log upper triangles are logs (…, p)."""
+    if weighting == "geometric":
+        return _normalise_logs(logs @ matrices.signs / matrices.t)
+    t = matrices.t
+    rows, cols = np.triu_indices(t, 1)
+    full = np.ones(logs.shape[:-1] + (t, t))
+    full[..., rows, cols] = np.exp(logs)
+    full[..., cols, rows] = np.exp(-logs)
+    weights = ahp.priorities(full.reshape(-1, t, t), method="eigenvector").weights
+    return weights.reshape(logs.shape[:-1] + (t,))
+
+
+def _normalise_logs(log_w: np.ndarray) -> np.ndarray:
+    # Shifting by the largest log keeps exp inside float range; normalising undoes it.
+    w = np.exp(log_w - log_w.max(axis=-1, keepdims=True))
+    return w / w.sum(axis=-1, keepdims=True)
+
+
+def _membership(prepared: Prepared, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Membership rows (D, S, L, m) from the weighted votes r_ijh = V_ijh / V_ij (one matrix
+    product), and whether every leaf of every subject kept a vote (D,)."""
+    problem = prepared.problem
+    shape = (weights.shape[0], *problem.ratings.shape[1:], problem.grade_scores.size)
+    counts = (weights @ prepared.votes).reshape(shape)
+    totals = counts.sum(axis=-1, keepdims=True)
+    rated = np.all(totals > 0, axis=(1, 2, 3))
+    return counts / np.where(totals > 0, totals, 1.0), rated
+
+
+def _evaluate(prepared: Prepared, local: np.ndarray, membership: np.ndarray) -> np.ndarray:
+    """The root's evaluation vectors (D, S, m), bottom-up as fuzzy.evaluate_tree, normalised."""
+    problem = prepared.problem
+    compose = fuzzy.OPERATORS[problem.operator]
+    vectors: dict[int, np.ndarray] = {}
+    for node in range(problem.nodes - 1, -1, -1):  # children come after their parent
+        children = problem.children[node]
+        if children.size == 0:
+            vectors[node] = membership[:, :, prepared.leaf_position[node], :]
+            continue
+        parts = np.broadcast_arrays(*(vectors.pop(int(child)) for child in children))
+        stacked = np.stack(parts, axis=-2)
+        vectors[node] = compose(local[:, None, children, None], stacked)
+    root = vectors[0]
+    return root / root.sum(axis=-1, keepdims=True)
+
+
+def _global(parents: np.ndarray, local: np.ndarray) -> np.ndarray:
+    result = np.ones_like(local)
+    for node in range(1, parents.size):
+        result[:, node] = result[:, parents[node]] * local[:, node]
+    return result
+
+
+def bytes_per_draw(problem: Problem, noise: bool = False) -> int:
+    """A generous estimate of one draw's working memory, to size the batches: the experts'
+    weights and counts, the mixed judgments of all nodes, one node's noisy judgments (as full
+    matrices, for the eigenvector method), the votes and membership rows, the tree's vectors."""
+    subjects, leaves = problem.ratings.shape[1:]
+    grades = problem.grade_scores.size
+    sizes = [stack.shape[0] * stack.shape[1] ** 2 for stack, _ in problem.judgments.values()]
+    mixed = sum(stack.shape[1] ** 2 for stack, _ in problem.judgments.values())
+    judgments = max(sizes, default=0) if noise else 0
+    votes = subjects * leaves * grades
+    tree = problem.nodes * subjects * grades
+    experts = problem.expert_weights.size
+    return 8 * (4 * experts + 2 * mixed + 6 * judgments + 4 * votes + 3 * tree + 4 * problem.nodes)
+
+
+__all__ = ["NO_RATING", "Batch", "Matrices", "Prepared", "bytes_per_draw", "prepare", "run"]
