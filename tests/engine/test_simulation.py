@@ -295,6 +295,23 @@ def test_from_panel_gives_the_results_services_numbers():
             assert who.size == included[problem.codes[node]]
 
 
+def test_the_draws_eigenvector_weights_are_the_engines():
+    rng = np.random.default_rng(13)
+    for t in range(2, 10):
+        consistent = np.exp(rng.normal(0, 1, (200, t)))
+        noisy = (
+            consistent[:, :, None]
+            / consistent[:, None, :]
+            * np.exp(rng.normal(0, 0.3, (200, t, t)))
+        )
+        noisy = np.sqrt(noisy / np.swapaxes(noisy, 1, 2))  # reciprocal again
+        upper = rng.choice(scale.VALUES, size=(200, t * (t - 1) // 2))  # often inconsistent
+        for stack in (noisy, ahp.from_upper(upper, t)):
+            expected = ahp.priorities(stack, method="eigenvector").weights
+            got = simulation.batch._perron(stack)
+            np.testing.assert_allclose(got, expected, rtol=0, atol=1e-13)
+
+
 # --- judgment noise ----------------------------------------------------------------------
 
 

@@ -199,8 +199,44 @@ def _weigh(logs: np.ndarray, matrices: Matrices, weighting: str) -> np.ndarray:
     full = np.ones(logs.shape[:-1] + (t, t))
     full[..., rows, cols] = np.exp(logs)
     full[..., cols, rows] = np.exp(-logs)
-    weights = ahp.priorities(full.reshape(-1, t, t), method="eigenvector").weights
-    return weights.reshape(logs.shape[:-1] + (t,))
+    return _perron(full.reshape(-1, t, t)).reshape(logs.shape[:-1] + (t,))
+
+
+# Squarings before the first check (A^64), and how little one more may move the vector.
+SQUARINGS = 6
+CONVERGED = 1e-14
+
+
+def _perron(stack: np.ndarray) -> np.ndarray:
+    """The eigenvector method's weights of positive matrices (k, t, t), by repeated squaring.
+
+    A^n · 1 turns to the Perron vector as n grows, by the factor |λ2 / λmax|^n (Perron–
+    Frobenius), and squaring gets there in log2 n small matrix products: on the noisy draws'
+    nearly consistent matrices about four times faster than LAPACK's general eigensolver
+    (the demo's 10,000 draws under AIP take 0.4 s instead of 1.7 s). A matrix whose vector
+    still moves by more than 1e-14 between A^64 and A^128 goes to ahp.priorities (LAPACK)
+    instead, so every result is the eigenvector method's to within about 1e-14.
+    """
+    power = stack
+    for _ in range(SQUARINGS):
+        power = _square(power)
+    before = _row_sums(power)
+    after = _row_sums(_square(power))
+    slow = np.abs(after - before).max(axis=-1) > CONVERGED
+    if slow.any():
+        after[slow] = ahp.priorities(stack[slow], method="eigenvector").weights
+    return after
+
+
+def _square(power: np.ndarray) -> np.ndarray:
+    # Scaled to sum 1 each time: the entries of A^128 would leave float range.
+    squared = power @ power
+    return squared / squared.sum(axis=(-2, -1), keepdims=True)
+
+
+def _row_sums(power: np.ndarray) -> np.ndarray:
+    sums = power.sum(axis=-1)
+    return sums / sums.sum(axis=-1, keepdims=True)
 
 
 def _normalise_logs(log_w: np.ndarray) -> np.ndarray:
