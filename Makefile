@@ -58,10 +58,12 @@ test: lint $(CHROMIUM)
 test-services: $(VENV)/.installed-dev
 	$(PY) -m pytest --ignore=tests/engine --ignore=tests/browser
 
-# The engine benchmark, then ballot POSTs under load on PostgreSQL, Redis, gunicorn and a
-# worker (.ci/services starts PostgreSQL and Redis if they are down).
+# The engine benchmarks (weights and CR; the robustness simulations), then ballot POSTs under
+# load on PostgreSQL, Redis, gunicorn and a worker (.ci/services starts PostgreSQL and Redis
+# if they are down).
 bench: $(VENV)/.installed-bench
 	$(PY) -m bench.ahp_bench --output BENCHMARKS.md
+	$(PY) -m bench.robustness_simulation --output BENCHMARKS.md
 	.ci/services
 	$(PY) -m bench.load_bench --output BENCHMARKS.md
 
