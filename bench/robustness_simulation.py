@@ -178,10 +178,11 @@ four grades) with all ten experts answering; the large one the load benchmark's 
 Judgment noise redraws every judgment of every expert, so its cost grows with experts ×
 judgments; under AIJ with the root method a node's group weights are one weighted sum of log
 judgments and a softmax, while AIP with the eigenvector method finds every expert's Perron
-vector in every draw (by repeated squaring, LAPACK for the few that converge slowly). The bootstrap only reweights the experts: each node is one matrix
-product of the draws' expert counts with the log judgments (or the experts' own weights under
-AIP), and the membership rows one product per grade with the ratings. Leave-one-out is the
-same computation with one row per expert left out."""
+vector in every draw (by repeated squaring, LAPACK for the few that converge slowly). The
+bootstrap only reweights the experts: one matrix product of the draws' expert counts with
+every node's log judgments (or the experts' own weights under AIP) at once, and one with the
+ratings for the membership rows. Leave-one-out is the same computation with one row per
+expert left out."""
 
 
 def main(argv: list[str] | None = None) -> None:
