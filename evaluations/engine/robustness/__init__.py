@@ -8,9 +8,13 @@ at which the subjects' order, the top subject or any subject's grade changes.
 - grades: `grade_flip_points`, exact crossings of the evaluation vectors' components;
 - bracket: the same by a grid scan and bisection to 1e-6 for the other operators (not exact);
 - critical: `most_critical`, the criterion closest to changing the top subject over all nodes.
+Around the whole result:
+- simulation: judgment noise and panel resampling in batched draws, and leave-one-out;
+- agreement: each expert's compatibility S and weight correlation with the group, the flag.
 Bad input raises ValueError with a message naming the field and the rule (the constants).
 """
 
+from . import agreement, simulation
 from .bracket import (
     BAD_EVALUATION,
     BAD_GRID,
@@ -46,6 +50,8 @@ from .node import (
 )
 
 __all__ = [
+    "agreement",
+    "simulation",
     "BAD_EVALUATION",
     "BAD_GRID",
     "BAD_TOLERANCE",
