@@ -52,6 +52,7 @@ from .serializers import (
 PERMISSIONS = [IsAuthenticated, TokenScope]
 ERROR_STATUS = gettext_noop("Filter by one of: %(choices)s.")
 ERROR_SEARCH_TOO_LONG = gettext_noop("Search for at most %(limit)d characters (a title's length).")
+ERROR_SEARCH_NUL = gettext_noop("Null characters are not allowed.")
 VERSION_PARAMETER = OpenApiParameter(
     "version",
     {"type": "integer", "minimum": 0, "maximum": MAX_VERSION},
@@ -117,6 +118,11 @@ class EvaluationViewSet(
             if len(search) > limit:  # no title holds it; refused before the database reads it
                 message = _(ERROR_SEARCH_TOO_LONG) % {"limit": limit}
                 raise ValidationError({"search": [ErrorDetail(message, "max_length")]})
+            if "\x00" in search:  # no title holds one, and PostgreSQL refuses it in a query
+                message = _(ERROR_SEARCH_NUL)
+                raise ValidationError(
+                    {"search": [ErrorDetail(message, "null_characters_not_allowed")]}
+                )
             if search:
                 queryset = queryset.filter(title__icontains=search)
         if self.action == "retrieve":
