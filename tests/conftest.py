@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import override_settings
 from django.utils import timezone
 
 from config.celery import app as celery_app
@@ -46,6 +47,20 @@ def in_process_tasks(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hasher(request):
+    """MD5 for the passwords the tests set and check: Argon2, the project's hasher, takes about
+    150 ms a hash here, and most tests make a user or sign one in (tests/experts/test_lockout.py
+    checks Argon2 itself). Not for the `services` tests: their gunicorn and worker processes read
+    the project's settings. (override_settings, not the `settings` fixture, which some test
+    modules' own fixtures of that name shadow.)"""
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db.models import F
 from django.urls import reverse
 
+from config import settings as project_settings
 from experts.addresses import client_ip
 from experts.api import LoginRateThrottle
 from experts.models import ApiToken
@@ -90,7 +91,8 @@ def assert_locked_out(door: Door, response, client):
         assert "_auth_user_id" not in client.session
 
 
-def test_passwords_are_hashed_with_argon2(make_user):
+def test_passwords_are_hashed_with_argon2(make_user, settings):
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS  # the tests' quick one aside
     user = make_user("erin")
 
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
