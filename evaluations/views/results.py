@@ -29,6 +29,7 @@ from ..results_selectors import (
     snapshot_get,
     snapshot_latest,
 )
+from ..robustness.whatif import whatif_data
 
 # Snapshot versions are a PositiveBigIntegerField: anything longer is no version at all.
 MAX_VERSION = 2**63 - 1
@@ -72,11 +73,12 @@ def _context(request: HttpRequest, evaluation_id: int) -> dict:
     evaluation = access_results(user=request.user, evaluation_id=evaluation_id)
     snapshot = snapshot_asked(request, evaluation)
     is_owner = evaluation.owner_id == request.user.pk
-    report = None
+    data = report = None
     if snapshot is not None:
         data = results_data_for(evaluation=evaluation, snapshot=snapshot, user=request.user)
         report = results_report(data=data)
     return {
+        "results_data": data,
         "evaluation": evaluation,
         "is_owner": is_owner,
         "snapshot": snapshot,
@@ -92,6 +94,8 @@ def results(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     context = _context(request, evaluation_id)
     if context["report"]:
         context["charts"] = _charts(context["report"])
+        # Moving weights in the browser: the snapshot's data as this reader may see it.
+        context["whatif"] = whatif_data(data=context["results_data"])
     return render(request, "evaluations/results/results.html", context)
 
 
