@@ -1,13 +1,15 @@
-"""Ballot submissions under load: gunicorn, PostgreSQL, Redis and one Celery worker.
+"""Ballot submissions under load: gunicorn, PostgreSQL, Redis and two Celery workers.
 
 `make bench` runs it after the engine benchmark and writes its section of BENCHMARKS.md.
-It creates its own database (dropped at the end), starts gunicorn and a worker on loopback,
+It creates its own database (dropped at the end), starts gunicorn and two workers on loopback
+(one for the results recomputes, one for the robustness analyses, as in production),
 opens an evaluation, signs experts in and has concurrent clients POST every expert's
 pairwise and rating ballots through the same HTML forms a browser uses. It measures
 
 - ballot POSTs per second and their latency (p50 / p95 / p99),
 - the time from a submission to the first snapshot that includes it (p50 / p95),
-- how many recomputes ran and how their time grows with the ballots they read.
+- how many recomputes ran and how their time grows with the ballots they read,
+- the robustness analysis (switched on): how many ran, and the final snapshot's analysis.
 
 Scenarios: 50 experts × the 12-indicator template, and 1000 experts × a generated
 100-indicator hierarchy.
@@ -91,6 +93,9 @@ def configure(database_url: str, broker_url: str) -> None:
         ALLOWED_HOSTS="127.0.0.1,localhost",
         # Keep every snapshot of the run, to count the recomputes.
         RESULT_SNAPSHOTS_KEPT="1000000",
+        # The robustness analysis after each snapshot, on its own worker (the default, said
+        # here so the benchmark measures it whatever the caller's environment says).
+        ROBUSTNESS_ANALYSIS="1",
     )
 
 
@@ -120,9 +125,16 @@ def start_processes(port: int, web_workers: int) -> list[subprocess.Popen]:
          "--workers", str(web_workers), "--log-level", "warning"],
         cwd=REPO,
     )  # fmt: skip
+    # Production's layout (docker-compose.yml): the recomputes' worker consumes the default
+    # queue, the analyses have a worker of their own.
     worker = subprocess.Popen(
         [python, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--without-gossip",
-         "--without-mingle", "--loglevel=WARNING", "-n", "bench@%h"],
+         "--without-mingle", "--loglevel=WARNING", "-Q", "celery", "-n", "bench@%h"],
+        cwd=REPO,
+    )  # fmt: skip
+    analysis = subprocess.Popen(
+        [python, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--without-gossip",
+         "--without-mingle", "--loglevel=WARNING", "-Q", "analysis", "-n", "bench-analysis@%h"],
         cwd=REPO,
     )  # fmt: skip
     deadline = time.monotonic() + 60
@@ -130,10 +142,10 @@ def start_processes(port: int, web_workers: int) -> list[subprocess.Popen]:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
                 if answer.status == 200:
-                    return [web, worker]
+                    return [web, worker, analysis]
         except OSError:
             time.sleep(0.3)
-    stop_processes([web, worker])
+    stop_processes([web, worker, analysis])
     raise SystemExit("gunicorn did not answer /healthz within 60 s")
 
 
@@ -307,8 +319,8 @@ def _stat(pid: int) -> tuple[int, float, float] | None:
     return int(fields[1]), own, reaped
 
 
-def cpu_by_part(web_pid: int, worker_pid: int) -> dict[str, float]:
-    """CPU seconds used so far by gunicorn, the Celery worker, PostgreSQL and this process.
+def cpu_by_part(web_pid: int, worker_pid: int, analysis_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by gunicorn, the Celery workers, PostgreSQL and this process.
 
     Each part is a parent process and its children; a child that ended (a PostgreSQL backend
     whose connection closed) still counts, in its parent's reaped-children time.
@@ -329,7 +341,12 @@ def cpu_by_part(web_pid: int, worker_pid: int) -> dict[str, float]:
             and Path(f"/proc/{parent}/comm").read_text().strip().startswith("postgres")
         ):
             postmasters.add(pid)
-    roots = {"web": {web_pid}, "worker": {worker_pid}, "postgres": postmasters}
+    roots = {
+        "web": {web_pid},
+        "worker": {worker_pid},
+        "analysis": {analysis_pid},
+        "postgres": postmasters,
+    }
     parts = {}
     for part, parents in roots.items():
         parts[part] = sum(
@@ -461,11 +478,12 @@ def run_scenario(
     warm_up(base_url, posts, clients)
     watcher = Watcher(evaluation.pk)
     watcher.start()
-    cpu_before = cpu_by_part(processes[0].pid, processes[1].pid)
+    pids = [process.pid for process in processes]
+    cpu_before = cpu_by_part(*pids)
     started = time.monotonic()
     run_load(base_url, posts, clients)
     load_done = time.monotonic()
-    cpu_after = cpu_by_part(processes[0].pid, processes[1].pid)
+    cpu_after = cpu_by_part(*pids)
     cpu = {part: cpu_after[part] - cpu_before[part] for part in cpu_before}
     print(f"   posted in {load_done - started:.1f} s; waiting for the results", flush=True)
     deadline = load_done + 300
@@ -480,6 +498,7 @@ def run_scenario(
     watcher.stopping.set()
     watcher.join()
     latest = evaluation.snapshots.order_by("-version").first()
+    analysis = wait_for_analysis(evaluation, latest, since=load_done)
     snapshots = list(
         ResultSnapshot.objects.filter(evaluation=evaluation)
         .order_by("version")
@@ -504,8 +523,34 @@ def run_scenario(
             "bytes": len(str(latest.data)) if latest else 0,
         },
         settled_after=settled,
-        extra={"load_seconds": load_done - started, "scaling": scaling, "cpu": cpu},
+        extra={
+            "load_seconds": load_done - started,
+            "scaling": scaling,
+            "cpu": cpu,
+            "analysis": analysis,
+        },
     )
+
+
+def wait_for_analysis(evaluation, latest, since: float, timeout: float = 300) -> dict:
+    """Wait for the final snapshot's robustness analysis; what the analyses of the run did."""
+    from evaluations.models import RobustnessAnalysis
+
+    Status = RobustnessAnalysis.Status
+    row = None
+    deadline = time.monotonic() + timeout
+    while latest is not None and time.monotonic() < deadline:
+        row = RobustnessAnalysis.objects.filter(snapshot=latest).first()
+        if row is not None and row.status in (Status.DONE, Status.FAILED):
+            break
+        time.sleep(0.2)
+    done = RobustnessAnalysis.objects.filter(evaluation=evaluation, status=Status.DONE)
+    return {
+        "status": row.status if row else "none",
+        "seconds": row.compute_seconds if row else None,
+        "after_load": time.monotonic() - since,
+        "done": done.count(),
+    }
 
 
 def recompute_scaling(evaluation, fractions=(0.125, 0.25, 0.5, 1.0), repeats=3) -> list:
@@ -597,17 +642,19 @@ def render(outcomes: list[Outcome], args, seconds: float) -> str:
         "",
         "Concurrent clients POST every expert's pairwise forms and rating ballots through the",
         "HTML forms (the same views, services and validation a browser gets) to gunicorn, with",
-        "PostgreSQL, Redis and one Celery worker (solo pool) on the same machine. Each accepted",
-        "POST saves the ballot and bumps the evaluation's input version in one transaction and",
-        "queues one coalesced recompute after commit. Submit → current is the time from a POST's",
-        "start to the first snapshot that includes it (polled every 20 ms; an upper bound).",
+        "PostgreSQL, Redis and two Celery workers (solo pool) on the same machine: one for the",
+        "recomputes, one for the robustness analyses (switched on). Each accepted POST saves the",
+        "ballot and bumps the evaluation's input version in one transaction and queues one",
+        "coalesced recompute after commit; each snapshot queues one coalesced analysis on its",
+        "own queue. Submit → current is the time from a POST's start to the first snapshot",
+        "that includes it (polled every 20 ms; an upper bound).",
         "",
         f"- Command: `make bench` (= `python -m bench.load_bench --output BENCHMARKS.md "
         f"--clients {args.clients} --web-workers {args.web_workers}`)",
         f"- Machine: {machine()}; PostgreSQL {args.versions['postgres']}; "
         f"Redis {args.versions['redis']}",
-        f"- gunicorn {args.web_workers} sync workers; 1 Celery worker; {args.clients} client "
-        "threads in the benchmark process",
+        f"- gunicorn {args.web_workers} sync workers; 1 Celery worker for the recomputes and 1 "
+        f"for the analyses; {args.clients} client threads in the benchmark process",
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; run took {seconds:.0f} s",
         "",
         "| scenario | indicators / matrices / leaves | ballot POSTs | accepted | POSTs/s "
@@ -633,8 +680,9 @@ def render(outcomes: list[Outcome], args, seconds: float) -> str:
         "CPU used during the load, as a share of the machine's "
         f"{os.cpu_count()} cores (from /proc; PostgreSQL counts all its processes):",
         "",
-        "| scenario | gunicorn | Celery worker | PostgreSQL | benchmark clients | idle |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| scenario | gunicorn | recompute worker | analysis worker | PostgreSQL "
+        "| benchmark clients | idle |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for outcome, _s in summaries:
         cpu, seconds = outcome.extra["cpu"], outcome.extra["load_seconds"]
@@ -642,7 +690,8 @@ def render(outcomes: list[Outcome], args, seconds: float) -> str:
         idle = max(0.0, 1 - sum(share.values()))
         lines.append(
             f"| {outcome.scenario.name} | {share['web']:.0%} | {share['worker']:.0%} | "
-            f"{share['postgres']:.0%} | {share['clients']:.0%} | {idle:.0%} |"
+            f"{share['analysis']:.0%} | {share['postgres']:.0%} | {share['clients']:.0%} | "
+            f"{idle:.0%} |"
         )
     lines += ["", "### Targets", ""]
     for outcome, s in summaries:
@@ -689,6 +738,16 @@ def render(outcomes: list[Outcome], args, seconds: float) -> str:
             f"- {outcome.scenario.name}: per ballot POST {cpu['web'] / posts * 1000:.1f} ms "
             f"of gunicorn CPU and {cpu['postgres'] / posts * 1000:.1f} ms of PostgreSQL CPU; "
             f"the worker used {cpu['worker']:.0f} s of CPU for {s['recomputes']} recomputes."
+        )
+    for outcome, _s in summaries:
+        a = outcome.extra["analysis"]
+        took = "" if a["seconds"] is None else f", computed in {a['seconds']:.2f} s"
+        lines.append(
+            f"- {outcome.scenario.name}: the analysis worker used "
+            f"{outcome.extra['cpu']['analysis']:.0f} s of CPU during the load; {a['done']} "
+            f"analyses were written (snapshots overtaken while analysed are not); the final "
+            f"snapshot's analysis: {a['status']}{took}, {a['after_load']:.1f} s after the last "
+            "POST."
         )
     lines += NOTES.splitlines()
     return "\n".join(lines) + "\n"

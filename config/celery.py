@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.signals import after_setup_logger, after_setup_task_logger
+from kombu import Queue
 
 from config.logging import redact_every_handler
 
@@ -60,7 +61,19 @@ app.conf.update(
     # The scheduler (`celery -A config beat`) heals what a lost task left stale.
     beat_schedule={
         "recompute-stale": {"task": "evaluations.sweep_stale", "schedule": 60.0},
+        "analyses-lost": {"task": "evaluations.sweep_analyses", "schedule": 60.0},
     },
+    # Two queues: "celery" for the results recomputes and everything else, "analysis" for the
+    # slower analyses of a snapshot (robustness simulations), so they never wait in front of
+    # a recompute (DESIGN §3). A worker started without -Q consumes both (a laptop's single
+    # worker); production runs one worker per queue (docker-compose.yml). Listing both also
+    # lets `celery purge` and app.control.purge() empty both.
+    task_default_queue="celery",
+    task_queues=(
+        Queue("celery", routing_key="celery"),
+        Queue("analysis", routing_key="analysis"),
+    ),
+    task_routes={"evaluations.analyse_robustness": {"queue": "analysis"}},
 )
 
 app.autodiscover_tasks()

@@ -244,6 +244,12 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # second or so, so keeping all of them would fill the database with derived data.
 RESULT_SNAPSHOTS_KEPT = max(1, int(os.environ.get("RESULT_SNAPSHOTS_KEPT", "50")))
 
+# The robustness analysis of every snapshot (simulations, expert agreement, leave-one-out),
+# a task on the "analysis" queue after each snapshot. Off: no analysis is queued (the flip
+# points in the snapshot itself stay). Without a broker it runs in-process right after the
+# recompute, as every task does there: about half a second per submission on the demo.
+ROBUSTNESS_ANALYSIS = env_bool("ROBUSTNESS_ANALYSIS", True)
+
 # A token made on the API tokens page expires after this many days unless its owner picks
 # another number (at most 3650): a forgotten token stops working by itself.
 API_TOKEN_DEFAULT_EXPIRY_DAYS = int(os.environ.get("API_TOKEN_DEFAULT_EXPIRY_DAYS", "90"))

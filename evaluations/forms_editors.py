@@ -9,10 +9,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .forms import BoundedFloatField, RowIdField
+from .forms import WHOLE_NUMBER, BoundedFloatField, RowIdField, number_text_ok
 from .models import Evaluation, Grade, Indicator, Subject
+from .robustness import rules as robustness_rules
 from .services.lifecycle import ERROR_EMPTY_TITLE
 from .services.limits import ERROR_DEADLINE_PAST, MAX_GRADES, MAX_SUBJECTS
 from .services.structure import ERROR_NAME_REQUIRED, GradeRow, SubjectRow
@@ -134,6 +136,23 @@ def subject_rows(formset: forms.BaseFormSet) -> list[SubjectRow]:
     ]
 
 
+class WholeNumberField(forms.IntegerField):
+    """An optional whole number that reads only plain digits (up to 19 of them)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not number_text_ok(value, WHOLE_NUMBER):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+def _or_default(value, default: str):
+    """A blank robustness setting takes the rule's default."""
+    return getattr(robustness_rules, default) if value is None else value
+
+
 class EvaluationSettingsForm(forms.Form):
     """The evaluation's title and method settings, in the words of the method."""
 
@@ -234,12 +253,107 @@ class EvaluationSettingsForm(forms.Form):
         ),
     )
 
+    # The robustness analysis (DESIGN §2.9). Blank numbers take the defaults (the seed: a
+    # fresh one each time), so a client posting only the older settings changes nothing here.
+    robustness_sources = forms.ChoiceField(
+        label=_("Sources of uncertainty"),
+        choices=robustness_rules.SOURCES,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Judgment noise moves every judgment by up to k steps of the 1/9 … 9 scale; panel "
+            "resampling draws the experts again with replacement. Each gives the probability "
+            "of every rank and grade."
+        ),
+    )
+    robustness_noise_steps = WholeNumberField(
+        label=_("Noise steps (k)"),
+        min_value=robustness_rules.MIN_STEPS,
+        max_value=robustness_rules.MAX_STEPS,
+        help_text=_(
+            "The largest step a judgment may move along the scale in judgment noise, from 1 "
+            "to 8 (1: 3 may become 2 or 4). Default 1."
+        ),
+    )
+    robustness_noise_draws = WholeNumberField(
+        label=_("Noise draws"),
+        min_value=robustness_rules.MIN_DRAWS,
+        max_value=robustness_rules.MAX_DRAWS,
+        help_text=format_lazy(
+            _("How many times the judgments are drawn, from 1 to {cap} (the cap). Default {n}."),
+            cap=f"{robustness_rules.MAX_DRAWS:,}",
+            n=f"{robustness_rules.DEFAULT_NOISE_DRAWS:,}",
+        ),
+    )
+    robustness_bootstrap_draws = WholeNumberField(
+        label=_("Bootstrap draws"),
+        min_value=robustness_rules.MIN_DRAWS,
+        max_value=robustness_rules.MAX_DRAWS,
+        help_text=format_lazy(
+            _("How many times the panel is drawn, from 1 to {cap} (the cap). Default {n}."),
+            cap=f"{robustness_rules.MAX_DRAWS:,}",
+            n=f"{robustness_rules.DEFAULT_BOOTSTRAP_DRAWS:,}",
+        ),
+    )
+    robustness_seed = WholeNumberField(
+        label=_("Seed"),
+        min_value=0,
+        max_value=robustness_rules.MAX_SEED,
+        help_text=_(
+            "Optional. The same seed and answers give the same figures; blank draws a fresh "
+            "seed for every analysis, and the analysis shows the seed it used."
+        ),
+    )
+    agreement_threshold = BoundedFloatField(
+        label=_("Agreement threshold"),
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "1.01"}),
+        help_text=_(
+            "An expert is flagged when their compatibility S with the group's weights, averaged "
+            "over their matrices by global weight, is above it. Greater than 1; 1.1 is customary."
+        ),
+    )
+    flagged_experts_named = forms.BooleanField(
+        label=_("Name the experts in the robustness analysis"),
+        required=False,
+        help_text=_(
+            "Off: flagged experts and the leave-one-out show “Expert n”. On: their names, to "
+            "the coordinator only."
+        ),
+    )
+
     def __init__(self, *args, evaluation: Evaluation, **kwargs):
         super().__init__(*args, **kwargs)
         self.evaluation = evaluation
         self.fields["deadline"].help_text = _("Optional. Time zone: %(zone)s.") % {
             "zone": timezone.get_current_timezone_name()
         }
+        for name in robustness_rules.FIELDS:
+            if name not in ("robustness_sources", "flagged_experts_named"):
+                # Every refusal of the field states its rule (range and cap).
+                rule = robustness_rules.message(name)
+                self.fields[name].error_messages.update(
+                    invalid=rule, min_value=rule, max_value=rule
+                )
+
+    def clean_robustness_sources(self) -> str:
+        return self.cleaned_data["robustness_sources"] or robustness_rules.DEFAULT_SOURCES
+
+    def clean_robustness_noise_steps(self) -> int:
+        return _or_default(self.cleaned_data["robustness_noise_steps"], "DEFAULT_STEPS")
+
+    def clean_robustness_noise_draws(self) -> int:
+        return _or_default(self.cleaned_data["robustness_noise_draws"], "DEFAULT_NOISE_DRAWS")
+
+    def clean_robustness_bootstrap_draws(self) -> int:
+        value = self.cleaned_data["robustness_bootstrap_draws"]
+        return _or_default(value, "DEFAULT_BOOTSTRAP_DRAWS")
+
+    def clean_agreement_threshold(self) -> float:
+        value = _or_default(self.cleaned_data["agreement_threshold"], "DEFAULT_THRESHOLD")
+        if not robustness_rules.threshold_ok(value):
+            raise forms.ValidationError(robustness_rules.message("agreement_threshold"))
+        return value
 
     def clean_cr_threshold(self) -> float:
         value = self.cleaned_data["cr_threshold"]

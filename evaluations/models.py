@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .robustness import rules as robustness_rules
+
 MAX_CHILDREN = 9  # RI tables stop at 9 (DESIGN §2.3), so no parent may have more children.
 
 
@@ -95,6 +97,42 @@ class Evaluation(models.Model):
     comments_named = models.BooleanField(
         _("show experts' names with their comments"), default=False
     )
+    # The robustness analysis run after each snapshot (DESIGN §2.9): its ranges, defaults and
+    # messages are in evaluations/robustness/rules.py, shared with the form and the API.
+    robustness_sources = models.CharField(
+        _("sources of uncertainty"),
+        max_length=9,
+        choices=robustness_rules.SOURCES,
+        default=robustness_rules.DEFAULT_SOURCES,
+    )
+    robustness_noise_steps = models.PositiveSmallIntegerField(
+        _("noise steps (k)"),
+        default=robustness_rules.DEFAULT_STEPS,
+        validators=[robustness_rules.validate_steps],
+    )
+    robustness_noise_draws = models.PositiveIntegerField(
+        _("noise draws"),
+        default=robustness_rules.DEFAULT_NOISE_DRAWS,
+        validators=[robustness_rules.validate_noise_draws],
+    )
+    robustness_bootstrap_draws = models.PositiveIntegerField(
+        _("bootstrap draws"),
+        default=robustness_rules.DEFAULT_BOOTSTRAP_DRAWS,
+        validators=[robustness_rules.validate_bootstrap_draws],
+    )
+    # Blank: a fresh seed for every analysis, recorded with it.
+    robustness_seed = models.PositiveBigIntegerField(
+        _("seed"), null=True, blank=True, validators=[robustness_rules.validate_seed]
+    )
+    agreement_threshold = models.FloatField(
+        _("agreement threshold"),
+        default=robustness_rules.DEFAULT_THRESHOLD,
+        validators=[robustness_rules.validate_threshold],
+    )
+    # Off: the analysis stores "Expert n", never the name, for experts flagged or left out.
+    flagged_experts_named = models.BooleanField(
+        _("name the experts in the analysis"), default=False
+    )
     copied_from = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -115,6 +153,9 @@ class Evaluation(models.Model):
     recompute_attempts = models.PositiveSmallIntegerField(_("recompute attempts"), default=0)
     recompute_error = models.TextField(_("last recompute error"), blank=True)
     recompute_failed_at = models.DateTimeField(_("last recompute failure"), null=True, blank=True)
+    # The robustness analysis's own claim, apart from the recompute's: set while an analysis
+    # task is queued and not yet started, so a burst of snapshots queues one analysis.
+    analysis_queued_at = models.DateTimeField(_("analysis queued"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -126,6 +167,22 @@ class Evaluation(models.Model):
             models.CheckConstraint(
                 condition=Q(cr_threshold__gt=0) & Q(cr_threshold__lt=1),
                 name="evaluation_cr_threshold_between_0_and_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(robustness_noise_steps__gte=robustness_rules.MIN_STEPS)
+                & Q(robustness_noise_steps__lte=robustness_rules.MAX_STEPS),
+                name="evaluation_robustness_steps_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(robustness_noise_draws__gte=robustness_rules.MIN_DRAWS)
+                & Q(robustness_noise_draws__lte=robustness_rules.MAX_DRAWS)
+                & Q(robustness_bootstrap_draws__gte=robustness_rules.MIN_DRAWS)
+                & Q(robustness_bootstrap_draws__lte=robustness_rules.MAX_DRAWS),
+                name="evaluation_robustness_draws_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(agreement_threshold__gt=1),
+                name="evaluation_agreement_threshold_above_1",
             ),
         ]
 
@@ -286,3 +343,48 @@ class ResultSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evaluation} v{self.version}"
+
+
+class RobustnessAnalysis(models.Model):
+    """The robustness analysis of one result snapshot (DESIGN §2.9): simulations, expert
+    agreement and leave-one-out, computed by the analysis task after the snapshot is written.
+
+    One row per snapshot, deleted with it (so pruned as snapshots are). `settings` holds the
+    evaluation's robustness settings the analysis ran with (the seed as used), `data` the
+    figures; see evaluations/robustness/analysis.py for their layout.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="robustness_analyses"
+    )
+    snapshot = models.OneToOneField(
+        ResultSnapshot, on_delete=models.CASCADE, related_name="robustness_analysis"
+    )
+    version = models.PositiveBigIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    settings = models.JSONField(_("settings"), default=dict)
+    data = models.JSONField(_("analysis"), default=dict)
+    error = models.TextField(_("error"), blank=True)
+    # Runs started for the current settings; the sweep gives up past a few (a poison input).
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    compute_seconds = models.FloatField(_("computing time (s)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("robustness analysis")
+        verbose_name_plural = _("robustness analyses")
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} v{self.version} {self.status}"

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError, connection
 
 from .models import Evaluation
+from .robustness.analysis import analysis_run, analysis_sweep
 from .services.pipeline import recompute_run, recompute_sweep
 
 
@@ -40,3 +41,31 @@ def recompute_results(evaluation_id: int) -> int | None:
 def sweep_stale() -> dict:
     """Requeue evaluations whose results stayed stale (a lost task); run by the scheduler."""
     return recompute_sweep()
+
+
+@shared_task(
+    name="evaluations.analyse_robustness",
+    # Routed to the "analysis" queue (config/celery.py), consumed in production by a worker of
+    # its own: an analysis never waits in front of a results recompute.
+    # As the recompute: retry a blink of the database; other errors are recorded on the
+    # analysis (status failed) and not retried.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=5,
+    # Simulations of a large panel take up to about 30 s (BENCHMARKS.md); the limits stay
+    # below Redis's visibility timeout (10 minutes), or a running analysis would be delivered
+    # twice.
+    soft_time_limit=300,
+    time_limit=360,
+)
+def analyse_robustness(evaluation_id: int) -> int | None:
+    """Analyse the latest snapshot's robustness; returns the version analysed, or None."""
+    analysis = analysis_run(evaluation_id=evaluation_id)
+    return analysis.version if analysis else None
+
+
+@shared_task(name="evaluations.sweep_analyses")
+def sweep_analyses() -> dict:
+    """Requeue robustness analyses a lost task left queued or running; run by the scheduler."""
+    return analysis_sweep()

@@ -63,6 +63,19 @@ def quick_password_hasher(request):
         yield
 
 
+@pytest.fixture(autouse=True)
+def robustness_analysis_off(request):
+    """No robustness analysis after each snapshot, but in tests marked `robustness_analysis`.
+
+    In-process, every snapshot would run 12,000 simulation draws inline: about 0.15 s on the
+    demo's panel, after every ballot of every test. The tests of the analysis opt in."""
+    if request.node.get_closest_marker("robustness_analysis"):
+        yield
+        return
+    with override_settings(ROBUSTNESS_ANALYSIS=False):
+        yield
+
+
 @pytest.fixture
 def make_user(db):
     def make(username: str):

@@ -33,17 +33,24 @@ def database_url_of_tests() -> str:
 
 
 @contextmanager
-def celery_worker(queue: str | None = None, concurrency: int = 1):
-    """A `celery worker` process on the test database; stopped (and waited for) on exit."""
+def celery_worker(queue: str | None = None, concurrency: int = 1, robustness: bool = False):
+    """A `celery worker` process on the test database; stopped (and waited for) on exit.
+
+    `queue` may list several, comma-separated. The worker queues a robustness analysis after
+    each snapshot only with `robustness` (as tests/conftest.py switches it off in-process)."""
     require_services()
     queue = queue or f"ahpanel-test-{uuid.uuid4().hex[:8]}"
     pool = ["--pool=solo"] if concurrency == 1 else ["--pool=prefork", f"-c{concurrency}"]
-    name = f"{queue}-{uuid.uuid4().hex[:4]}@%h"
+    name = f"{queue.replace(',', '-')}-{uuid.uuid4().hex[:4]}@%h"
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", *pool, "--without-gossip",
          "--without-mingle", "--loglevel=WARNING", "-Q", queue, "-n", name],
         cwd=REPO_ROOT,
-        env={**os.environ, "DATABASE_URL": database_url_of_tests()},
+        env={
+            **os.environ,
+            "DATABASE_URL": database_url_of_tests(),
+            "ROBUSTNESS_ANALYSIS": "1" if robustness else "0",
+        },
     )  # fmt: skip
     try:
         yield worker, queue
@@ -57,11 +64,14 @@ def celery_worker(queue: str | None = None, concurrency: int = 1):
 
 
 @contextmanager
-def default_queue_worker(concurrency: int = 1):
-    """A worker on the queue the app sends to, emptied of earlier runs' leftovers first."""
+def default_queue_worker(concurrency: int = 1, robustness: bool = False):
+    """A worker on the queue the app sends to, emptied of earlier runs' leftovers first (the
+    purge empties the analysis queue too: config/celery.py lists both)."""
     require_services()
     app.control.purge()
-    with celery_worker(queue=app.conf.task_default_queue, concurrency=concurrency) as started:
+    with celery_worker(
+        queue=app.conf.task_default_queue, concurrency=concurrency, robustness=robustness
+    ) as started:
         yield started
 
 

@@ -12,10 +12,13 @@ def compose() -> dict:
     return yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
 
 
-def test_compose_runs_the_five_services_each_with_a_health_check():
+APP_SERVICES = ("web", "worker", "analysis", "scheduler")
+
+
+def test_compose_runs_the_six_services_each_with_a_health_check():
     services = compose()["services"]
 
-    assert set(services) == {"postgres", "redis", "web", "worker", "scheduler"}
+    assert set(services) == {"postgres", "redis", *APP_SERVICES}
     for name, service in services.items():
         assert "test" in service["healthcheck"], name
 
@@ -23,7 +26,7 @@ def test_compose_runs_the_five_services_each_with_a_health_check():
 def test_app_services_wait_for_healthy_postgres_and_redis_and_use_them():
     services = compose()["services"]
 
-    for name in ("web", "worker", "scheduler"):
+    for name in APP_SERVICES:
         service = services[name]
         assert service["depends_on"] == {
             "postgres": {"condition": "service_healthy"},
@@ -37,6 +40,7 @@ def test_worker_and_scheduler_run_celery_on_the_project_app():
     services = compose()["services"]
 
     assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
+    assert services["analysis"]["command"][:4] == ["celery", "-A", "config", "worker"]
     assert services["scheduler"]["command"][:4] == ["celery", "-A", "config", "beat"]
     assert "gunicorn config.wsgi:application" in services["web"]["command"]
 
@@ -54,7 +58,7 @@ def test_env_example_lists_every_variable_the_settings_read():
 def test_app_services_refuse_to_start_without_a_secret_key():
     services = compose()["services"]
 
-    for name in ("web", "worker", "scheduler"):
+    for name in APP_SERVICES:
         assert services[name]["environment"]["SECRET_KEY"].startswith("${SECRET_KEY:?"), name
 
 
@@ -95,3 +99,39 @@ def test_gunicorn_starts_in_the_repository_and_reads_its_configuration_there():
         assert not re.search(r"--config|(^|[\s\"'])-c\b", gunicorn), gunicorn
     assert configuration["logger_class"] == "config.gunicorn.RedactingLogger"
     assert issubclass(RedactingLogger, Logger)
+
+
+def _consumed(command: list[str]) -> set[str]:
+    """The queues a `celery worker` command line consumes (all the app's without -Q)."""
+    from config.celery import app
+
+    if "-Q" not in command:
+        return {queue.name for queue in app.conf.task_queues}
+    return set(command[command.index("-Q") + 1].split(","))
+
+
+def test_compose_gives_the_analyses_a_worker_of_their_own_and_every_queue_a_worker():
+    """DESIGN §3: the robustness analyses never delay a results recompute."""
+    from config.celery import app
+
+    services = compose()["services"]
+    worker, analysis = (
+        _consumed(services["worker"]["command"]),
+        _consumed(services["analysis"]["command"]),
+    )
+    routed = {route["queue"] for route in app.conf.task_routes.values()}
+
+    assert worker == {app.conf.task_default_queue}
+    assert analysis == {"analysis"}
+    assert app.conf.task_routes["evaluations.analyse_robustness"] == {"queue": "analysis"}
+    assert routed | {app.conf.task_default_queue} <= worker | analysis
+    # Each worker answers its health check under its own node name.
+    node = services["analysis"]["command"][services["analysis"]["command"].index("-n") + 1]
+    assert node.split("@")[0] + "@$$HOSTNAME" in services["analysis"]["healthcheck"]["test"][1]
+
+
+def test_the_load_benchmark_runs_the_analyses_on_a_worker_of_their_own():
+    source = (REPO_ROOT / "bench" / "load_bench.py").read_text()
+
+    assert '"-Q", "celery"' in source and '"-Q", "analysis"' in source
+    assert 'ROBUSTNESS_ANALYSIS="1"' in source

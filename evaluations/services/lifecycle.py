@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ..models import MAX_CHILDREN, AuditEntry, Evaluation, Grade, Indicator, Subject
+from ..robustness import rules as robustness_rules
 from ..selectors import depth_first
 from ..templates_catalog import localized, template_get
 from .audit import audit_record
@@ -217,6 +218,8 @@ SETTINGS_FIELDS = (
     "deadline",
     "results_visible_to_experts",
     "comments_named",
+    # The robustness analysis's: a change analyses the latest snapshot again.
+    *robustness_rules.FIELDS,
 )
 # Settings a ballot's stored CR and consistency flag depend on.
 CONSISTENCY_SETTINGS = ("weighting_method", "ri_table", "cr_threshold")
@@ -258,9 +261,18 @@ def evaluation_update_settings(
 
         pairwise_ballots_reassess(evaluation=locked)
     if set(changed) & set(RESULT_SETTINGS):
-        results_mark_stale(evaluation_id=locked.pk)
+        results_mark_stale(evaluation_id=locked.pk)  # the next snapshot is analysed anyway
+    elif set(changed) & set(robustness_rules.FIELDS):
+        _analysis_rerun(locked.pk)
     evaluation.updated_at = locked.updated_at
     return evaluation
+
+
+def _analysis_rerun(evaluation_id: int) -> None:
+    # The analysis reads the results service, whose package imports this module.
+    from ..robustness.analysis import analysis_queue_latest
+
+    transaction.on_commit(lambda: analysis_queue_latest(evaluation_id=evaluation_id, rerun=True))
 
 
 def _check_settings(changed: dict) -> None:
@@ -272,6 +284,7 @@ def _check_settings(changed: dict) -> None:
     if "deadline" in changed:
         deadline_check(value=changed["deadline"])
         deadline_future_check(value=changed["deadline"])
+    robustness_rules.check(changed)
 
 
 TRANSITIONS = {

@@ -107,7 +107,15 @@ def recompute_run(*, evaluation_id: int) -> int | None:
         _record_failure(evaluation_id, f"{type(error).__name__}: {error}")
         raise
     Evaluation.objects.filter(pk=evaluation_id).update(recompute_attempts=0, recompute_error="")
-    return snapshot.version if snapshot else None
+    if snapshot is None:
+        return None
+    # The slower analyses of the snapshot go to their own queue once it is committed; this
+    # task is done with the evaluation and takes the next recompute meanwhile.
+    from ..robustness.analysis import analysis_queue  # it reads the results service
+
+    version = snapshot.version
+    transaction.on_commit(lambda: analysis_queue(evaluation_id=evaluation_id, version=version))
+    return version
 
 
 def _record_failure(evaluation_id: int, message: str) -> None:
