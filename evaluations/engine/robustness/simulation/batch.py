@@ -270,7 +270,11 @@ def _evaluate(prepared: Prepared, local: np.ndarray, membership: np.ndarray) -> 
         stacked = np.stack(parts, axis=-2)
         vectors[node] = compose(local[:, None, children, None], stacked)
     root = vectors[0]
-    return root / root.sum(axis=-1, keepdims=True)
+    total = root.sum(axis=-1, keepdims=True)
+    # A draw in which nobody rated one of a subject's leaves (a bootstrap sample without its
+    # raters) gives that subject all-zero vectors; the draw is not counted (`rated`), so its
+    # zeros stay zeros here instead of becoming NaN with a warning.
+    return np.divide(root, total, out=np.zeros_like(root), where=total > 0)
 
 
 def _global(parents: np.ndarray, local: np.ndarray) -> np.ndarray:
