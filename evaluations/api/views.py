@@ -30,6 +30,8 @@ from experts.services import (
 from .. import exports
 from ..models import Evaluation, Indicator
 from ..results_selectors import results_data_for, results_status
+from ..robustness.reading import with_robustness
+from ..robustness.schema import ResultsDataSerializer
 from ..services import (
     evaluation_create_blank,
     evaluation_create_from_template,
@@ -482,7 +484,9 @@ class ResultsView(APIView):
 
     For its coordinator, and for its experts when the coordinator shares the results (experts
     then see each other as "Expert 1", "Expert 2"…). `status` says whether newer ballots are
-    being computed.
+    being computed. `results.robustness` holds the flip points at every node and, once the
+    analysis task has run, the simulations (`simulation.status` says whether they are being
+    computed); the experts' agreement and leave-one-out are the coordinator's only.
     """
 
     permission_classes = PERMISSIONS
@@ -494,7 +498,7 @@ class ResultsView(APIView):
             {
                 "evaluation": serializers.IntegerField(),
                 "status": serializers.DictField(),
-                "results": serializers.DictField(allow_null=True),
+                "results": ResultsDataSerializer(allow_null=True),
             },
         ),
     )
@@ -506,6 +510,9 @@ class ResultsView(APIView):
         data = None
         if snapshot is not None:
             data = results_data_for(evaluation=evaluation, snapshot=snapshot, user=request.user)
+            data = with_robustness(
+                evaluation=evaluation, snapshot=snapshot, data=data, user=request.user
+            )
         return Response(
             {
                 "evaluation": evaluation.pk,

@@ -29,6 +29,8 @@ from ..results_selectors import (
     snapshot_get,
     snapshot_latest,
 )
+from ..robustness.reading import with_robustness
+from ..robustness.tables import robustness_tables
 from ..robustness.whatif import whatif_data
 
 # Snapshot versions are a PositiveBigIntegerField: anything longer is no version at all.
@@ -152,6 +154,7 @@ def export_response(
     # the indicator and grade names inside them.
     with translation.override(evaluation.language):
         data = results_data_for(evaluation=evaluation, snapshot=snapshot, user=user)
+        data = with_robustness(evaluation=evaluation, snapshot=snapshot, data=data, user=user)
         revisions = None
         if history and evaluation.owner_id == user.pk:
             revisions = history_export(evaluation=evaluation, data=data)
@@ -159,6 +162,7 @@ def export_response(
             body = exports.export_json(snapshot=snapshot, data=data, history=revisions)
         else:
             tables = exports.results_tables(report=results_report(data=data))
+            tables += robustness_tables(robustness=data["robustness"], data=data)
             if revisions is not None:
                 tables.append(exports.history_table(history=revisions))
             writer = exports.export_csv if fmt == "csv" else exports.export_xlsx
