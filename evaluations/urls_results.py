@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from .robustness import views as robustness
 from .views import results
 
 urlpatterns = [
@@ -10,6 +11,11 @@ urlpatterns = [
         "evaluations/<int:evaluation_id>/results/profile/<int:subject_id>/",
         results.results_profile,
         name="results-profile",
+    ),
+    path(
+        "evaluations/<int:evaluation_id>/results/robustness/",
+        robustness.results_robustness,
+        name="results-robustness",
     ),
     path(
         "evaluations/<int:evaluation_id>/results/report/",
