@@ -17,6 +17,9 @@ Snapshot data layout (all JSON):
                   indicator (vector, grade, score), E, grade, score, the other operators,
                   the weak points, and the rank by score
   ranking         subject ids by score, best first
+  robustness      the flip points at every node with ≥ 2 children, the most critical
+                  criterion and the score lines, over the scored subjects (layout:
+                  evaluations.robustness.flips; empty without global weights or scores)
   complete        whether every matrix and every leaf of every subject had answers
   comments        the experts' comments on their submitted answers, named as on the panel
                   (pages and exports choose names or "Expert n"): {pairwise: [{parent, row,
@@ -39,6 +42,7 @@ from surveys.models import PairwiseBallot, RatingBallot
 from ..engine import ahp, consensus, fuzzy, hierarchy
 from ..engine.hierarchy import Node
 from ..models import Evaluation, ResultSnapshot
+from ..robustness.flips import result_flip_points
 from ..selectors import depth_first
 
 OPERATORS = ("product_sum", "min_max", "product_max", "min_bounded_sum")
@@ -245,6 +249,14 @@ def results_compute(data: PanelInput) -> dict:
         for rank, subject in enumerate(scored, start=1):
             subject["rank"] = rank
         result["ranking"] = [s["id"] for s in scored]
+    result["robustness"] = result_flip_points(
+        root,
+        local,
+        global_weights,
+        {s["id"]: s["membership"] for s in result["subjects"] if s["score"] is not None},
+        [g["score"] for g in data.grades],
+        settings["operator"],
+    )
     result["complete"] = not missing
     result["missing"] = missing
     result["comments"] = _named_comments(data)
