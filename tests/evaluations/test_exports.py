@@ -92,6 +92,7 @@ def test_the_workbook_has_a_sheet_per_table(coordinator_client, evaluation, snap
         "R Enterprise B",
         "G = D·R and E = F·G",
         "Conclusion",
+        "Flip points",
     ]
 
 
@@ -147,7 +148,11 @@ def test_the_json_export_round_trips_the_snapshot(coordinator_client, evaluation
 
     payload = json.loads(response.content)
     assert response["Content-Type"] == "application/json"
-    assert payload["data"] == snapshot.data
+    robustness = payload["data"].pop("robustness")
+    assert payload["data"] == {k: v for k, v in snapshot.data.items() if k != "robustness"}
+    # The snapshot's flip points, and the analysis's status (none here: switched off in tests).
+    assert robustness["flip_points"] == snapshot.data["robustness"]["flip_points"]
+    assert robustness["simulation"] == {"status": "none"}
     assert payload["version"] == snapshot.version
     assert payload["evaluation"] == evaluation.pk
     assert payload["computed_at"].startswith(snapshot.computed_at.strftime("%Y-%m-%dT%H:%M"))
