@@ -330,8 +330,9 @@ def _median_tick(x: float, y: float) -> str:
 
 
 def _diamond(x: float, y: float) -> str:
+    """An outline only, so that a narrow bar and the median tick show through it."""
     points = f"{x:.1f},{y - 6:.1f} {x + 6:.1f},{y:.1f} {x:.1f},{y + 6:.1f} {x - 6:.1f},{y:.1f}"
-    return f'<polygon points="{points}" fill="#fff" stroke="#b3261e" stroke-width="2"/>'
+    return f'<polygon points="{points}" fill="none" stroke="#b3261e" stroke-width="2"/>'
 
 
 def _interval_legend(left: float, y: float, legend: tuple[str, str, str]) -> str:

@@ -435,3 +435,101 @@ def test_the_page_takes_a_fixed_number_of_queries(
         response = get(coordinator_client, evaluation)
 
     assert response.status_code == 200
+
+
+# --- end to end: the demo, its flip points and its analysis as computed ---------------------------
+
+
+@pytest.fixture
+def demo(db):
+    """seed_demo's evaluation: its snapshots carry the flip points, its last one the analysis
+    (run in-process after the last ballot, as the command does)."""
+    from django.core.management import call_command
+
+    from evaluations.management.commands import seed_demo
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return Evaluation.objects.get(title=seed_demo.DEMO_TITLE)
+
+
+@pytest.mark.robustness_analysis
+def test_the_demo_page_shows_the_computed_flip_points_simulations_and_experts(client, demo):
+    from evaluations.robustness.analysis import analysis_latest
+
+    snapshot = demo.snapshots.order_by("-version").first()
+    robustness = snapshot.data["robustness"]
+    analysis = analysis_latest(demo).analysis
+    client.force_login(demo.owner)
+
+    response = get(client, demo)
+    page = text(response)
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert analysis is not None and analysis.status == "done"
+    critical = robustness["most_critical"]
+    if critical is None:  # the demo's platform store leads whatever one weight does
+        assert "No single weight, moved anywhere within [0, 1], changes the top subject." in page
+    else:
+        assert f"from {critical['weight']:.4f} to {critical['point']:.4f}" in page
+    assert page.count("Score lines of ") == len(robustness["flip_points"])
+    for row in robustness["flip_points"]:
+        assert f"{row['weight']:.4f}" in page
+        if row["grade_above"] is not None:
+            assert f"{row['grade_above']:.4f}" in page
+    noise = analysis.data["simulation"]["noise"]
+    assert f"stays on top in {noise['top_probability'] * 100:.1f} % of the draws" in page
+    assert f"{noise['draws']} draws, seed {noise['seed']}" in page
+    flagged = [e for e in analysis.data["agreement"]["experts"] if e["flagged"]]
+    assert page.count(" flagged ") >= 2 * len(flagged)  # in both tables
+    for chart in ("chart-score-lines", "chart-noise-ranks", "chart-bootstrap-weights"):
+        assert f'aria-labelledby="{chart}-title {chart}-desc"' in html
+
+
+def nearest_crossings(robustness: dict, row: dict) -> tuple[float | None, float | None]:
+    """The crossings of the drawn score lines nearest to the row's weight, below and above."""
+    from evaluations.robustness import charts
+
+    line = robustness["lines"][row["node"]][row["criterion"]]
+    xs = [x for _a, _b, x, _y in charts.crossings(line["x"], list(line["totals"].values()))]
+    below = max((x for x in xs if x < row["weight"] - 1e-9), default=None)
+    above = min((x for x in xs if x > row["weight"] + 1e-9), default=None)
+    return below, above
+
+
+def test_the_drawn_lines_cross_nearest_at_the_computed_flip_points(coordinator_client, evaluation):
+    """Real flip points (three experts, as on the results pages): under M(·,+) the score lines
+    are straight, so the crossings the chart marks nearest to each criterion's weight are the
+    flip points the recompute stored, and the default chart marks the most critical one at
+    its place on the weight axis."""
+    from evaluations.robustness.charts import LINES_LEFT, LINES_RIGHT, LINES_WIDTH
+
+    robustness = panel_results(evaluation).data["robustness"]
+    flipping = [r for r in robustness["flip_points"] if r["above"] or r["below"]]
+
+    assert robustness["exact"] is True and flipping
+    for row in robustness["flip_points"]:
+        assert nearest_crossings(robustness, row) == (
+            pytest.approx(row["below"], abs=1e-9),
+            pytest.approx(row["above"], abs=1e-9),
+        ), row
+    critical = robustness["most_critical"]
+    html = get(coordinator_client, evaluation).content.decode()
+    mark = re.search(
+        r'<g class="weight-mark"><title>[^<]*top changes ([0-9.]+)</title><line x1="([0-9.]+)"',
+        html,
+    )
+    plot = LINES_WIDTH - LINES_LEFT - LINES_RIGHT
+    assert float(mark[1]) == pytest.approx(critical["point"], abs=1e-4)
+    assert float(mark[2]) == pytest.approx(LINES_LEFT + plot * critical["point"], abs=0.1)
+
+
+@pytest.mark.robustness_analysis
+def test_the_demos_drawn_lines_cross_nearest_at_its_flip_points(demo):
+    robustness = demo.snapshots.order_by("-version").first().data["robustness"]
+
+    for row in robustness["flip_points"]:
+        assert nearest_crossings(robustness, row) == (
+            pytest.approx(row["below"], abs=1e-9),
+            pytest.approx(row["above"], abs=1e-9),
+        ), row
