@@ -108,21 +108,24 @@ class Evaluation(models.Model):
     robustness_noise_steps = models.PositiveSmallIntegerField(
         _("noise steps (k)"),
         default=robustness_rules.DEFAULT_STEPS,
-        validators=[robustness_rules.validate_steps],
+        validators=robustness_rules.range_validators("robustness_noise_steps"),
     )
     robustness_noise_draws = models.PositiveIntegerField(
         _("noise draws"),
         default=robustness_rules.DEFAULT_NOISE_DRAWS,
-        validators=[robustness_rules.validate_noise_draws],
+        validators=robustness_rules.range_validators("robustness_noise_draws"),
     )
     robustness_bootstrap_draws = models.PositiveIntegerField(
         _("bootstrap draws"),
         default=robustness_rules.DEFAULT_BOOTSTRAP_DRAWS,
-        validators=[robustness_rules.validate_bootstrap_draws],
+        validators=robustness_rules.range_validators("robustness_bootstrap_draws"),
     )
     # Blank: a fresh seed for every analysis, recorded with it.
     robustness_seed = models.PositiveBigIntegerField(
-        _("seed"), null=True, blank=True, validators=[robustness_rules.validate_seed]
+        _("seed"),
+        null=True,
+        blank=True,
+        validators=robustness_rules.range_validators("robustness_seed"),
     )
     agreement_threshold = models.FloatField(
         _("agreement threshold"),

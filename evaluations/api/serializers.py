@@ -12,6 +12,7 @@ from rest_framework import serializers
 from experts.paste import PASTE_TEXT_LIMIT
 
 from ..models import Evaluation, Grade, Indicator, Subject
+from ..robustness import rules as robustness_rules
 from ..selectors import depth_first
 from ..services import limits
 from ..services.lifecycle import SETTINGS_FIELDS
@@ -107,6 +108,19 @@ class CrThresholdField(serializers.FloatField):
         return value
 
 
+@extend_schema_field({"type": "number", "format": "double", "minimum": 1, "exclusiveMinimum": True})
+class AgreementThresholdField(serializers.FloatField):
+    """Greater than 1: the schema's exclusive bound, the robustness rule's message."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not robustness_rules.threshold_ok(value):
+            raise serializers.ValidationError(
+                robustness_rules.message("agreement_threshold"), code="range"
+            )
+        return value
+
+
 class DeadlineField(serializers.DateTimeField):
     """A deadline inside the services' window, checked before the conversion to local time
     (which 9999-12-31T23:59:59Z east of UTC would overflow). With its offset, as the schema's
@@ -165,6 +179,11 @@ class EvaluationSettingsSerializer(StrictInput, serializers.ModelSerializer):
         required=False, help_text="Strictly between 0 and 1 (the paper uses 0.1)."
     )
     deadline = DeadlineField(required=False, allow_null=True, help_text=DEADLINE_HELP)
+    agreement_threshold = AgreementThresholdField(
+        required=False,
+        help_text="Greater than 1: an expert is flagged when their overall compatibility S "
+        "is above it (1.1 is customary).",
+    )
 
     class Meta:
         model = Evaluation

@@ -9,6 +9,8 @@ threshold above 1), so a value the form accepts is one the engine accepts.
 import math
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -110,33 +112,27 @@ def threshold_ok(value) -> bool:
     return number and math.isfinite(value) and value > 1
 
 
-# Model validators: module-level functions, so migrations can name them. A field's validator
-# raises a plain error, which the model puts on the field.
-def _validate(field: str, value) -> None:
-    try:
-        check({field: value})
-    except ValidationError:
-        raise ValidationError(message(field), code="range") from None
+def lazy_message(field: str):
+    """message(field), translated when shown (for validators built at import time)."""
+    if field == "agreement_threshold":
+        return format_lazy(gettext_lazy(ERROR_THRESHOLD), default=DEFAULT_THRESHOLD)
+    low, high, text = RANGES[field]
+    return format_lazy(gettext_lazy(text), low=f"{low:,}", high=f"{high:,}")
 
 
-def validate_steps(value) -> None:
-    _validate("robustness_noise_steps", value)
-
-
-def validate_noise_draws(value) -> None:
-    _validate("robustness_noise_draws", value)
-
-
-def validate_bootstrap_draws(value) -> None:
-    _validate("robustness_bootstrap_draws", value)
-
-
-def validate_seed(value) -> None:
-    _validate("robustness_seed", value)
+def range_validators(field: str) -> list:
+    """The model field's validators: its range, with the rule as the message. Plain minimum
+    and maximum validators, so the API's schema states the same bounds (DRF reads them)."""
+    low, high, _text = RANGES[field]
+    rule = lazy_message(field)
+    return [MinValueValidator(low, message=rule), MaxValueValidator(high, message=rule)]
 
 
 def validate_threshold(value) -> None:
-    _validate("agreement_threshold", value)
+    """The agreement threshold's model validator (an open bound, which no plain validator
+    states)."""
+    if not threshold_ok(value):
+        raise ValidationError(lazy_message("agreement_threshold"), code="range")
 
 
 def settings_of(evaluation) -> dict:
