@@ -533,3 +533,43 @@ def test_the_demos_drawn_lines_cross_nearest_at_its_flip_points(demo):
             pytest.approx(row["below"], abs=1e-9),
             pytest.approx(row["above"], abs=1e-9),
         ), row
+
+
+def test_under_a_main_factor_operator_the_page_says_the_points_were_searched_for(
+    coordinator_client, evaluation
+):
+    """M(∧,∨) has no crossing formula: the flip points come from a search, the score lines
+    from 21 weights, and the page says both."""
+    Evaluation.objects.filter(pk=evaluation.pk).update(operator=Evaluation.Operator.MIN_MAX)
+    evaluation.refresh_from_db()
+    robustness = panel_results(evaluation).data["robustness"]
+
+    response = get(coordinator_client, evaluation)
+    page = text(response)
+
+    assert robustness["exact"] is False
+    assert response.status_code == 200
+    assert "Under M(∧,∨) main factor the points were found by a search" in page
+    assert "The lines join the scores computed at 21 evenly spaced weights." in page
+    points = re.search(r'<polyline points="([^"]+)"', response.content.decode())[1]
+    assert len(points.split()) == 21
+
+
+def test_results_with_nothing_to_move_show_the_rows_without_a_chart(
+    coordinator_client, evaluation, snapshot
+):
+    """Fewer than two scored subjects: rows with no flip anywhere, no lines to draw."""
+    robustness = snapshot.data["robustness"]
+    robustness.update(most_critical=None, lines={})
+    for row in robustness["flip_points"]:
+        row.update(dict.fromkeys(("below", "above", "top_below", "top_above",
+                                  "relative_change", "top_relative_change")))  # fmt: skip
+    snapshot.save(update_fields=["data"])
+
+    response = get(coordinator_client, evaluation, "?criterion=U12")
+    page = text(response)
+
+    assert response.status_code == 200  # nothing to choose from: the query is not checked
+    assert "No single weight, moved anywhere within [0, 1], changes the top subject." in page
+    assert "Scores against one weight" not in page and "Score lines of" not in page
+    assert page.count("none within [0, 1]") >= 4 * 6
