@@ -170,6 +170,7 @@ def evaluation_copy(*, owner: AbstractBaseUser, source: Evaluation, title: str =
     copy.title = title.strip() or _("Copy of %(title)s") % {"title": source.title}
     copy.status = Evaluation.Status.DRAFT
     copy.copied_from = source
+    copy.analysis_queued_at = None  # the source's claim on its own analysis task
     copy.save()
 
     new_ids: dict[int, Indicator] = {}

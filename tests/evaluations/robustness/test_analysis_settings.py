@@ -6,9 +6,11 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluations.models import AuditEntry, Evaluation
 from evaluations.robustness import rules
+from evaluations.services import evaluation_copy
 from tests.api.conftest import token_client
 from tests.evaluations.test_editor_pages import page_url, settings_data
 
@@ -210,6 +212,18 @@ def test_the_model_refuses_out_of_range_values_by_field(evaluation):
 def test_the_database_refuses_out_of_range_values_too(evaluation, change):
     with pytest.raises(IntegrityError), transaction.atomic():
         Evaluation.objects.filter(pk=evaluation.pk).update(**change)
+
+
+def test_a_copy_keeps_the_robustness_settings_but_not_the_analysis_claim(coordinator, evaluation):
+    Evaluation.objects.filter(pk=evaluation.pk).update(
+        robustness_noise_steps=3, robustness_seed=5, analysis_queued_at=timezone.now()
+    )
+    evaluation.refresh_from_db()
+
+    copy = evaluation_copy(owner=coordinator, source=evaluation)
+
+    assert robustness(copy) == {**DEFAULTS, "robustness_noise_steps": 3, "robustness_seed": 5}
+    assert copy.analysis_queued_at is None
 
 
 def test_other_tests_run_without_the_analysis():
