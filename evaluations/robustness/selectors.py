@@ -2,23 +2,22 @@
 
 Two sources, neither computed here: the flip points stored with every results snapshot
 (snapshot.data["robustness"], see flips.py) and the analysis of that snapshot (simulations,
-expert agreement, leave-one-out; analysis.data, see analysis.py). This module only turns codes
-and subject ids into names, numbers into the texts the page prints ("none within [0, 1]" where
-there is no change), and decides who is shown what: the agreement and the leave-one-out are
-the coordinator's only, each expert named or "Expert n" as the evaluation says, numbered as
-the results page numbers them.
+expert agreement, leave-one-out; analysis.data, see analysis.py). These modules only turn
+codes and subject ids into names, numbers into the texts the page prints ("none within [0, 1]"
+where there is no change; cells.py), and decide who is shown what: the agreement and the
+leave-one-out are the coordinator's only (selectors_analysis.py reads the analysis). Here: the
+flip table, the score-line chart's choice and the page as a whole.
 """
 
-from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_noop
 
 from ..models import Evaluation, ResultSnapshot, RobustnessAnalysis
-from ..results.comments import expert_aliases
+from .cells import names_of, ordered_subjects, percent_cell, weight_cell
+from .selectors_analysis import agreement_report, analysis_state, simulations_report
 
-NO_CHANGE = gettext_lazy("none within [0, 1]")
 # A code typed into the query string is echoed in the message, cut to this many characters.
 ECHOED = 40
 ERROR_NODE = gettext_noop(
@@ -27,40 +26,7 @@ ERROR_NODE = gettext_noop(
 ERROR_CRITERION = gettext_noop(
     "There is no criterion “%(code)s” to move in these results (under %(node)s)."
 )
-SOURCES = ("noise", "bootstrap")
-Status = RobustnessAnalysis.Status
 FLIP_KEYS = ("below", "above", "top_below", "top_above", "grade_below", "grade_above")
-
-
-# --- small formats ----------------------------------------------------------------------------
-
-
-def weight_cell(value: float | None, places: int = 4) -> dict:
-    """A weight on the page: its value for charts and sorting, its text, whether it is none."""
-    if value is None:
-        return {"value": None, "text": str(NO_CHANGE), "none": True}
-    return {"value": value, "text": f"{value:.{places}f}", "none": False}
-
-
-def percent_cell(value: float | None, places: int = 1) -> dict:
-    """A share as a percentage ("15.6 %"); none when there is no such change."""
-    if value is None:
-        return {"value": None, "text": str(NO_CHANGE), "none": True}
-    return {"value": value, "text": f"{value * 100:.{places}f} %", "none": False}
-
-
-def _names(data: dict) -> tuple[dict[str, dict], dict[str, str]]:
-    """Indicator rows by code, subject names by id as text (JSON keys are text)."""
-    indicators = {row["code"]: row for row in data.get("indicators", [])}
-    subjects = {str(subject["id"]): subject["name"] for subject in data.get("subjects", [])}
-    return indicators, subjects
-
-
-def _ordered_subjects(data: dict, ids) -> list[str]:
-    """Subject ids (text) in the snapshot's ranking order, any others after them by id."""
-    ids = {str(i) for i in ids}
-    ranked = [str(i) for i in data.get("ranking", []) if str(i) in ids]
-    return ranked + sorted(ids - set(ranked), key=lambda i: (len(i), i))
 
 
 # --- flip points ------------------------------------------------------------------------------
@@ -72,7 +38,7 @@ def flips_report(*, data: dict) -> dict | None:
     robustness = data.get("robustness")
     if robustness is None:
         return None
-    indicators, _subjects = _names(data)
+    indicators, _subjects = names_of(data)
     critical = robustness.get("most_critical")
     lines = robustness.get("lines") or {}
     rows = [_flip_row(row, indicators, critical, lines) for row in robustness["flip_points"]]
@@ -175,13 +141,13 @@ def _default(robustness: dict, lines: dict) -> tuple[str, str]:
 
 
 def _line_data(data: dict, robustness: dict, node: str, criterion: str) -> dict:
-    indicators, subjects = _names(data)
+    indicators, subjects = names_of(data)
     line = robustness["lines"][node][criterion]
     row = next(
         (r for r in robustness["flip_points"] if (r["node"], r["criterion"]) == (node, criterion)),
         {},
     )
-    order = _ordered_subjects(data, line["totals"])
+    order = ordered_subjects(data, line["totals"])
     return {
         "node": node,
         "node_name": indicators.get(node, {}).get("name", ""),
@@ -221,7 +187,7 @@ def _marks(row: dict) -> list[tuple[str, float]]:
 def line_options(*, data: dict, chosen: dict | None) -> list[dict]:
     """The chart's <select>: one group per node, one option per criterion charted."""
     lines = (data.get("robustness") or {}).get("lines") or {}
-    indicators, _subjects = _names(data)
+    indicators, _subjects = names_of(data)
     picked = (chosen["node"], chosen["criterion"]) if chosen else None
     return [
         {
@@ -239,181 +205,6 @@ def line_options(*, data: dict, chosen: dict | None) -> list[dict]:
         }
         for node, children in lines.items()
     ]
-
-
-# --- the analysis: simulations ----------------------------------------------------------------
-
-
-def analysis_state(*, analysis: RobustnessAnalysis | None, computing: bool) -> dict:
-    """What the page says about the analysis of the latest snapshot: "computing" (queued or
-    running), "failed", "done", or "none" (never queued: no subject was ranked, or the
-    analysis is switched off)."""
-    if analysis is None or analysis.status in (Status.QUEUED, Status.RUNNING):
-        state = "computing" if computing or analysis is not None else "none"
-        return {"state": state, "version": None, "error": "", "finished_at": None, "seconds": None}
-    return {
-        "state": "failed" if analysis.status == Status.FAILED else "done",
-        "version": analysis.version,
-        "error": analysis.error if analysis.status == Status.FAILED else "",
-        "finished_at": analysis.finished_at,
-        "seconds": analysis.compute_seconds,
-    }
-
-
-def simulations_report(*, analysis_data: Mapping, data: dict) -> list[dict]:
-    """One block per source simulated (judgment noise first, then panel resampling)."""
-    simulation = analysis_data.get("simulation") or {}
-    return [
-        _simulation(source, simulation[source], data)
-        for source in SOURCES
-        if simulation.get(source)
-    ]
-
-
-def _simulation(source: str, result: Mapping, data: dict) -> dict:
-    indicators, subjects = _names(data)
-    grades = [grade["name"] for grade in data.get("grades", [])]
-    ranks = result.get("rank_probabilities") or {}
-    order = _ordered_subjects(data, ranks)
-    top = result.get("top", data["ranking"][0] if data.get("ranking") else None)
-    top_id = None if top is None else str(top)
-    return {
-        "source": source,
-        "draws": result.get("draws"),
-        "complete": result.get("complete"),
-        "seed": result.get("seed"),
-        "k": result.get("k"),
-        "top": {
-            "name": subjects.get(top_id, ""),
-            "probability": percent_cell(result.get("top_probability")),
-        }
-        if top_id is not None and result.get("top_probability") is not None
-        else None,
-        "ranks": _probabilities(order, subjects, ranks, [str(n) for n in range(1, len(order) + 1)]),
-        "grades": _probabilities(order, subjects, result.get("grade_probabilities") or {}, grades),
-        "weights": _percentile_rows(result.get("weight_percentiles") or {}, indicators),
-    }
-
-
-def _probabilities(order, subjects, table: Mapping, columns: list[str]) -> dict | None:
-    rows = [
-        {
-            "id": sid,
-            "name": subjects.get(sid, sid),
-            "cells": [percent_cell(p) for p in table[sid]],
-        }
-        for sid in order
-        if sid in table
-    ]
-    if not rows:
-        return None
-    return {"columns": columns[: len(rows[0]["cells"])], "rows": rows}
-
-
-def _percentile_rows(percentiles: Mapping, indicators: dict) -> list[dict]:
-    """Every indicator's simulated global weight, in hierarchy order, the goal left out (its
-    weight is 1 in every draw)."""
-    ordered = [code for code in indicators if code in percentiles]
-    ordered += sorted(set(percentiles) - set(ordered))
-    rows = []
-    for code in ordered:
-        row = indicators.get(code, {})
-        if row.get("depth") == 0:
-            continue
-        p5, p50, p95 = percentiles[code]
-        rows.append(
-            {
-                "code": code,
-                "name": row.get("name", ""),
-                "depth": row.get("depth", 1),
-                "current": weight_cell(row.get("global_weight")),
-                "p5": weight_cell(p5),
-                "p50": weight_cell(p50),
-                "p95": weight_cell(p95),
-            }
-        )
-    return rows
-
-
-# --- the analysis: experts (the coordinator's only) -------------------------------------------
-
-
-def agreement_report(*, analysis_data: Mapping, data: dict, named: bool) -> dict | None:
-    """The experts' agreement with the group and what leaving each out changes; flagged
-    experts first. Names or "Expert n" (numbered as on the results page) as `named` says."""
-    agreement = analysis_data.get("agreement")
-    if not agreement:
-        return None
-    indicators, subjects = _names(data)
-    label = _labeller(data, named)
-    current = {str(s["id"]): s["rank"] for s in data.get("subjects", [])}
-    left_out = {entry["membership"]: entry for entry in analysis_data.get("leave_one_out") or []}
-    experts = [
-        _expert(expert, left_out.get(expert["membership"]), label, indicators, subjects, current)
-        for expert in agreement.get("experts", [])
-    ]
-    return {
-        "threshold": agreement.get("threshold"),
-        "named": named,
-        "flagged": [e for e in experts if e["flagged"]],
-        "experts": sorted(experts, key=lambda e: (not e["flagged"], -(e["overall"] or 0))),
-    }
-
-
-def _labeller(data: dict, named: bool):
-    """An expert's label. Named: the name the analysis stored (it stores one only while the
-    evaluation names experts; data computed before the setting changed has none, and the
-    expert is "Expert n" until the next analysis). Otherwise "Expert n", numbered as the
-    results page numbers the experts (comments.expert_aliases), never by the stored text."""
-    aliases = expert_aliases(data)
-
-    def label(entry: Mapping) -> str:
-        if named and entry.get("named", True) and entry.get("name"):
-            return entry["name"]
-        if entry["membership"] not in aliases:
-            aliases[entry["membership"]] = _("Expert {number}").format(number=len(aliases) + 1)
-        return aliases[entry["membership"]]
-
-    return label
-
-
-def _expert(expert, loo, label, indicators, subjects, current) -> dict:
-    overall = expert.get("overall")
-    return {
-        "membership": expert["membership"],
-        "label": label(expert),
-        "overall": overall,
-        "overall_text": "–" if overall is None else f"{overall:.4f}",
-        "flagged": bool(expert.get("flagged")),
-        "matrices": [
-            {
-                "node": m["node"],
-                "name": indicators.get(m["node"], {}).get("name", ""),
-                "s": "–" if m.get("s") is None else f"{m['s']:.4f}",
-                "r": "–" if m.get("r") is None else f"{m['r']:.3f}",
-            }
-            for m in expert.get("matrices", [])
-        ],
-        "left_out": _left_out(loo, subjects, current),
-    }
-
-
-def _left_out(loo: Mapping | None, subjects: dict, current: dict) -> dict | None:
-    """What the ranking would be without the expert: the top subject, and every subject
-    whose rank changes (from, to)."""
-    if loo is None:
-        return None
-    top = loo.get("top")
-    changes = [
-        {"name": subjects.get(str(sid), str(sid)), "was": current.get(str(sid)), "now": rank}
-        for sid, rank in sorted((loo.get("rank_changes") or {}).items(), key=lambda kv: kv[1])
-    ]
-    return {
-        "complete": loo.get("complete", True),
-        "top": subjects.get(str(top), "") if top is not None else "",
-        "top_changes": bool(loo.get("top_changes")),
-        "changes": changes,
-    }
 
 
 # --- the page -----------------------------------------------------------------------------------
