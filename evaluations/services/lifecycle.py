@@ -170,7 +170,16 @@ def evaluation_copy(*, owner: AbstractBaseUser, source: Evaluation, title: str =
     copy.title = title.strip() or _("Copy of %(title)s") % {"title": source.title}
     copy.status = Evaluation.Status.DRAFT
     copy.copied_from = source
-    copy.analysis_queued_at = None  # the source's claim on its own analysis task
+    # A new evaluation's pipeline state, not the source's: no input yet (or the copy would
+    # read as "being computed" and the sweep would pick it up), no claim on the source's
+    # tasks, no failures.
+    copy.input_version = 0
+    copy.input_changed_at = None
+    copy.recompute_queued_at = None
+    copy.recompute_attempts = 0
+    copy.recompute_error = ""
+    copy.recompute_failed_at = None
+    copy.analysis_queued_at = None
     copy.save()
 
     new_ids: dict[int, Indicator] = {}

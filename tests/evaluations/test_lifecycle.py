@@ -3,9 +3,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluations import services
 from evaluations.models import AuditEntry, Evaluation
+from evaluations.results_selectors import results_status
 
 
 def actions(evaluation) -> list[str]:
@@ -93,6 +95,29 @@ def test_a_copy_has_the_same_tree_settings_grades_and_subjects_but_no_panel(
     assert copy.subjects.count() == 2
     assert not copy.memberships.exists()
     assert actions(copy) == [AuditEntry.Action.COPIED]
+
+
+def test_a_copy_starts_with_a_fresh_pipeline_state_not_the_sources(coordinator, evaluation):
+    Evaluation.objects.filter(pk=evaluation.pk).update(
+        input_version=12,
+        input_changed_at=timezone.now(),
+        recompute_queued_at=timezone.now(),
+        recompute_attempts=3,
+        recompute_error="OperationalError: gone",
+        recompute_failed_at=timezone.now(),
+        analysis_queued_at=timezone.now(),
+    )
+    evaluation.refresh_from_db()
+
+    copy = services.evaluation_copy(owner=coordinator, source=evaluation)
+
+    copy.refresh_from_db()
+    assert copy.input_version == 0 and copy.input_changed_at is None
+    assert copy.recompute_queued_at is None and copy.analysis_queued_at is None
+    assert copy.recompute_attempts == 0 and copy.recompute_error == ""
+    assert copy.recompute_failed_at is None
+    # Not "newer results are being computed" on a copy that has no ballots.
+    assert results_status(evaluation=copy, snapshot=None, named=True)["stale"] is False
 
 
 def test_the_panel_opens_closes_and_reopens_and_each_step_is_logged(coordinator, evaluation):
