@@ -15,6 +15,7 @@ paper's root method (DESIGN §2.2). This is the "geometric" method for incomplet
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..weighting import normalise_logs
 from .graph import as_incomplete
 
 
@@ -36,10 +37,3 @@ def llsm_log_weights(stack: np.ndarray) -> np.ndarray:
     laplacian = -off_diagonal.astype(float)
     laplacian[..., np.arange(t), np.arange(t)] = off_diagonal.sum(axis=-1)
     return np.linalg.solve(laplacian + 1.0, logs.sum(axis=-1)[..., None])[..., 0]
-
-
-def normalise_logs(log_w: np.ndarray) -> np.ndarray:
-    # Shifting by the largest log before exp changes nothing after normalising but keeps exp
-    # away from overflow.
-    w = np.exp(log_w - log_w.max(axis=-1, keepdims=True))
-    return w / w.sum(axis=-1, keepdims=True)
