@@ -24,6 +24,7 @@ answered pairs leave one cycle, the least-squares completion is already optimal)
 """
 
 from dataclasses import dataclass
+from typing import NoReturn
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -262,5 +263,5 @@ def _rounding(a: np.ndarray) -> np.ndarray:
     return ROUNDING_ULPS * np.finfo(float).eps * np.sqrt((a * a).sum(axis=(1, 2)))
 
 
-def _fail(index: int, why: str) -> None:
+def _fail(index: int, why: str) -> NoReturn:
     raise RuntimeError(f"{NOT_CONVERGED} ({why}; first at index ({int(index)},))")

@@ -65,7 +65,8 @@ def consistency_of(stack: np.ndarray, ri: str = ri_tables.DEFAULT) -> Consistenc
     n = stack.shape[-1]
     completion, lambda_max, _ = minimise(stack)
     m = missing_pairs(stack)
-    index = np.array([random_index(n, int(count), ri) for count in m])
+    counts, position = np.unique(m, return_inverse=True)  # one look-up per distinct m
+    index = np.array([random_index(n, int(count), ri) for count in counts])[position]
     if n <= 2:
         ci = np.zeros(len(stack))
     else:
