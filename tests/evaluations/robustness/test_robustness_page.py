@@ -215,6 +215,16 @@ def test_an_expert_sees_the_simulation_but_not_the_experts_agreement(
     assert "Evaluation sections" not in response.content.decode()  # the coordinator's tabs
 
 
+def test_an_expert_finds_the_robustness_page_from_the_shared_results(
+    client, evaluation, analysed, shared_expert
+):
+    client.force_login(shared_expert)
+
+    page = client.get(reverse("results", args=[evaluation.pk])).content.decode()
+
+    assert f'href="{reverse("results-robustness", args=[evaluation.pk])}"' in page
+
+
 # --- the experts' section -----------------------------------------------------------------------
 
 
