@@ -12,6 +12,7 @@ from evaluations.engine import ahp, fuzzy, hierarchy, scale
 from evaluations.engine.hierarchy import Node
 from evaluations.engine.robustness import simulation
 from evaluations.engine.robustness.simulation import draws as draws_module
+from evaluations.engine.robustness.simulation import problem as problem_module
 
 TOLERANCE = 1e-12
 GRADE_SCORES = np.array([95.0, 80.0, 65.0, 40.0])
@@ -620,7 +621,8 @@ def test_it_refuses_bad_weights_ratings_and_scores():
 
 def test_it_refuses_unknown_settings_and_labels():
     refused(ahp.UNKNOWN_AGGREGATION, method="mean")
-    refused(ahp.UNKNOWN_METHOD, weighting="power")
+    refused(problem_module.CRISP_ONLY, weighting="power")
+    refused(problem_module.CRISP_ONLY, weighting="fuzzy_buckley")
     refused(simulation.UNKNOWN_MEAN, mean="harmonic")
     refused(fuzzy.UNKNOWN_OPERATOR, operator="sum")
     refused(simulation.LABELS.format(field="codes", what="node"), codes=("U",))

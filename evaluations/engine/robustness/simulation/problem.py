@@ -47,6 +47,8 @@ RATINGS_VALUES = "ratings must be whole grade indices from 0 to m − 1, or -1 f
 UNRATED = "ratings must give every leaf of every subject at least one rating"
 GRADE_SCORES = "grade_scores must be finite numbers, one per grade (at least two grades)"
 UNKNOWN_MEAN = "unknown AIP mean (choose 'geometric' or 'arithmetic')"
+# The draws are batched for the crisp methods only; the fuzzy ones (Buckley, Chang) are not.
+CRISP_ONLY = "the simulation weighs by 'geometric' or 'eigenvector' only (not the fuzzy methods)"
 LABELS = "{field} must give one label per {what}"
 PANEL_PARENT = "indicators must list each parent before its children"
 
@@ -117,7 +119,7 @@ def _check_settings(method: str, weighting: str, mean: str, operator: str) -> No
     if method not in ahp.AGGREGATIONS:
         raise ValueError(f"method: {ahp.UNKNOWN_AGGREGATION}: {method!r}")
     if weighting not in ahp.METHODS:
-        raise ValueError(f"weighting: {ahp.UNKNOWN_METHOD}: {weighting!r}")
+        raise ValueError(f"weighting: {CRISP_ONLY}: {weighting!r}")
     if mean not in MEANS:
         raise ValueError(f"mean: {UNKNOWN_MEAN}: {mean!r}")
     if operator not in fuzzy.OPERATORS:
