@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from . import incomplete
 from . import ri as ri_tables
 from .judgments import (
     DIAGONAL,
@@ -90,6 +91,7 @@ __all__ = [
     "diagnose",
     "from_upper",
     "harker",
+    "llsm",
     "priorities",
     "size_threshold",
     "to_upper",
@@ -276,15 +278,46 @@ def harker(matrix: ArrayLike, ri: str = ri_tables.DEFAULT, threshold: float = 0.
     """Eigenvector priorities of an incomplete matrix by Harker's method (Harker 1987).
 
     Missing comparisons are NaN (or None) and come in symmetric pairs; the comparisons given must
-    connect all elements. Each missing b_xy becomes 0 and each diagonal entry 1 + the number of
-    missing entries in its row; the weights and λmax are the principal eigenpair of that matrix.
-    CI and CR use t, the full number of elements, as for a complete matrix; for a complete
-    matrix the result equals priorities(matrix, "eigenvector"). Takes a stack too.
+    connect all elements (else incomplete.DisconnectedError names the pairs that would). Each
+    missing b_xy becomes 0 and each diagonal entry 1 + the number of missing entries in its row;
+    the weights are the principal eigenvector of that matrix. λmax, CI and CR are Ágoston &
+    Csató's (2022) for incomplete matrices (incomplete.consistency): λmax is the smallest λmax
+    of any completion (Bozóki, Fülöp & Rónyai 2010), CI = (λmax − t)/(t − 1) and
+    CR = CI / RI(t, m), m the number of missing pairs (simulated, incomplete.ri_table; m = 0 uses
+    the `ri` table, so a complete matrix gives priorities(matrix, "eigenvector")). Harker's own
+    eigenvalue is never below that λmax and usually above it. Takes a stack too; a stack's ri
+    is then an array (one RI per matrix, as m may differ).
     """
     check_options("eigenvector", ri, threshold)
-    stack, batched = as_matrices(matrix, allow_missing=True)
-    weights, lambda_max = principal_eigenvector(_harker_matrix(stack))
-    return as_priorities(weights, lambda_max, ri, threshold, batched)
+    stack, batched = incomplete.as_incomplete(matrix)
+    weights, _ = principal_eigenvector(_harker_matrix(stack))
+    return _incomplete_priorities(stack, weights, ri, threshold, batched)
+
+
+def llsm(matrix: ArrayLike, ri: str = ri_tables.DEFAULT, threshold: float = 0.1) -> Priorities:
+    """The "geometric" priorities of an incomplete matrix: logarithmic least squares on the
+    comparison graph (Kwiesielewicz 1996; Bozóki, Fülöp & Rónyai 2010; incomplete.llsm), which
+    for a complete matrix are the root method's weights. λmax, CI and CR as in harker."""
+    check_options("geometric", ri, threshold)
+    stack, batched = incomplete.as_incomplete(matrix)
+    weights = normalise_logs(incomplete.llsm.llsm_log_weights(stack))
+    return _incomplete_priorities(stack, weights, ri, threshold, batched)
+
+
+def _incomplete_priorities(
+    stack: np.ndarray, weights: np.ndarray, ri: str, threshold: float, batched: bool
+) -> Priorities:
+    c = incomplete.consistency.consistency_of(stack, ri)
+    if batched:
+        return Priorities(weights, c.lambda_max, c.ci, c.cr, c.ri, threshold)
+    return Priorities(
+        weights[0],
+        float(c.lambda_max[0]),
+        float(c.ci[0]),
+        float(c.cr[0]),
+        float(c.ri[0]),
+        threshold,
+    )
 
 
 def _harker_matrix(stack: np.ndarray) -> np.ndarray:
