@@ -190,6 +190,18 @@ class EvaluationSettingsForm(forms.Form):
             "(the paper: 0.1). Between 0 and 1."
         ),
     )
+    # Optional, so a client posting only the older settings changes nothing (blank keeps it).
+    cr_threshold_rule = forms.ChoiceField(
+        label=_("CR threshold rule"),
+        choices=Evaluation.CRThresholdRule.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Fixed: every matrix is held to the CR threshold above. By size: Saaty's (1994) "
+            "limits, 0.05 for matrices of 3 elements, 0.08 for 4 and 0.1 for 5 or more; the "
+            "threshold above is then not used."
+        ),
+    )
     cr_policy = forms.ChoiceField(
         label=_("CR policy"),
         choices=Evaluation.CRPolicy.choices,
@@ -206,6 +218,17 @@ class EvaluationSettingsForm(forms.Form):
         help_text=_(
             "AIJ: the weighted geometric mean of the experts' matrices, then the weights. "
             "AIP: the weighted geometric mean of each expert's weights."
+        ),
+    )
+    aip_mean = forms.ChoiceField(
+        label=_("Mean of the experts' weights (AIP)"),
+        choices=Evaluation.AIPMean.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Used with AIP only. Geometric: the weighted geometric mean of each expert's "
+            "weights, renormalised. Arithmetic: their weighted arithmetic mean (Forman & "
+            "Peniwati 1998)."
         ),
     )
     ballot_inclusion = forms.ChoiceField(
@@ -354,6 +377,12 @@ class EvaluationSettingsForm(forms.Form):
         if not robustness_rules.threshold_ok(value):
             raise forms.ValidationError(robustness_rules.message("agreement_threshold"))
         return value
+
+    def clean_cr_threshold_rule(self) -> str:
+        return self.cleaned_data["cr_threshold_rule"] or self.evaluation.cr_threshold_rule
+
+    def clean_aip_mean(self) -> str:
+        return self.cleaned_data["aip_mean"] or self.evaluation.aip_mean
 
     def clean_cr_threshold(self) -> float:
         value = self.cleaned_data["cr_threshold"]

@@ -23,6 +23,18 @@ class Evaluation(models.Model):
     class RITable(models.TextChoices):
         PAPER = "paper", _("The method paper's RI table")
         SAATY = "saaty", _("Saaty (1980)")
+        SAATY_LATER = "saaty_later", _("Saaty (later table: 0.52, 0.89, 1.11, …)")
+        ALONSO_LAMATA = (
+            "alonso_lamata",
+            _("Alonso & Lamata (2006), CR = (λmax − n)/(1.7699 n − 4.3513)"),
+        )
+
+    class CRThresholdRule(models.TextChoices):
+        FIXED = "fixed", _("Fixed: the CR threshold for every matrix")
+        BY_SIZE = (
+            "by_size",
+            _("By size (Saaty 1994): 0.05 for 3 elements, 0.08 for 4, 0.1 for 5 or more"),
+        )
 
     class CRPolicy(models.TextChoices):
         BLOCK = "block", _("Block submission of inconsistent matrices")
@@ -31,6 +43,13 @@ class Evaluation(models.Model):
     class Aggregation(models.TextChoices):
         AIJ = "aij", _("Aggregate individual judgments (AIJ)")
         AIP = "aip", _("Aggregate individual priorities (AIP)")
+
+    class AIPMean(models.TextChoices):
+        GEOMETRIC = "geometric", _("Weighted geometric mean of the experts' weights")
+        ARITHMETIC = (
+            "arithmetic",
+            _("Weighted arithmetic mean of the experts' weights (Forman & Peniwati 1998)"),
+        )
 
     class BallotInclusion(models.TextChoices):
         SUBMITTED = "submitted", _("All submitted ballots")
@@ -60,14 +79,25 @@ class Evaluation(models.Model):
         default=WeightingMethod.GEOMETRIC,
     )
     ri_table = models.CharField(
-        _("RI table"), max_length=8, choices=RITable.choices, default=RITable.PAPER
+        _("RI table"), max_length=16, choices=RITable.choices, default=RITable.PAPER
     )
     cr_threshold = models.FloatField(_("CR threshold"), default=0.1)
+    # Fixed: cr_threshold for every matrix (the paper's); by size: Saaty's limits by order.
+    cr_threshold_rule = models.CharField(
+        _("CR threshold rule"),
+        max_length=8,
+        choices=CRThresholdRule.choices,
+        default=CRThresholdRule.FIXED,
+    )
     cr_policy = models.CharField(
         _("CR policy"), max_length=8, choices=CRPolicy.choices, default=CRPolicy.BLOCK
     )
     aggregation = models.CharField(
         _("aggregation"), max_length=4, choices=Aggregation.choices, default=Aggregation.AIJ
+    )
+    # Used with AIP only: AIJ's geometric mean of the judgments keeps the matrix reciprocal.
+    aip_mean = models.CharField(
+        _("AIP mean"), max_length=10, choices=AIPMean.choices, default=AIPMean.GEOMETRIC
     )
     ballot_inclusion = models.CharField(
         _("ballots included"),

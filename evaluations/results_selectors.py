@@ -21,6 +21,7 @@ from experts.models import Invitation
 from .models import Evaluation, ResultSnapshot
 from .results.changes import results_changes
 from .results.comments import comments_labelled, comments_report
+from .services.limits import CR_RULE_BY_SIZE, settings_cr_limit
 
 WEAK_POINTS_SHOWN = 5
 
@@ -142,17 +143,24 @@ def results_report(*, data: dict) -> dict:
     grades = data["grades"]
     subjects = [_subject(subject, data, names) for subject in data["subjects"]]
     by_id = {subject["id"]: subject for subject in subjects}
+    orders = {matrix["parent"]: len(matrix["children"]) for matrix in data["matrices"]}
     return {
         "grades": grades,
         "settings": _settings(data["settings"]),
-        "threshold": data["settings"]["cr_threshold"],
+        "threshold": _threshold(data["settings"]),
         "indicators": data["indicators"],
         "leaves": [row for row in data["indicators"] if row["is_leaf"]],
         "first_level": [row for row in data["indicators"] if row["depth"] == 1],
         "matrices": [_matrix(matrix, names, data["settings"]) for matrix in data["matrices"]],
         "consensus": _consensus(data["consensus"]),
         "warnings": [
-            {**warning, "parent_name": names.get(warning["parent"], "")}
+            {
+                **warning,
+                "parent_name": names.get(warning["parent"], ""),
+                "threshold": _number(
+                    settings_cr_limit(data["settings"], orders.get(warning["parent"], 0))
+                ),
+            }
             for warning in data["warnings"]
         ],
         "subjects": subjects,
@@ -212,17 +220,39 @@ def missing_in_words(reason: str) -> str:
 
 
 def _settings(settings: dict) -> list[tuple[str, str]]:
-    """The method settings the numbers were computed with, as (label, value) in words."""
+    """The method settings the numbers were computed with, as (label, value) in words.
+
+    A snapshot older than the threshold rule and the AIP mean was computed with the fixed
+    threshold and the geometric mean, and says so."""
     ev = Evaluation
-    return [
+    rows = [
         (_("Weighting method"), _label(ev.WeightingMethod, settings["weighting_method"])),
         (_("RI table"), _label(ev.RITable, settings["ri_table"])),
-        (_("CR threshold"), f"{settings['cr_threshold']:g}"),
+        (_("CR threshold"), _threshold(settings)),
+        (
+            _("CR threshold rule"),
+            _label(ev.CRThresholdRule, settings.get("cr_threshold_rule", "fixed")),
+        ),
         (_("CR policy"), _label(ev.CRPolicy, settings.get("cr_policy", ""))),
         (_("Aggregation"), _label(ev.Aggregation, settings["aggregation"])),
+    ]
+    if settings["aggregation"] == ev.Aggregation.AIP:  # AIJ takes no other mean
+        rows.append((_("AIP mean"), _label(ev.AIPMean, settings.get("aip_mean", "geometric"))))
+    return rows + [
         (_("Ballots included"), _label(ev.BallotInclusion, settings["ballot_inclusion"])),
         (_("Composition operator"), _label(ev.Operator, settings["operator"])),
     ]
+
+
+def _threshold(settings: dict) -> str:
+    """The CR limit in words: the fixed threshold, or the limits by size under that rule."""
+    if settings.get("cr_threshold_rule") == CR_RULE_BY_SIZE:
+        return _("0.05 for 3 elements, 0.08 for 4, 0.1 for 5 or more")
+    return _number(settings["cr_threshold"])
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
 
 
 def _label(choices, value: str) -> str:
@@ -255,7 +285,9 @@ def _matrix(matrix: dict, names: dict, settings: dict) -> dict:
             {**child, "values": rows[x] if rows else [], "weight": weights[x]}
             for x, child in enumerate(children)
         ],
-        "over": matrix["cr"] is not None and matrix["cr"] >= settings["cr_threshold"],
+        "over": matrix["cr"] is not None
+        and matrix["cr"] >= settings_cr_limit(settings, len(children)),
+        "threshold": _number(settings_cr_limit(settings, len(children))),
         "consensus_percent": None if matrix["consensus"] is None else matrix["consensus"] * 100,
         "consensus_word": _word(matrix["consensus_word"]) if matrix["consensus_word"] else "",
         "per_expert": [

@@ -2,12 +2,14 @@
 
 A ballot stores the CR of its working copy and of its submitted copy (surveys.models) so that
 forms and panel figures need no engine call. Those numbers depend on the weighting method, the
-RI table and the CR threshold; when a coordinator changes one, the stored values must follow,
-or the panel page would count as valid a ballot the results call inconsistent.
+RI table, the CR threshold and its rule (fixed or by the matrix's size); when a coordinator
+changes one, the stored values must follow, or the panel page would count as valid a ballot
+the results call inconsistent.
 """
 
 from evaluations.engine import ahp
 from evaluations.models import Evaluation, Indicator
+from evaluations.services.limits import cr_limit
 from experts.models import PanelMembership
 
 from .models import PairwiseBallot
@@ -74,7 +76,7 @@ def _reassess(evaluation: Evaluation, child_ids: list[int], ballots) -> set[Pair
         stack,
         method=evaluation.weighting_method,
         ri=evaluation.ri_table,
-        threshold=evaluation.cr_threshold,
+        threshold=evaluation_cr_limit(evaluation, len(child_ids)),
     )
     changed = set()
     for k, (ballot, prefix, _values) in enumerate(copies):
@@ -88,6 +90,13 @@ def _reassess(evaluation: Evaluation, child_ids: list[int], ballots) -> set[Pair
             setattr(ballot, f"{prefix}consistent", consistent)
             changed.add(ballot)
     return changed
+
+
+def evaluation_cr_limit(evaluation: Evaluation, order: int) -> float:
+    """The CR limit of a matrix of `order` elements under the evaluation's threshold rule."""
+    return cr_limit(
+        rule=evaluation.cr_threshold_rule, threshold=evaluation.cr_threshold, order=order
+    )
 
 
 def upper_values(judgments: dict | None, child_ids: list[int]) -> list[float] | None:

@@ -31,6 +31,7 @@ from evaluations.services.audit import audit_record
 from evaluations.services.pipeline import results_mark_stale
 from experts.models import Invitation, PanelMembership
 
+from .consistency import evaluation_cr_limit
 from .consistency import pairwise_ballots_reassess as pairwise_ballots_reassess  # re-export
 from .models import BallotRevision, BallotStatus, Channel, PairwiseBallot, RatingBallot
 from .wording import TOKEN_LIMIT, parse_token
@@ -68,6 +69,8 @@ class Consistency:
     cr: float | None
     consistent: bool | None
     revisions: list[ahp.Revision]
+    # The CR limit of this matrix (the fixed threshold, or by its size under that rule).
+    threshold: float | None = None
 
 
 def matrix_children(parent: Indicator) -> list[Indicator]:
@@ -82,17 +85,16 @@ def pairwise_consistency(
     *, evaluation: Evaluation, children: list[Indicator], judgments: dict
 ) -> Consistency:
     """Weights, CR and the judgments to revise (worst first) of complete judgments."""
+    threshold = evaluation_cr_limit(evaluation, len(children))
     matrix = pairwise_matrix(children, judgments)
     if matrix is None:
-        return Consistency(False, None, None, None, [])
+        return Consistency(False, None, None, None, [], threshold)
     result = ahp.priorities(
-        matrix,
-        method=evaluation.weighting_method,
-        ri=evaluation.ri_table,
-        threshold=evaluation.cr_threshold,
+        matrix, method=evaluation.weighting_method, ri=evaluation.ri_table, threshold=threshold
     )
     revisions = [] if result.consistent else ahp.diagnose(matrix, weights=result.weights)
-    return Consistency(True, result.weights.tolist(), result.cr, result.consistent, revisions)
+    weights = result.weights.tolist()
+    return Consistency(True, weights, result.cr, result.consistent, revisions, threshold)
 
 
 def _clean_judgments(children: list[Indicator], raw: dict, *, submit: bool) -> dict:
@@ -200,7 +202,7 @@ def pairwise_ballot_save(
     blocked = evaluation.cr_policy == Evaluation.CRPolicy.BLOCK and check.consistent is False
     if submit and blocked:
         message = _(ERROR_INCONSISTENT).format(
-            cr=f"{check.cr:.3f}", threshold=f"{evaluation.cr_threshold:g}"
+            cr=f"{check.cr:.3f}", threshold=f"{check.threshold:g}"
         )
         raise ValidationError({"judgments": message})
     ballot = PairwiseBallot.objects.filter(membership=membership, parent=parent).first()

@@ -108,7 +108,7 @@ def _consistency_context(evaluation: Evaluation, children, judgments: dict) -> d
         "check": check,
         "weights": weights,
         "revisions": revisions,
-        "threshold": evaluation.cr_threshold,
+        "threshold": check.threshold,
         "blocking": evaluation.cr_policy == Evaluation.CRPolicy.BLOCK,
     }
 

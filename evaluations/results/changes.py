@@ -14,8 +14,10 @@ SETTINGS = (
     ("weighting_method", Evaluation.WeightingMethod),
     ("ri_table", Evaluation.RITable),
     ("cr_threshold", None),
+    ("cr_threshold_rule", Evaluation.CRThresholdRule),
     ("cr_policy", Evaluation.CRPolicy),
     ("aggregation", Evaluation.Aggregation),
+    ("aip_mean", Evaluation.AIPMean),
     ("ballot_inclusion", Evaluation.BallotInclusion),
     ("operator", Evaluation.Operator),
 )

@@ -215,8 +215,10 @@ RESULT_SETTINGS = (
     "weighting_method",
     "ri_table",
     "cr_threshold",
+    "cr_threshold_rule",
     "cr_policy",
     "aggregation",
+    "aip_mean",
     "ballot_inclusion",
     "operator",
 )
@@ -232,7 +234,7 @@ SETTINGS_FIELDS = (
     *robustness_rules.FIELDS,
 )
 # Settings a ballot's stored CR and consistency flag depend on.
-CONSISTENCY_SETTINGS = ("weighting_method", "ri_table", "cr_threshold")
+CONSISTENCY_SETTINGS = ("weighting_method", "ri_table", "cr_threshold", "cr_threshold_rule")
 
 
 @transaction.atomic

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from ..engine.ri import size_threshold
+
 # The subjects editor posts 5 fields per row; 50 subjects are about 250, and a ranking of more
 # than 50 enterprises is beyond what a panel rates one by one.
 MAX_SUBJECTS = 50
@@ -71,6 +73,28 @@ def cr_threshold_check(*, value: float) -> None:
         raise ValidationError(
             {"cr_threshold": ValidationError(_(ERROR_CR_THRESHOLD), code="range")}
         )
+
+
+# The rule that sets each matrix's CR limit (Evaluation.CRThresholdRule): "fixed" uses the
+# CR threshold for every matrix, "by_size" Saaty's (1994) limits by the matrix's order.
+CR_RULE_BY_SIZE = "by_size"
+
+
+def cr_limit(*, rule: str, threshold: float, order: int) -> float:
+    """The CR below which a matrix of `order` elements is consistent under `rule`."""
+    if rule == CR_RULE_BY_SIZE and order >= 1:
+        return size_threshold(order)
+    return threshold
+
+
+def settings_cr_limit(settings, order: int) -> float:
+    """cr_limit from a snapshot's settings; one older than the rule was computed with the
+    fixed threshold."""
+    return cr_limit(
+        rule=settings.get("cr_threshold_rule", "fixed"),
+        threshold=settings["cr_threshold"],
+        order=order,
+    )
 
 
 def deadline_latest() -> datetime:

@@ -44,6 +44,7 @@ from ..engine.hierarchy import Node
 from ..models import Evaluation, ResultSnapshot
 from ..robustness.flips import result_flip_points
 from ..selectors import depth_first
+from .limits import settings_cr_limit
 
 OPERATORS = ("product_sum", "min_max", "product_max", "min_bounded_sum")
 # A revoked expert's ballots leave the results, unless the coordinator kept them.
@@ -190,8 +191,10 @@ def _settings(evaluation: Evaluation) -> dict:
         "weighting_method": evaluation.weighting_method,
         "ri_table": evaluation.ri_table,
         "cr_threshold": evaluation.cr_threshold,
+        "cr_threshold_rule": evaluation.cr_threshold_rule,
         "cr_policy": evaluation.cr_policy,
         "aggregation": evaluation.aggregation,
+        "aip_mean": evaluation.aip_mean,
         "ballot_inclusion": evaluation.ballot_inclusion,
         "operator": evaluation.operator,
     }
@@ -234,7 +237,7 @@ def results_compute(data: PanelInput) -> dict:
         "warnings": [
             {"parent": m["parent"], "cr": m["cr"], "experts": m["inconsistent_experts"]}
             for m in matrices
-            if m["cr"] is not None and m["cr"] >= settings["cr_threshold"]
+            if m["cr"] is not None and m["cr"] >= settings_cr_limit(settings, len(m["children"]))
         ],
         "subjects": [],
         "ranking": [],
@@ -285,11 +288,9 @@ def _tree(indicators: list[dict]) -> Node:
 def _matrix_result(node: Node, ballots: list[dict], data: PanelInput, missing: list[str]) -> dict:
     """One parent's matrix: each expert's and the group's weights and CR, and consensus."""
     settings = data.settings
-    method, ri, threshold = (
-        settings["weighting_method"],
-        settings["ri_table"],
-        settings["cr_threshold"],
-    )
+    method, ri = settings["weighting_method"], settings["ri_table"]
+    # The CR limit of this matrix: the fixed threshold, or by its order (the rule's setting).
+    threshold = settings_cr_limit(settings, len(node.children))
     result = {
         "parent": node.code,
         "children": [child.code for child in node.children],
@@ -343,6 +344,10 @@ def _matrix_result(node: Node, ballots: list[dict], data: PanelInput, missing: l
         weighting=method,
         ri=ri,
         threshold=threshold,
+        # AIJ takes no mean but the geometric; settings built without the key mean it too.
+        mean=settings.get("aip_mean", "geometric")
+        if settings["aggregation"] == Evaluation.Aggregation.AIP
+        else "geometric",
     )
     result.update(
         experts_included=int(keep.sum()),

@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ... import ahp, fuzzy, judgments
+from ...ri import size_threshold
 
 NO_RATING = -1
 MEANS = ("geometric", "arithmetic")
@@ -242,7 +243,7 @@ def from_panel(
     experts: Mapping[Any, Mapping[str, Any]],
     pairwise: Sequence[Mapping[str, Any]],
     ratings: Sequence[Mapping[str, Any]],
-    mean: str = "geometric",
+    mean: str | None = None,
 ) -> Problem:
     """A Problem from the results service's panel input (its PanelInput fields, as plain data).
 
@@ -250,9 +251,11 @@ def from_panel(
     [{id}]; experts: {id: {weight}}; pairwise: [{membership, parent_code, matrix}]; ratings:
     [{membership, subject, grades: {leaf code: grade index}}]; settings: aggregation,
     weighting_method, operator, ballot_inclusion ("consistent" keeps only the matrices with
-    CR < cr_threshold by the ri_table, as the results do). Labels: codes, subject ids, expert
-    ids. Ratings of unknown leaves or subjects are left out, and so are the subjects with a leaf
-    nobody rated: the results give them no score and no rank.
+    CR below their limit by the ri_table, as the results do: cr_threshold, or by the matrix's
+    size when cr_threshold_rule is "by_size"), and aip_mean (used with AIP) unless `mean` is
+    given. Labels: codes, subject ids, expert ids. Ratings of unknown leaves or subjects are
+    left out, and so are the subjects with a leaf nobody rated: the results give them no score
+    and no rank.
     """
     codes = [row["code"] for row in indicators]
     position = {code: n for n, code in enumerate(codes)}
@@ -275,12 +278,25 @@ def from_panel(
         grade_scores=np.array([float(g["score"]) for g in grades]),
         method=settings["aggregation"],
         weighting=settings["weighting_method"],
-        mean=mean,
+        mean=mean or _panel_mean(settings),
         operator=settings["operator"],
         codes=tuple(codes),
         subjects=tuple(s["id"] for s, kept in zip(subjects, rated, strict=True) if kept),
         experts=tuple(expert_ids),
     )
+
+
+def _panel_mean(settings: Mapping[str, Any]) -> str:
+    # AIJ takes the geometric mean of the judgments whatever the AIP mean is set to.
+    if settings["aggregation"] == "aip":
+        return settings.get("aip_mean", "geometric")
+    return "geometric"
+
+
+def _cr_limit(settings: Mapping[str, Any], order: int) -> float:
+    if settings.get("cr_threshold_rule") == "by_size":
+        return size_threshold(order)
+    return settings["cr_threshold"]
 
 
 def _panel_judgments(settings, pairwise, position, children, expert_index) -> dict:
@@ -294,13 +310,11 @@ def _panel_judgments(settings, pairwise, position, children, expert_index) -> di
         stack = np.array([ballot["matrix"] for ballot in ballots], dtype=float)
         who = np.array([expert_index[ballot["membership"]] for ballot in ballots])
         if settings.get("ballot_inclusion") == "consistent":
+            limit = _cr_limit(settings, len(children[node]))
             own = ahp.priorities(
-                stack,
-                method=settings["weighting_method"],
-                ri=settings["ri_table"],
-                threshold=settings["cr_threshold"],
+                stack, method=settings["weighting_method"], ri=settings["ri_table"], threshold=limit
             )
-            keep = own.cr < settings["cr_threshold"]
+            keep = own.cr < limit
             stack, who = stack[keep], who[keep]
         if who.size:
             result[node] = (stack, who)
