@@ -13,10 +13,11 @@ from django.test import Client
 from django.urls import reverse
 
 from evaluations.engine import ahp, ri
+from evaluations.engine.robustness import simulation
 from evaluations.models import Evaluation
 from evaluations.results_selectors import results_report
 from evaluations.services.lifecycle import evaluation_update_settings
-from evaluations.services.results import results_recompute
+from evaluations.services.results import panel_input, results_recompute
 from surveys import services
 from surveys.models import PairwiseBallot
 from tests.api.conftest import token_client
@@ -322,3 +323,67 @@ def test_the_schema_lists_the_new_choices_for_reading_and_writing(client):
     for field, (_default, choices) in NEW_SETTINGS.items():
         assert enum("PatchedEvaluationSettingsRequest", field) == choices
         assert enum("EvaluationDetail", field) == choices
+
+
+# --- the robustness analysis and the exports follow the settings -------------------------
+
+
+def test_the_robustness_problem_takes_the_aip_mean_and_the_size_rule(evaluation):
+    panel_results(evaluation)
+    first_expert_borderline_on_u(evaluation)
+    evaluation_update_settings(
+        evaluation=evaluation,
+        actor=evaluation.owner,
+        aggregation="aip",
+        aip_mean="arithmetic",
+        cr_threshold_rule="by_size",
+        ballot_inclusion="consistent",
+    )
+    snapshot = recompute(evaluation)
+    data = panel_input(evaluation=evaluation)
+
+    problem = simulation.from_panel(
+        settings=data.settings,
+        indicators=data.indicators,
+        grades=data.grades,
+        subjects=data.subjects,
+        experts=data.experts,
+        pairwise=data.pairwise,
+        ratings=data.ratings,
+    )
+
+    assert (problem.method, problem.mean) == ("aip", "arithmetic")
+    u = problem.codes.index("U")
+    assert len(problem.judgments[u][1]) == 2  # the borderline expert is left out at U
+    outcome = simulation.deterministic(problem)
+    expected = {row["code"]: row["global_weight"] for row in snapshot.data["indicators"]}
+    np.testing.assert_allclose(
+        outcome.global_weights, [expected[code] for code in problem.codes], rtol=0, atol=1e-12
+    )
+
+
+def test_the_exports_and_the_report_name_the_settings_the_numbers_used(
+    coordinator_client, evaluation
+):
+    """The JSON export carries the snapshot's settings; the printable report lists them in
+    words. (The CSV and XLSX exports hold the tables, with no settings table, as before.)"""
+    panel_results(evaluation)
+    change_setting(
+        "api", evaluation, ri_table="saaty_later", cr_threshold_rule="by_size",
+        aggregation="aip", aip_mean="arithmetic",
+    )  # fmt: skip
+    recompute(evaluation)
+
+    exported = coordinator_client.get(reverse("results-export", args=[evaluation.pk, "json"]))
+    report = coordinator_client.get(reverse("results-report", args=[evaluation.pk]))
+
+    settings = exported.json()["data"]["settings"]
+    assert (settings["ri_table"], settings["cr_threshold_rule"], settings["aip_mean"]) == (
+        "saaty_later",
+        "by_size",
+        "arithmetic",
+    )
+    page = report.content.decode()
+    assert "Saaty (later table: 0.52, 0.89, 1.11, …)" in page
+    assert "0.05 for 3 elements, 0.08 for 4, 0.1 for 5 or more" in page
+    assert "Weighted arithmetic mean of the experts&#x27; weights (Forman &amp; Peniwati" in page
