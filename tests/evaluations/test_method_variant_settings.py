@@ -209,7 +209,8 @@ def test_the_size_rule_re_assesses_the_stored_consistency_of_submitted_ballots(e
 # --- AIP by the arithmetic mean: the R package Prize's four experts ----------------------
 
 
-def test_arithmetic_aip_through_real_ballots_gives_the_engines_weights(evaluation):
+@pytest.mark.parametrize("door", ["page", "api"])
+def test_arithmetic_aip_through_real_ballots_gives_the_engines_weights(evaluation, door):
     """Prize's experts 1, 3 and 4 through the expert's ballot service; expert 2 judged one
     pair 0.8, which is off the 1–9 scale the ballots take (finer judgments are not a setting
     yet): that ballot is refused, naming the pair, and the three others are compared with the
@@ -232,7 +233,7 @@ def test_arithmetic_aip_through_real_ballots_gives_the_engines_weights(evaluatio
         services.pairwise_ballot_save(
             membership=membership, parent=u1, judgments=judgments_for(u1, upper), submit=True
         )
-    change_setting("api", evaluation, aggregation="aip", aip_mean="arithmetic")
+    change_setting(door, evaluation, aggregation="aip", aip_mean="arithmetic")
 
     snapshot = recompute(evaluation)
 

@@ -77,3 +77,19 @@ def test_a_four_element_matrix_is_held_to_0_08(expert_client, open_evaluation):
     html = expert_client.post(url, pair_fields(u1, ["2", "4", "8", "2", "4", "2"])).json()["html"]
 
     assert "below 0.08." in html
+
+
+@pytest.mark.parametrize("table", ["saaty_later", "alonso_lamata"])
+def test_the_live_panel_and_the_stored_cr_follow_the_ri_table(
+    expert_client, open_evaluation, u, table
+):
+    evaluation_update_settings(
+        evaluation=open_evaluation, actor=open_evaluation.owner, ri_table=table
+    )
+    url = reverse("pairwise-autosave", args=[open_evaluation.pk, u.pk])
+
+    html = expert_client.post(url, pair_fields(u, TOKENS)).json()["html"]
+
+    cr = ahp.priorities(ahp.from_upper([1, 3, 7]), ri=table).cr
+    assert f"CR = {cr:.3f}" in html
+    assert PairwiseBallot.objects.get().cr == pytest.approx(cr, abs=1e-12)
