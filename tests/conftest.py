@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from config.celery import app as celery_app
 from evaluations.models import Evaluation
@@ -74,6 +74,15 @@ def robustness_analysis_off(request):
         return
     with override_settings(ROBUSTNESS_ANALYSIS=False):
         yield
+
+
+@pytest.fixture(autouse=True)
+def language_reset():
+    """Each test starts in the default language. A request for a Chinese page leaves Chinese
+    active in the thread (LocaleMiddleware activates, nothing deactivates), and the messages of
+    the next test's services would be Chinese."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

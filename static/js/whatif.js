@@ -280,4 +280,7 @@
 
   section.hidden = false;
   draw({ now: true });
+  // The section was hidden when ahpanel.js gave the tables that scroll sideways a tab stop:
+  // let it look again now that these tables have a width.
+  window.dispatchEvent(new Event("resize"));
 })();
