@@ -36,6 +36,7 @@ def whatif_data(*, data: dict) -> dict | None:
     indicators = data.get("indicators") or []
     operator = data.get("settings", {}).get("operator")
     subjects = [s for s in data.get("subjects", []) if s.get("score") is not None]
+    leaves = [row["code"] for row in indicators if row.get("is_leaf")]
     if operator not in OPERATORS or not indicators or not subjects:
         return None
     if any(_number(row["local_weight"]) is None for row in indicators):
@@ -57,7 +58,7 @@ def whatif_data(*, data: dict) -> dict | None:
             for row in indicators
         ],
         "nodes": nodes,
-        "subjects": [_subject(subject) for subject in subjects],
+        "subjects": [_subject(subject, leaves) for subject in subjects],
     }
 
 
@@ -80,11 +81,14 @@ def _movable_nodes(indicators: list[dict]) -> list[dict]:
     ]
 
 
-def _subject(subject: dict) -> dict[str, Any]:
+def _subject(subject: dict, leaves: list[str]) -> dict[str, Any]:
+    # In hierarchy order: the stored object's key order is the database's (PostgreSQL's jsonb
+    # orders keys by length, then bytes).
+    rows = subject["membership"]
     return {
         "id": subject["id"],
         "name": subject["name"],
-        "membership": {code: list(map(float, row)) for code, row in subject["membership"].items()},
+        "membership": {code: list(map(float, rows[code])) for code in leaves if code in rows},
         "vector": list(map(float, subject["vector"])),
         "grade": int(subject["grade"]),
         "score": float(subject["score"]),

@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from evaluations.engine.hierarchy import Node
 from evaluations.management.commands import seed_demo
@@ -65,7 +66,9 @@ def demo_brute_force(data) -> BruteForce:
 
 def test_the_demo_snapshot_carries_the_flip_points_of_every_criterion(demo):
     """The demo's two enterprises score 3.07 and 2.28 (of 4): no single weight moved over
-    [0, 1] changes their order, so there is no most critical criterion; one grade changes."""
+    [0, 1] changes their order, so there is no most critical criterion; one grade changes.
+    (On SQLite. The demo's answers follow the database's row order, so on PostgreSQL they
+    differ: there the rows must agree with the brute force, whatever it finds.)"""
     data = demo.snapshots.latest().data
     robustness = data["robustness"]
 
@@ -77,13 +80,18 @@ def test_the_demo_snapshot_carries_the_flip_points_of_every_criterion(demo):
     # Under M(·,+) the totals are straight lines: a top change inside [0, 1] would show at an
     # end. Both ends keep the top subject for every criterion, as the rows say.
     brute = demo_brute_force(data)
+    top_changes = 0
     for row in robustness["flip_points"]:
         child = [c.code for c in brute.children_of(row["node"])].index(row["criterion"])
         now = brute.state(row["node"], child, row["weight"])
-        for end in (0.0, 1.0):
-            assert not changed("top", brute.state(row["node"], child, end), now)
-        assert row["top_below"] is None and row["top_above"] is None
-    assert robustness["most_critical"] is None
+        for end, point in ((0.0, row["top_below"]), (1.0, row["top_above"])):
+            at_end = changed("top", brute.state(row["node"], child, end), now)
+            assert at_end is (point is not None), (row, end)
+            top_changes += at_end
+    assert (robustness["most_critical"] is None) is (top_changes == 0)
+    if connection.vendor != "sqlite":
+        return
+    assert top_changes == 0
     flipped = [row for row in robustness["flip_points"] if row["grade_above"] is not None]
     assert [(row["node"], row["criterion"]) for row in flipped] == [("U2", "U23")]
     now = brute.state("U2", 2, flipped[0]["weight"])
