@@ -29,7 +29,8 @@ TEMPLATE = "evaluations/results/robustness.html"
 def results_robustness(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     evaluation = access_results(user=request.user, evaluation_id=evaluation_id)
     snapshot = snapshot_latest(evaluation=evaluation)
-    latest = analysis_latest(evaluation)
+    # The analysis of the snapshot shown, not of whatever is latest a moment later.
+    latest = analysis_latest(evaluation, version=snapshot.version if snapshot else None)
     page = robustness_page(
         evaluation=evaluation,
         snapshot=snapshot,

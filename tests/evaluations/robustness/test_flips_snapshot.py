@@ -67,8 +67,9 @@ def demo_brute_force(data) -> BruteForce:
 def test_the_demo_snapshot_carries_the_flip_points_of_every_criterion(demo):
     """The demo's two enterprises score 3.07 and 2.28 (of 4): no single weight moved over
     [0, 1] changes their order, so there is no most critical criterion; one grade changes.
-    (On SQLite. The demo's answers follow the database's row order, so on PostgreSQL they
-    differ: there the rows must agree with the brute force, whatever it finds.)"""
+    (On SQLite. seed_demo seeds each subject's qualities with its primary key, and
+    PostgreSQL's sequences do not roll back between tests, so there the demo's answers depend
+    on the tests run before: the rows must agree with the brute force, whatever it finds.)"""
     data = demo.snapshots.latest().data
     robustness = data["robustness"]
 
