@@ -1,0 +1,92 @@
+"""One parent's pairwise matrix in a snapshot: each expert's and the group's weights, λmax,
+CI, RI, CR, which ballots the inclusion setting keeps, and the panel's consensus S*."""
+
+import numpy as np
+
+from ..engine import ahp, consensus
+from ..engine.hierarchy import Node
+from ..models import Evaluation
+from ..services.limits import settings_cr_limit
+from .panel import PanelInput
+
+
+def matrix_result(node: Node, ballots: list[dict], data: PanelInput, missing: list[str]) -> dict:
+    """One parent's matrix: each expert's and the group's weights and CR, and consensus."""
+    settings = data.settings
+    method, ri = settings["weighting_method"], settings["ri_table"]
+    # The CR limit of this matrix: the fixed threshold, or by its order (the rule's setting).
+    threshold = settings_cr_limit(settings, len(node.children))
+    result = {
+        "parent": node.code,
+        "children": [child.code for child in node.children],
+        "experts_submitted": len(ballots),
+        "experts_included": 0,
+        "weights": None,
+        "lambda_max": None,
+        "ci": None,
+        "ri": None,
+        "cr": None,
+        "consistent": None,
+        "matrix": None,
+        "consensus": None,
+        "consensus_word": None,
+        "per_expert": [],
+        "inconsistent_experts": [],
+    }
+    if not ballots:
+        missing.append(f"no submitted judgments for {node.code}")
+        return result
+    stack = np.array([b["matrix"] for b in ballots])
+    own = ahp.priorities(stack, method=method, ri=ri, threshold=threshold)
+    keep = np.ones(len(ballots), dtype=bool)
+    if settings["ballot_inclusion"] == Evaluation.BallotInclusion.CONSISTENT:
+        keep = own.cr < threshold
+    result["per_expert"] = [
+        {
+            "membership": b["membership"],
+            "name": data.experts[b["membership"]]["name"],
+            "weight": data.experts[b["membership"]]["weight"],
+            "weights": own.weights[k].tolist(),
+            "lambda_max": float(own.lambda_max[k]),
+            "ci": float(own.ci[k]),
+            "cr": float(own.cr[k]),
+            "consistent": bool(own.cr[k] < threshold),
+            "included": bool(keep[k]),
+        }
+        for k, b in enumerate(ballots)
+    ]
+    result["inconsistent_experts"] = [
+        e["name"] for e in result["per_expert"] if not e["consistent"]
+    ]
+    if not keep.any():
+        missing.append(f"no consistent judgments for {node.code}")
+        return result
+    expert_weights = [data.experts[b["membership"]]["weight"] for b in ballots]
+    group = ahp.aggregate(
+        stack[keep],
+        method=settings["aggregation"],
+        weights=np.array(expert_weights)[keep],
+        weighting=method,
+        ri=ri,
+        threshold=threshold,
+        # AIJ takes no mean but the geometric; settings built without the key mean it too.
+        mean=settings.get("aip_mean", "geometric")
+        if settings["aggregation"] == Evaluation.Aggregation.AIP
+        else "geometric",
+    )
+    result.update(
+        experts_included=int(keep.sum()),
+        weights=group.weights.tolist(),
+        lambda_max=float(group.lambda_max),
+        ci=float(group.ci),
+        ri=float(group.ri),
+        cr=float(group.cr),
+        consistent=bool(group.consistent),
+        matrix=group.matrix.tolist(),
+    )
+    if keep.sum() >= 2:
+        # S* is defined on the experts' own eigenvector priorities (Goepel 2018).
+        eigen = ahp.priorities(stack[keep], method="eigenvector", ri=ri).weights
+        value = consensus.s_star(eigen)
+        result.update(consensus=value, consensus_word=consensus.describe(value))
+    return result

@@ -1,0 +1,172 @@
+"""Read an evaluation's panel input: its settings, hierarchy, grades, subjects, experts and
+every included expert's submitted ballots, in a few queries (layout: PanelInput)."""
+
+from dataclasses import dataclass, field
+
+from experts.models import Invitation
+from surveys.consistency import upper_values
+from surveys.models import PairwiseBallot, RatingBallot
+
+from ..engine import ahp
+from ..models import Evaluation
+from ..selectors import depth_first
+
+# A revoked expert's ballots leave the results, unless the coordinator kept them.
+REVOKED = Invitation.Status.REVOKED
+LEFT_OUT = {"invitation__status": REVOKED, "answers_kept_after_revocation": False}
+
+
+@dataclass
+class PanelInput:
+    """Everything the computation needs, read from the database in a few queries."""
+
+    settings: dict
+    indicators: list[dict]  # depth-first: {id, code, name, parent_code, recommendation, depth}
+    grades: list[dict]  # {id, name, score}, best first
+    subjects: list[dict]  # {id, name}
+    experts: dict[int, dict]  # membership id → {name, weight}
+    pairwise: list[dict] = field(default_factory=list)  # {membership, parent_code, matrix, cr}
+    ratings: list[dict] = field(default_factory=list)  # {membership, subject, leaf_code→grade idx}
+    # The comments that came with the submitted answers (layout: module docstring, less names).
+    comments: dict = field(default_factory=lambda: {"pairwise": [], "ratings": []})
+
+
+def panel_input(*, evaluation: Evaluation) -> PanelInput:
+    tree = depth_first(evaluation.indicators.all())
+    by_id = {indicator.pk: indicator for indicator, _depth in tree}
+    grades = list(evaluation.grades.all())
+    grade_index = {grade.pk: position for position, grade in enumerate(grades)}
+    data = PanelInput(
+        settings=_settings(evaluation),
+        indicators=[
+            {
+                "id": indicator.pk,
+                "code": indicator.code,
+                "name": indicator.name,
+                "parent_code": by_id[indicator.parent_id].code if indicator.parent_id else None,
+                "recommendation": indicator.recommendation,
+                "depth": depth,
+            }
+            for indicator, depth in tree
+        ],
+        grades=[{"id": g.pk, "name": g.name, "score": g.score} for g in grades],
+        subjects=[{"id": s.pk, "name": s.name} for s in evaluation.subjects.all()],
+        experts={
+            m.pk: {"name": m.display_name, "weight": m.weight}
+            for m in evaluation.memberships.exclude(**LEFT_OUT)
+        },
+    )
+    children = _children_ids(tree)
+    # Each expert's submitted copy counts (surveys.models): a draft on top of it does not.
+    submitted = {"submitted_at__isnull": False, "membership__evaluation": evaluation}
+    revoked = {
+        "membership__invitation__status": REVOKED,
+        "membership__answers_kept_after_revocation": False,
+    }
+    pairwise = PairwiseBallot.objects.filter(**submitted).exclude(**revoked)
+    # Plain rows, and one batched matrix build per parent: a large panel has tens of
+    # thousands of ballots, and per-ballot model objects and numpy calls dominated.
+    upper: dict[int, list[tuple[int, list[float]]]] = {}
+    rows = pairwise.order_by("membership_id").values_list(
+        "membership_id", "parent_id", "submitted_judgments"
+    )
+    for membership_id, parent_id, judgments in rows:
+        _pairwise_comments(data, membership_id, parent_id, judgments, by_id)
+        values = upper_values(judgments, children.get(parent_id, []))
+        if values is not None:
+            upper.setdefault(parent_id, []).append((membership_id, values))
+    for parent_id, ballots in upper.items():
+        t = len(children[parent_id])
+        stack = ahp.from_upper([values for _m, values in ballots], t)
+        code = by_id[parent_id].code
+        data.pairwise.extend(
+            {"membership": membership_id, "parent_code": code, "matrix": matrix}
+            for (membership_id, _values), matrix in zip(ballots, stack, strict=True)
+        )
+    data.pairwise.sort(key=lambda ballot: ballot["membership"])
+    ratings = RatingBallot.objects.filter(**submitted).exclude(**revoked)
+    rows = ratings.order_by("membership_id").values_list(
+        "membership_id", "subject_id", "submitted_ratings"
+    )
+    for membership_id, subject_id, answers in rows:
+        _rating_comments(data, membership_id, subject_id, answers, by_id, grade_index)
+        chosen = {
+            by_id[int(leaf)].code: grade_index[answer["grade"]]
+            for leaf, answer in answers.items()
+            if int(leaf) in by_id and answer.get("grade") in grade_index
+        }
+        data.ratings.append({"membership": membership_id, "subject": subject_id, "grades": chosen})
+    _order_comments(data, tree)
+    return data
+
+
+def _pairwise_comments(data: PanelInput, membership_id, parent_id, judgments, by_id) -> None:
+    for key, answer in judgments.items():
+        row, _dash, col = key.partition("-")
+        if answer.get("comment") and int(row) in by_id and int(col) in by_id:
+            data.comments["pairwise"].append(
+                {
+                    "parent": by_id[parent_id].code,
+                    "row": by_id[int(row)].code,
+                    "col": by_id[int(col)].code,
+                    "value": answer.get("value"),
+                    "membership": membership_id,
+                    "text": answer["comment"],
+                }
+            )
+
+
+def _rating_comments(data: PanelInput, membership_id, subject_id, answers, by_id, grades) -> None:
+    for leaf, answer in answers.items():
+        if answer.get("comment") and int(leaf) in by_id:
+            data.comments["ratings"].append(
+                {
+                    "subject": subject_id,
+                    "leaf": by_id[int(leaf)].code,
+                    "grade": grades.get(answer.get("grade")),
+                    "membership": membership_id,
+                    "text": answer["comment"],
+                }
+            )
+
+
+def _order_comments(data: PanelInput, tree) -> None:
+    """Hierarchy order (parent, then pair or leaf), subjects as listed, then by expert."""
+    position = {indicator.code: n for n, (indicator, _depth) in enumerate(tree)}
+    subject_position = {subject["id"]: n for n, subject in enumerate(data.subjects)}
+    subject_names = {subject["id"]: subject["name"] for subject in data.subjects}
+    for comment in data.comments["ratings"]:
+        comment["subject_name"] = subject_names.get(comment["subject"], "")
+    data.comments["pairwise"].sort(
+        key=lambda c: (
+            position[c["parent"]],
+            position[c["row"]],
+            position[c["col"]],
+            c["membership"],
+        )
+    )
+    data.comments["ratings"].sort(
+        key=lambda c: (subject_position.get(c["subject"], 0), position[c["leaf"]], c["membership"])
+    )
+
+
+def _settings(evaluation: Evaluation) -> dict:
+    return {
+        "weighting_method": evaluation.weighting_method,
+        "ri_table": evaluation.ri_table,
+        "cr_threshold": evaluation.cr_threshold,
+        "cr_threshold_rule": evaluation.cr_threshold_rule,
+        "cr_policy": evaluation.cr_policy,
+        "aggregation": evaluation.aggregation,
+        "aip_mean": evaluation.aip_mean,
+        "ballot_inclusion": evaluation.ballot_inclusion,
+        "operator": evaluation.operator,
+    }
+
+
+def _children_ids(tree) -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for indicator, _depth in tree:
+        if indicator.parent_id:
+            children.setdefault(indicator.parent_id, []).append(indicator.pk)
+    return children
