@@ -1,0 +1,18 @@
+"""An evaluation: its indicator hierarchy, grade set, subjects and method settings, the audit
+trail of changes to it, and the results computed from its ballots."""
+
+from .audit import AuditEntry
+from .evaluation import MAX_CHILDREN, Evaluation
+from .snapshots import ResultSnapshot, RobustnessAnalysis
+from .structure import Grade, Indicator, Subject
+
+__all__ = [
+    "MAX_CHILDREN",
+    "AuditEntry",
+    "Evaluation",
+    "Grade",
+    "Indicator",
+    "ResultSnapshot",
+    "RobustnessAnalysis",
+    "Subject",
+]
