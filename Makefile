@@ -48,15 +48,22 @@ lint: $(VENV)/.installed-dev
 # The whole suite on SQLite with in-process tasks. Tests marked `services` need real
 # PostgreSQL, Redis and a worker; .ci/run runs them with `make test-services`. The tests run
 # with DEBUG off and a throwaway SECRET_KEY (tests/environment.py).
+# TEST_JOBS: pytest-xdist processes (one per core by default; each has its own test
+# database and live server).
+TEST_JOBS ?= auto
+
 test: lint $(CHROMIUM)
-	$(PY) -m pytest -m "not services"
+	$(PY) -m pytest -m "not services" -n $(TEST_JOBS)
 
 # Against the real services: every test that touches the database, the broker or a worker.
 # The engine's tests (pure numpy, no database) and the browser tests (the pages' scripts and
 # layout in Chromium) ran in `make test` a moment before, with the same code; running them
-# twice would only add minutes to CI.
+# twice would only add minutes to CI. The `services` tests run one at a time first: they share
+# the broker's default queue and stop and start the machine's Redis and PostgreSQL; the rest
+# then run in parallel, each xdist process on its own test database.
 test-services: $(VENV)/.installed-dev
-	$(PY) -m pytest --ignore=tests/engine --ignore=tests/browser
+	$(PY) -m pytest -m services
+	$(PY) -m pytest -m "not services" -n $(TEST_JOBS) --ignore=tests/engine --ignore=tests/browser
 
 # The engine benchmarks (weights and CR; the robustness simulations), then ballot POSTs under
 # load on PostgreSQL, Redis, gunicorn and a worker (.ci/services starts PostgreSQL and Redis
