@@ -112,11 +112,13 @@ def _record(indicator: Indicator, actor, fields: list[str]) -> None:
 
 
 def _finite(value) -> bool:
+    # The comparison first: math.isfinite(10**400) raises OverflowError, a comparison does not
+    # (and NaN and infinities fail it too).
     return (
         isinstance(value, int | float)
         and not isinstance(value, bool)
-        and math.isfinite(value)
         and abs(value) <= MAX_MAGNITUDE
+        and math.isfinite(value)
     )
 
 
