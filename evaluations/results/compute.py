@@ -159,6 +159,7 @@ def _subject_result(subject, root, local, global_weights, data, missing) -> dict
         # Leaves whose row is given or measured, not voted (their counts stay 0).
         "membership_source": direct.sources,
         "measured": direct.values,
+        "units": direct.units,
         "membership": {},
         "first_level": [],
         "vector": None,

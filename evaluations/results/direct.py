@@ -19,6 +19,7 @@ class DirectRows:
     rows: dict[str, np.ndarray] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # code → "given" | "measured"
     values: dict[str, float] = field(default_factory=dict)  # code → the measured value
+    units: dict[str, str] = field(default_factory=dict)  # code → unit, measured ones with one
     missing: list[str] = field(default_factory=list)
 
 
@@ -39,6 +40,8 @@ def direct_rows(subject: dict, data: PanelInput) -> DirectRows:
                     continue
                 out.rows[code] = measured.given_membership(given, grade_count)
             else:
+                if leaf["unit"]:
+                    out.units[code] = leaf["unit"]
                 value = (inputs.get(subject["id"]) or {}).get("value")
                 if value is None:
                     out.missing.append(f"no measured value of {code} for {subject['name']}")

@@ -224,3 +224,49 @@ def test_the_page_is_the_owners_only(outsider_client, evaluation, leaf):
     assert outsider_client.get(page(evaluation, leaf)).status_code == 404
     parent = evaluation.indicators.get(code="U1")
     assert outsider_client.get(page(evaluation, parent)).status_code == 404
+
+
+@pytest.fixture
+def measured_results(evaluation, leaf, coordinator):
+    """The panel's ballots, then U11 measured: Enterprise A 3.2 %, Enterprise B no value."""
+    panel_results(evaluation)
+    a = evaluation.subjects.first()
+    services.leaf_source_set(indicator=leaf, actor=coordinator, settings=MEASURED)
+    services.leaf_inputs_replace(
+        indicator=leaf, actor=coordinator, inputs=[InputRow(subject=a.pk, value=3.2)]
+    )
+    return results_recompute(evaluation_id=evaluation.pk)
+
+
+def test_the_results_page_shows_the_measured_value_and_its_grade(
+    coordinator_client, evaluation, measured_results
+):
+    page = coordinator_client.get(reverse("results", args=[evaluation.pk])).content.decode()
+    strong = list(evaluation.grades.all())[1].name
+    assert f"measured: 3.2 % → {strong}" in page  # crisp: 2 < 3.2 ≤ 5
+    assert "No measured value of U11 for Enterprise B yet." in page
+
+
+def test_the_exports_show_the_source_and_the_value(
+    coordinator_client, evaluation, measured_results
+):
+    base = reverse("results-export", args=[evaluation.pk, "csv"]).removesuffix("csv")
+    csv = coordinator_client.get(base + "csv").content.decode("utf-8-sig")
+    assert "Membership from,Measured value" in csv
+    lines = csv.splitlines()
+    start = lines.index("Membership matrix R: Enterprise A")
+    u11 = next(line for line in lines[start:] if line.startswith("U1,U11,"))
+    assert ",measured,3.2000," in u11  # the value, then the weight
+    assert u11.endswith(",,0.0000,,1.0000,,0.0000,,0.0000")  # no votes; r = (0, 1, 0, 0)
+    assert ",votes,," in next(line for line in lines[start:] if line.startswith("U1,U12,"))
+    data = coordinator_client.get(base + "json").json()["data"]
+    assert data["subjects"][0]["membership_source"] == {"U11": "measured"}
+    assert data["subjects"][0]["measured"] == {"U11": 3.2}
+    xlsx = coordinator_client.get(base + "xlsx")
+    assert xlsx.status_code == 200
+
+
+def test_an_evaluation_of_voted_leaves_keeps_its_export_columns(coordinator_client, evaluation):
+    panel_results(evaluation)
+    base = reverse("results-export", args=[evaluation.pk, "csv"])
+    assert "Membership from" not in coordinator_client.get(base).content.decode("utf-8-sig")
