@@ -95,18 +95,22 @@ def _lock_leaf(indicator: Indicator) -> Indicator:
     return indicator
 
 
-def _record(indicator: Indicator, actor, fields: list[str]) -> None:
+def _record(indicator: Indicator, actor, fields: list[str] | None) -> None:
+    """Log a change of the source settings (`fields`, the Indicator's) or of the inputs (None);
+    evaluations.audit_wording words both."""
+    code, name = indicator.code, indicator.name
+    if fields is None:
+        detail = f"edited the measured values or membership rows of {code} {name}"
+        params = {"change": "inputs", "code": code, "name": name}
+    else:
+        detail = f"edited {code} {name}: {', '.join(fields)}"
+        params = {"change": "edited", "code": code, "name": name, "fields": fields}
     audit_record(
         evaluation=indicator.evaluation,
         actor=actor,
         action=AuditEntry.Action.EDITED_HIERARCHY,
-        detail=f"edited {indicator.code} {indicator.name}: {', '.join(fields)}",
-        params={
-            "change": "edited",
-            "code": indicator.code,
-            "name": indicator.name,
-            "fields": fields,
-        },
+        detail=detail,
+        params=params,
     )
     results_mark_stale_if_shown(evaluation_id=indicator.evaluation_id)
 
@@ -241,5 +245,5 @@ def leaf_inputs_replace(
             LeafInput(indicator=indicator, subject_id=s, row=r, value=v)
             for s, (r, v) in cleaned.items()
         )
-        _record(indicator, actor, ["inputs"])
+        _record(indicator, actor, None)
     return list(indicator.inputs.all())

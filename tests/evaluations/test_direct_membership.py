@@ -270,3 +270,16 @@ def test_an_evaluation_of_voted_leaves_keeps_its_export_columns(coordinator_clie
     panel_results(evaluation)
     base = reverse("results-export", args=[evaluation.pk, "csv"])
     assert "Membership from" not in coordinator_client.get(base).content.decode("utf-8-sig")
+
+
+def test_the_activity_log_words_both_edits(coordinator_client, evaluation, leaf, coordinator):
+    services.leaf_source_set(indicator=leaf, actor=coordinator, settings=MEASURED)
+    a = evaluation.subjects.first()
+    services.leaf_inputs_replace(
+        indicator=leaf, actor=coordinator, inputs=[InputRow(subject=a.pk, value=3.2)]
+    )
+    page = coordinator_client.get(reverse("evaluation-detail", args=[evaluation.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "edited the measured values or membership rows of U11" in text
+    assert "membership source, better values, grade thresholds, unit" in text
