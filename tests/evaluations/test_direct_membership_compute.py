@@ -40,11 +40,25 @@ def panel(u12_inputs) -> PanelInput:
         ],
         ratings=ratings,
         direct={
-            "U12": {"source": "measured", "better": "lower", "thresholds": [2, 5, 10],
-                    "shape": "linear", "unit": "%", "inputs": u12_inputs},
-            "U21": {"source": "given", "better": "higher", "thresholds": [], "shape": "crisp",
-                    "unit": "", "inputs": {None: {"row": [0.1, 0.2, 0.3, 0.4], "value": None},
-                                           11: {"row": [0, 0, 0, 1], "value": None}}},
+            "U12": {
+                "source": "measured",
+                "better": "lower",
+                "thresholds": [2, 5, 10],
+                "shape": "linear",
+                "unit": "%",
+                "inputs": u12_inputs,
+            },
+            "U21": {
+                "source": "given",
+                "better": "higher",
+                "thresholds": [],
+                "shape": "crisp",
+                "unit": "",
+                "inputs": {
+                    None: {"row": [0.1, 0.2, 0.3, 0.4], "value": None},
+                    11: {"row": [0, 0, 0, 1], "value": None},
+                },
+            },
         },  # fmt: skip
     )
 
