@@ -283,3 +283,21 @@ def test_the_activity_log_words_both_edits(coordinator_client, evaluation, leaf,
     assert page.status_code == 200
     assert "edited the measured values or membership rows of U11" in text
     assert "membership source, better values, grade thresholds, unit" in text
+
+
+def test_a_copy_keeps_the_leafs_source_and_inputs(evaluation, leaf, coordinator):
+    from evaluations.services.lifecycle import evaluation_copy
+
+    a = evaluation.subjects.first()
+    services.leaf_source_set(indicator=leaf, actor=coordinator, settings=MEASURED)
+    services.leaf_inputs_replace(
+        indicator=leaf,
+        actor=coordinator,
+        inputs=[InputRow(subject=None, row=[1, 0, 0, 0]), InputRow(subject=a.pk, value=3.2)],
+    )
+    copy = evaluation_copy(owner=coordinator, source=evaluation)
+    copied = copy.indicators.get(code="U11")
+    assert (copied.membership_source, copied.thresholds) == ("measured", [2, 5, 10])
+    inputs = {(i.subject.name if i.subject else None, i.value) for i in copied.inputs.all()}
+    assert inputs == {(None, None), ("Enterprise A", 3.2)}
+    assert LeafInput.objects.filter(indicator__evaluation=evaluation).count() == 2
