@@ -301,3 +301,13 @@ def test_a_copy_keeps_the_leafs_source_and_inputs(evaluation, leaf, coordinator)
     inputs = {(i.subject.name if i.subject else None, i.value) for i in copied.inputs.all()}
     assert inputs == {(None, None), ("Enterprise A", 3.2)}
     assert LeafInput.objects.filter(indicator__evaluation=evaluation).count() == 2
+
+
+def test_the_hierarchy_page_marks_a_measured_leaf(
+    coordinator_client, evaluation, leaf, coordinator
+):
+    url = reverse("hierarchy-edit", args=[evaluation.pk])
+    edit = reverse("direct-membership-edit", args=[evaluation.pk, leaf.pk])
+    assert edit not in coordinator_client.get(url).content.decode()
+    services.leaf_source_set(indicator=leaf, actor=coordinator, settings=MEASURED)
+    assert edit in coordinator_client.get(url).content.decode()
