@@ -119,5 +119,7 @@ def test_the_schema_describes_the_endpoints(client):
     assert "/api/v1/evaluations/{evaluation_id}/leaves/{indicator_id}/inputs/" in paths
     schemas = schema["components"]["schemas"]
     assert schemas["MembershipSourceEnum"]["enum"] == ["votes", "given", "measured"]
+    subject = schemas["SubjectResult"]["properties"]
+    assert {"membership_source", "measured", "units"} <= set(subject)
     degree = schemas["LeafInputRequest"]["properties"]["row"]["items"]
     assert (degree["minimum"], degree["maximum"]) == (0, 1)
