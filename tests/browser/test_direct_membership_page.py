@@ -7,6 +7,7 @@ import pytest
 
 from evaluations.models import Evaluation
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.test_accessibility import axe
 from tests.evaluations.test_results_pages import panel_results
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,6 +32,7 @@ def test_a_coordinator_measures_a_leaf_and_sees_the_derived_row(
 
     page.goto(f"{live_server.url}/evaluations/{evaluation.pk}/")
     page.click("nav.tabs >> text=Measured indicators")
+    assert axe(page) == []
     page.click("#direct-leaves >> text=Edit U11")
     page.select_option("#id_membership_source", "measured")
     page.select_option("#id_better", "lower")
@@ -53,6 +55,7 @@ def test_a_coordinator_measures_a_leaf_and_sees_the_derived_row(
     page.click("#inputs-form button[type=submit]")
     page.wait_for_selector("text=Saved.")
     keep(screenshot("edit"))
+    assert axe(page) == []
     assert page.input_value(f"#id_value_{a.pk}") == "3.2"
 
     page.goto(f"{live_server.url}/evaluations/{evaluation.pk}/results/")
