@@ -91,6 +91,8 @@ def _hierarchy(params: dict) -> str:
     if change == "edited":
         values["fields"] = _field_names(Indicator, params["fields"])
         return _("edited %(code)s %(name)s: %(fields)s") % values
+    if change == "inputs":  # evaluations.direct_membership: a leaf's given rows or values
+        return _("edited the measured values or membership rows of %(code)s %(name)s") % values
     if change == "moved_up":
         return _("moved %(code)s up (now %(new_code)s)") % values
     if change == "moved_down":

@@ -235,16 +235,30 @@ def _membership_table(subject: dict, report: dict) -> Table:
             votes.format(grade=grade["name"]),
             _("{grade}: r").format(grade=grade["name"]),
         ]
+    # Leaves given or measured instead of voted (issue 15 §2) add two columns; an evaluation
+    # whose leaves are all voted keeps the table as it was.
+    direct = any(row["source"] for group in subject["groups"] for row in group["rows"])
+    if direct:
+        header[3:3] = [_("Membership from"), _("Measured value")]
     rows = []
     for group in subject["groups"]:
         for row in group["rows"]:
-            cells = [value for cell in row["cells"] for value in (cell["count"], cell["degree"])]
-            rows.append([group["code"], row["code"], row["name"], row["weight"], *cells])
+            cells = [
+                value
+                for cell in row["cells"]
+                for value in (None if row["source"] else cell["count"], cell["degree"])
+            ]
+            extra = [_source_word(row["source_kind"]), row["measured_value"]] if direct else []
+            rows.append([group["code"], row["code"], row["name"], *extra, row["weight"], *cells])
     return Table(
         _("Membership matrix R: {subject}").format(subject=subject["name"]),
         f"R {subject['name']}",
         [Section(header, rows)],
     )
+
+
+def _source_word(kind: str) -> str:
+    return {"votes": _("votes"), "given": _("given"), "measured": _("measured")}.get(kind, kind)
 
 
 def _composition_table(report: dict) -> Table:

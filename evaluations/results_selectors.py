@@ -40,6 +40,8 @@ MISSING_PATTERNS = (
     (re.compile(r"^no submitted judgments for (?P<code>.+)$"), "no_judgments"),
     (re.compile(r"^no consistent judgments for (?P<code>.+)$"), "no_consistent"),
     (re.compile(r"^no ratings of (?P<codes>.+) for (?P<subject>.+)$"), "no_ratings"),
+    (re.compile(r"^no measured value of (?P<code>\S+) for (?P<subject>.+)$"), "no_value"),
+    (re.compile(r"^no membership row of (?P<code>\S+) for (?P<subject>.+)$"), "no_row"),
 )
 
 
@@ -215,6 +217,10 @@ def missing_in_words(reason: str) -> str:
             return _("No submitted judgments for {code} yet.").format(**found.groupdict())
         if kind == "no_consistent":
             return _("No consistent judgments for {code}.").format(**found.groupdict())
+        if kind == "no_value":
+            return _("No measured value of {code} for {subject} yet.").format(**found.groupdict())
+        if kind == "no_row":
+            return _("No membership row of {code} for {subject} yet.").format(**found.groupdict())
         return _("No ratings of {codes} for {subject} yet.").format(**found.groupdict())
     return reason
 
@@ -363,6 +369,9 @@ def _groups(subject: dict, data: dict, names: dict) -> list[dict]:
             {
                 "code": code,
                 "name": names.get(code, ""),
+                "source": direct_source_text(subject, code, data["grades"]),
+                "source_kind": subject.get("membership_source", {}).get(code, "votes"),
+                "measured_value": subject.get("measured", {}).get(code),
                 "weight": _ratio(rows[code]["global_weight"], group["weight"]),
                 "cells": [
                     {"count": _count(c), "degree": d} for c, d in zip(counts, degrees, strict=True)
@@ -370,6 +379,27 @@ def _groups(subject: dict, data: dict, names: dict) -> list[dict]:
             }
         )
     return list(groups.values())
+
+
+def direct_source_text(subject: dict, code: str, grades: list[dict]) -> str:
+    """ "measured: 3.2 % → strong" or "given" for a leaf not voted; "" for a voted one.
+
+    Snapshots from before direct membership have no membership_source: every leaf voted."""
+    source = subject.get("membership_source", {}).get(code)
+    if source is None:
+        return ""
+    if source == "given":
+        return _("given")
+    value = subject.get("measured", {}).get(code)
+    if value is None:
+        return _("measured: no value yet")
+    row = subject["membership"].get(code)
+    unit = subject.get("units", {}).get(code, "")
+    shown = f"{value:g} {unit}".strip()
+    if not row:
+        return _("measured: %(value)s") % {"value": shown}
+    top = max(range(len(row)), key=lambda h: (row[h], -h))
+    return _("measured: %(value)s → %(grade)s") % {"value": shown, "grade": grades[top]["name"]}
 
 
 def _first_level_of(code: str, rows: dict) -> str:

@@ -14,6 +14,8 @@ urlpatterns = [
     path("evaluations/<int:evaluation_id>/copy/", pages.evaluation_copy, name="evaluation-copy"),
     # Hierarchy, grade set, subjects and settings editors.
     path("", include("evaluations.urls_editors")),
+    # Leaves whose membership is given or measured instead of voted.
+    path("", include("evaluations.direct_membership.urls")),
     # Results pages, the management profile and exports.
     path("", include("evaluations.urls_results")),
 ]

@@ -36,6 +36,8 @@ from .consistency import pairwise_ballots_reassess as pairwise_ballots_reassess 
 from .models import BallotRevision, BallotStatus, Channel, PairwiseBallot, RatingBallot
 from .wording import TOKEN_LIMIT, parse_token
 
+VOTES = Indicator.MembershipSource.VOTES
+
 ERROR_NOT_OPEN = gettext_noop("The panel is not open, so ballots cannot be changed.")
 ERROR_REVOKED = gettext_noop(
     "Your invitation to this panel was revoked, so your answers can no longer be changed."
@@ -52,6 +54,10 @@ ERROR_INCONSISTENT = gettext_noop(
 )
 ERROR_UNKNOWN_INDICATOR = gettext_noop("“{key}” is not an indicator rated on this form.")
 ERROR_UNKNOWN_SUBJECT = gettext_noop("“{key}” is not a subject of this evaluation.")
+ERROR_LEAF_NOT_VOTED = gettext_noop(
+    "{code} is not rated by the experts: the coordinator gives its membership (given row or "
+    "measured value). Leave it out."
+)
 ERROR_UNKNOWN_GRADE = gettext_noop("{code}: “{grade}” is not a grade of this evaluation.")
 ERROR_MISSING_RATING = gettext_noop("{code}: choose a grade before submitting.")
 ERROR_COMMENT_TOO_LONG = gettext_noop("{key}: a comment may have at most {limit} characters.")
@@ -227,10 +233,22 @@ def rating_ballot_save(
     if subject.evaluation_id != evaluation.pk:
         raise ValidationError({"subject": _(ERROR_UNKNOWN_SUBJECT).format(key=subject.pk)})
     leaves = list(evaluation.indicators.filter(children__isnull=True))
+    # Leaves whose membership the coordinator gives (issue 15 §2) are not asked for.
+    direct = {str(leaf.pk): leaf for leaf in leaves if leaf.membership_source != VOTES}
+    refused = [direct[str(key)].code for key in ratings if str(key) in direct]
+    if refused:
+        raise ValidationError(
+            {"ratings": [_(ERROR_LEAF_NOT_VOTED).format(code=code) for code in refused]}
+        )
+    leaves = [leaf for leaf in leaves if str(leaf.pk) not in direct]
     grades = {grade.pk for grade in evaluation.grades.all()}
     cleaned = _clean_ratings(leaves, grades, ratings, submit=submit)
     ballot = RatingBallot.objects.filter(membership=membership, subject=subject).first()
     ballot = ballot or RatingBallot(membership=membership, subject=subject)
+    # Votes cast before a leaf stopped being voted stay stored (unused while it is not), so
+    # they count again if the coordinator switches the leaf back to votes.
+    kept = {key: answer for key, answer in (ballot.ratings or {}).items() if key in direct}
+    cleaned = {**cleaned, **kept}
     answers = {"ratings": cleaned}
     return _store(ballot, membership, answers, submit=submit, channel=channel, actor=actor)
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from evaluations.models import Evaluation, Subject
+from evaluations.models import Evaluation, Indicator, Subject
 from evaluations.selectors import depth_first
 
 from . import flow, services, wording
@@ -276,6 +276,8 @@ def _rating_groups(evaluation: Evaluation, ratings: dict, errors: dict) -> list[
     tree = depth_first(evaluation.indicators.all())
     groups: list[dict] = []
     leaves = {i.pk for i, _d in tree} - {i.parent_id for i, _d in tree if i.parent_id}
+    # A leaf whose membership the coordinator gives or measures is not asked for (issue 15 §2).
+    leaves -= {i.pk for i, _d in tree if i.membership_source != Indicator.MembershipSource.VOTES}
     for indicator, depth in tree:
         if depth == 1:
             groups.append({"indicator": indicator, "leaves": []})
@@ -290,7 +292,7 @@ def _rating_groups(evaluation: Evaluation, ratings: dict, errors: dict) -> list[
                     "errors": errors.get(str(indicator.pk), []),
                 }
             )
-    return groups
+    return [group for group in groups if group["leaves"]]
 
 
 def _rating_page(

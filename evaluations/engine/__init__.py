@@ -4,7 +4,18 @@ Pure numpy (and scipy for ranks and distributions), no Django: numbers and array
 numbers, arrays and dataclasses out.
 """
 
-from . import ahp, consensus, fuzzy, hierarchy, judgments, ri, robustness, scale, screening
+from . import (
+    ahp,
+    consensus,
+    fuzzy,
+    hierarchy,
+    judgments,
+    measured,
+    ri,
+    robustness,
+    scale,
+    screening,
+)
 
 __all__ = [
     "ahp",
@@ -12,6 +23,7 @@ __all__ = [
     "fuzzy",
     "hierarchy",
     "judgments",
+    "measured",
     "ri",
     "robustness",
     "scale",

@@ -3,6 +3,7 @@ trail of changes to it, and the results computed from its ballots."""
 
 from .audit import AuditEntry
 from .evaluation import MAX_CHILDREN, Evaluation
+from .inputs import LeafInput
 from .snapshots import ResultSnapshot, RobustnessAnalysis
 from .structure import Grade, Indicator, Subject
 
@@ -12,6 +13,7 @@ __all__ = [
     "Evaluation",
     "Grade",
     "Indicator",
+    "LeafInput",
     "ResultSnapshot",
     "RobustnessAnalysis",
     "Subject",

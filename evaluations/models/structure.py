@@ -20,6 +20,40 @@ class Indicator(models.Model):
     recommendation = models.TextField(_("improvement recommendation"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    # Direct membership of a leaf (issue 15 §2; evaluations.engine.measured): where its
+    # membership row comes from. Ignored on a parent; the defaults are the experts' votes.
+    class MembershipSource(models.TextChoices):
+        VOTES = "votes", _("Experts' votes")
+        GIVEN = "given", _("Membership row given by the coordinator")
+        MEASURED = "measured", _("Measured value mapped through grade thresholds")
+
+    class Better(models.TextChoices):
+        HIGHER = "higher", _("Higher is better")
+        LOWER = "lower", _("Lower is better")
+
+    class ThresholdShape(models.TextChoices):
+        CRISP = "crisp", _("Crisp: the value's grade only")
+        LINEAR = "linear", _("Linear between neighbouring grades")
+
+    membership_source = models.CharField(
+        _("membership source"),
+        max_length=10,
+        choices=MembershipSource.choices,
+        default=MembershipSource.VOTES,
+    )
+    better = models.CharField(
+        _("better values"), max_length=10, choices=Better.choices, default=Better.HIGHER
+    )
+    # The grade count − 1 boundaries between the grades, strictly monotone.
+    thresholds = models.JSONField(_("grade thresholds"), default=list, blank=True)
+    threshold_shape = models.CharField(
+        _("threshold shape"),
+        max_length=10,
+        choices=ThresholdShape.choices,
+        default=ThresholdShape.CRISP,
+    )
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+
     class Meta:
         ordering = ["order", "id"]
         verbose_name = _("indicator")

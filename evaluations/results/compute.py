@@ -7,6 +7,7 @@ from ..engine import consensus, fuzzy, hierarchy
 from ..engine.hierarchy import Node
 from ..robustness.flips import result_flip_points
 from ..services.limits import settings_cr_limit
+from .direct import direct_rows
 from .matrices import matrix_result
 from .panel import PanelInput
 
@@ -150,10 +151,15 @@ def _subject_result(subject, root, local, global_weights, data, missing) -> dict
     grade_scores = np.array([g["score"] for g in data.grades])
     leaves = [node.code for node in root.leaves()]
     counts = _vote_counts(subject["id"], leaves, len(data.grades), data)
+    direct = direct_rows(subject, data)
     result = {
         "id": subject["id"],
         "name": subject["name"],
         "counts": {code: counts[code].tolist() for code in leaves},
+        # Leaves whose row is given or measured, not voted (their counts stay 0).
+        "membership_source": direct.sources,
+        "measured": direct.values,
+        "units": direct.units,
         "membership": {},
         "first_level": [],
         "vector": None,
@@ -163,11 +169,18 @@ def _subject_result(subject, root, local, global_weights, data, missing) -> dict
         "weak_points": [],
         "rank": None,
     }
-    unrated = [code for code in leaves if counts[code].sum() == 0]
+    unrated = [code for code in leaves if code not in direct.sources and counts[code].sum() == 0]
     if unrated:
         missing.append(f"no ratings of {', '.join(unrated)} for {subject['name']}")
+    missing.extend(direct.missing)
+    if unrated or direct.missing:
         return result
-    rows = {code: fuzzy.membership(counts[code][None])[0] for code in leaves}
+    rows = {
+        code: direct.rows[code]
+        if code in direct.sources
+        else fuzzy.membership(counts[code][None])[0]
+        for code in leaves
+    }
     result["membership"] = {code: row.tolist() for code, row in rows.items()}
     for operator in OPERATORS:
         vectors = fuzzy.evaluate_tree(root, local, rows, operator=operator)

@@ -8,7 +8,7 @@ from surveys.consistency import upper_values
 from surveys.models import PairwiseBallot, RatingBallot
 
 from ..engine import ahp
-from ..models import Evaluation
+from ..models import Evaluation, Indicator, LeafInput
 from ..selectors import depth_first
 
 # A revoked expert's ballots leave the results, unless the coordinator kept them.
@@ -29,6 +29,9 @@ class PanelInput:
     ratings: list[dict] = field(default_factory=list)  # {membership, subject, leaf_code→grade idx}
     # The comments that came with the submitted answers (layout: module docstring, less names).
     comments: dict = field(default_factory=lambda: {"pairwise": [], "ratings": []})
+    # Leaves whose membership is not voted (issue 15 §2): code → {source, better, thresholds,
+    # shape, unit, inputs: {subject id or None (all subjects): {row, value}}}.
+    direct: dict[str, dict] = field(default_factory=dict)
 
 
 def panel_input(*, evaluation: Evaluation) -> PanelInput:
@@ -84,6 +87,7 @@ def panel_input(*, evaluation: Evaluation) -> PanelInput:
             for (membership_id, _values), matrix in zip(ballots, stack, strict=True)
         )
     data.pairwise.sort(key=lambda ballot: ballot["membership"])
+    data.direct = _direct_leaves(evaluation, tree, children)
     ratings = RatingBallot.objects.filter(**submitted).exclude(**revoked)
     rows = ratings.order_by("membership_id").values_list(
         "membership_id", "subject_id", "submitted_ratings"
@@ -93,7 +97,10 @@ def panel_input(*, evaluation: Evaluation) -> PanelInput:
         chosen = {
             by_id[int(leaf)].code: grade_index[answer["grade"]]
             for leaf, answer in answers.items()
-            if int(leaf) in by_id and answer.get("grade") in grade_index
+            if int(leaf) in by_id
+            and answer.get("grade") in grade_index
+            # Votes for a leaf given or measured stay stored but do not count while it is.
+            and by_id[int(leaf)].code not in data.direct
         }
         data.ratings.append({"membership": membership_id, "subject": subject_id, "grades": chosen})
     _order_comments(data, tree)
@@ -128,6 +135,34 @@ def _rating_comments(data: PanelInput, membership_id, subject_id, answers, by_id
                     "text": answer["comment"],
                 }
             )
+
+
+def _direct_leaves(evaluation: Evaluation, tree, children: dict) -> dict[str, dict]:
+    leaves = [
+        indicator
+        for indicator, _depth in tree
+        if indicator.pk not in children
+        and indicator.membership_source != Indicator.MembershipSource.VOTES
+    ]
+    direct = {
+        leaf.code: {
+            "source": leaf.membership_source,
+            "better": leaf.better,
+            "thresholds": leaf.thresholds,
+            "shape": leaf.threshold_shape,
+            "unit": leaf.unit,
+            "inputs": {},
+        }
+        for leaf in leaves
+    }
+    if direct:
+        codes = {leaf.pk: leaf.code for leaf in leaves}
+        rows = LeafInput.objects.filter(indicator__evaluation=evaluation, indicator__in=leaves)
+        for indicator_id, subject_id, row, value in rows.values_list(
+            "indicator_id", "subject_id", "row", "value"
+        ):
+            direct[codes[indicator_id]]["inputs"][subject_id] = {"row": row, "value": value}
+    return direct
 
 
 def _order_comments(data: PanelInput, tree) -> None:

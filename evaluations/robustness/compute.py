@@ -25,6 +25,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from ..engine.robustness import agreement, simulation
+from ..results.direct import direct_rows
 from .rules import SOURCE_RUNS
 
 FLOAT32_DIGITS = 7
@@ -42,6 +43,7 @@ def analysis_compute(data, settings: dict) -> dict:
         experts=data.experts,
         pairwise=data.pairwise,
         ratings=data.ratings,
+        fixed=_fixed_rows(data),
     )
     labels = _Labels(data.experts, named=settings["flagged_experts_named"])
     baseline = simulation.deterministic(problem)
@@ -58,6 +60,18 @@ def analysis_compute(data, settings: dict) -> dict:
             "top": problem.subjects[baseline.top],
         },
     }
+
+
+def _fixed_rows(data) -> dict | None:
+    """The rows of the leaves given or measured (issue 15 §2), as the results take them: they
+    stay fixed in every draw, while the voted leaves are resampled."""
+    if not data.direct:
+        return None
+    fixed = {}
+    for subject in data.subjects:
+        rows = direct_rows(subject, data).rows
+        fixed[subject["id"]] = {code: rows.get(code) for code in data.direct}
+    return fixed
 
 
 def number(value) -> float | None:

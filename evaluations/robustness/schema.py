@@ -99,8 +99,32 @@ class RobustnessSerializer(serializers.Serializer):
     )
 
 
+class SubjectResultSerializer(serializers.Serializer):
+    """One subject's figures; described here: what says where a leaf's membership came from."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    membership_source = serializers.DictField(
+        child=serializers.ChoiceField(choices=["given", "measured"]),
+        required=False,  # snapshots from before direct membership lack the three
+        help_text="Leaf code → given | measured, for the leaves not voted (issue 15 §2); their "
+        "vote counts stay 0 and their membership row is the given or derived one.",
+    )
+    measured = serializers.DictField(
+        child=serializers.FloatField(),
+        required=False,
+        help_text="Leaf code → the measured value used.",
+    )
+    units = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Leaf code → the measured value's unit.",
+    )
+
+
 class ResultsDataSerializer(serializers.Serializer):
     """The snapshot's figures (layout in evaluations/services/results.py); only `robustness`
-    is described field by field here."""
+    is described field by field here, and of `subjects` what direct membership adds."""
 
     robustness = RobustnessSerializer()
+    subjects = SubjectResultSerializer(many=True)

@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from ..models import MAX_CHILDREN, AuditEntry, Evaluation, Grade, Indicator, Subject
+from ..models import MAX_CHILDREN, AuditEntry, Evaluation, Grade, Indicator, LeafInput, Subject
 from ..robustness import rules as robustness_rules
 from ..selectors import depth_first
 from ..templates_catalog import localized, template_get
@@ -195,10 +195,12 @@ def evaluation_copy(*, owner: AbstractBaseUser, source: Evaluation, title: str =
         Grade(evaluation=copy, name=g.name, score=g.score, order=g.order)
         for g in source.grades.all()
     )
-    Subject.objects.bulk_create(
+    subjects = list(source.subjects.all())
+    copied = Subject.objects.bulk_create(
         Subject(evaluation=copy, name=s.name, description=s.description, order=s.order)
-        for s in source.subjects.all()
+        for s in subjects
     )
+    _leaf_inputs_copy(source, new_ids, {s.pk: c for s, c in zip(subjects, copied, strict=True)})
     audit_record(
         evaluation=copy,
         actor=owner,
@@ -207,6 +209,20 @@ def evaluation_copy(*, owner: AbstractBaseUser, source: Evaluation, title: str =
         params={"source": source.pk, "title": source.title},
     )
     return copy
+
+
+def _leaf_inputs_copy(source: Evaluation, indicators: dict, subjects: dict) -> None:
+    """The coordinator's given rows and measured values (issue 15 §2) go with the copy, as the
+    leaves' source settings do (copied with the indicators)."""
+    LeafInput.objects.bulk_create(
+        LeafInput(
+            indicator=indicators[item.indicator_id],
+            subject=subjects.get(item.subject_id),
+            row=item.row,
+            value=item.value,
+        )
+        for item in LeafInput.objects.filter(indicator__evaluation=source)
+    )
 
 
 # Settings the numbers depend on: a change makes the results stale (DESIGN §3), whatever the

@@ -15,7 +15,9 @@ Snapshot data layout (all JSON):
   warnings        matrices at or over the CR threshold, with the experts who caused them
   subjects        per subject: vote counts and membership rows per leaf, G per first-level
                   indicator (vector, grade, score), E, grade, score, the other operators,
-                  the weak points, and the rank by score
+                  the weak points, and the rank by score; membership_source {leaf code:
+                  "given" | "measured"} for the leaves not voted (their counts stay 0) and
+                  measured {leaf code: the measured value used}, units {leaf code: unit}
   ranking         subject ids by score, best first
   robustness      the flip points at every node with ≥ 2 children, the most critical
                   criterion and the score lines, over the scored subjects (layout:

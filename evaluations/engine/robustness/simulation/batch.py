@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ... import ahp, fuzzy
-from .problem import NO_RATING, Problem
+from .problem import NO_RATING, Problem, fixed_mask
 
 
 @dataclass(frozen=True, eq=False)
@@ -252,8 +252,13 @@ def _membership(prepared: Prepared, weights: np.ndarray) -> tuple[np.ndarray, np
     shape = (weights.shape[0], *problem.ratings.shape[1:], problem.grade_scores.size)
     counts = (weights @ prepared.votes).reshape(shape)
     totals = counts.sum(axis=-1, keepdims=True)
-    rated = np.all(totals > 0, axis=(1, 2, 3))
-    return counts / np.where(totals > 0, totals, 1.0), rated
+    membership = counts / np.where(totals > 0, totals, 1.0)
+    if problem.fixed is None:
+        return membership, np.all(totals > 0, axis=(1, 2, 3))
+    # Leaves given or measured keep their row in every draw, whoever the draw left out.
+    fixed = fixed_mask(problem.fixed, shape[1:3])[None, :, :, None]
+    membership = np.where(fixed, np.nan_to_num(problem.fixed)[None], membership)
+    return membership, np.all((totals > 0) | fixed, axis=(1, 2, 3))
 
 
 def _evaluate(prepared: Prepared, local: np.ndarray, membership: np.ndarray) -> np.ndarray:

@@ -11,6 +11,9 @@ A Problem holds what the results are computed from (DESIGN §2.4–2.6), by inde
 - expert_weights (E,): positive; each expert's weight in the aggregation and in the votes.
 - ratings (E, S, L): the grade index (0 = best) each expert gave each subject on each leaf,
   -1 for none; leaves in node order.
+- fixed (S, L, m), optional: membership rows that do not come from votes (a leaf given or
+  measured by the coordinator, issue 15 §2), NaN for the leaves that are voted. A fixed row
+  stays as it is in every draw; its leaf's votes (if any) are not used.
 - grade_scores (m,), and the settings: method "aij" | "aip", weighting "geometric" |
   "eigenvector", mean "geometric" | "arithmetic" (how AIP averages the experts' weights),
   operator (a key of fuzzy.OPERATORS).
@@ -50,6 +53,10 @@ GRADE_SCORES = "grade_scores must be finite numbers, one per grade (at least two
 UNKNOWN_MEAN = "unknown AIP mean (choose 'geometric' or 'arithmetic')"
 # The draws are batched for the crisp methods only; the fuzzy ones (Buckley, Chang) are not.
 CRISP_ONLY = "the simulation weighs by 'geometric' or 'eigenvector' only (not the fuzzy methods)"
+FIXED = "fixed must be membership rows shaped subjects × leaves × grades, NaN for voted leaves"
+FIXED_ROWS = "fixed: each row must be all NaN, or non-negative numbers summing to 1"
+# Fixed rows come from the engine's own mapping (measured.py), which sums them to 1 in float.
+FIXED_TOLERANCE = 1e-9
 LABELS = "{field} must give one label per {what}"
 PANEL_PARENT = "indicators must list each parent before its children"
 
@@ -71,6 +78,7 @@ class Problem:
     codes: tuple[Any, ...] | None = None
     subjects: tuple[Any, ...] | None = None
     experts: tuple[Any, ...] | None = None
+    fixed: np.ndarray | None = None
     children: tuple[np.ndarray, ...] = field(init=False, repr=False)
     leaves: np.ndarray = field(init=False, repr=False)
 
@@ -81,9 +89,11 @@ class Problem:
         weights = _expert_weights(self.expert_weights)
         scores = _grade_scores(self.grade_scores)
         leaves = np.array([node for node, kids in enumerate(children) if kids.size == 0])
-        ratings = _ratings(self.ratings, weights.size, leaves.size, scores.size)
+        fixed = _fixed(self.fixed, np.shape(self.ratings), leaves.size, scores.size)
+        ratings = _ratings(self.ratings, weights.size, leaves.size, scores.size, fixed)
         given = _judgments(self.judgments, children, weights.size)
         for name, value in (
+            ("fixed", fixed),
             ("parents", parents),
             ("expert_weights", weights),
             ("grade_scores", scores),
@@ -179,7 +189,37 @@ def _grade_scores(value: ArrayLike) -> np.ndarray:
     return _frozen(scores)
 
 
-def _ratings(value: ArrayLike, experts: int, leaves: int, grades: int) -> np.ndarray:
+def fixed_mask(fixed: np.ndarray | None, shape: tuple[int, int]) -> np.ndarray:
+    """(S, L): True where a leaf's row is fixed rather than voted."""
+    if fixed is None:
+        return np.zeros(shape, dtype=bool)
+    return ~np.isnan(fixed[..., 0])
+
+
+def _fixed(value, ratings_shape: tuple, leaves: int, grades: int) -> np.ndarray | None:
+    if value is None:
+        return None
+    try:
+        fixed = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(FIXED) from None
+    subjects = ratings_shape[1] if len(ratings_shape) == 3 else -1
+    if fixed.shape != (subjects, leaves, grades):
+        raise ValueError(f"{FIXED}; got {fixed.shape}")
+    voted = np.all(np.isnan(fixed), axis=-1)
+    rows = fixed[~voted]
+    if not (
+        np.all(np.isfinite(rows))
+        and np.all(rows >= 0)
+        and np.all(np.abs(rows.sum(axis=-1) - 1) <= FIXED_TOLERANCE)
+    ):
+        raise ValueError(FIXED_ROWS)
+    return _frozen(fixed)
+
+
+def _ratings(
+    value: ArrayLike, experts: int, leaves: int, grades: int, fixed: np.ndarray | None = None
+) -> np.ndarray:
     ratings = _whole(value, RATINGS_VALUES)
     if ratings.ndim != 3 or ratings.shape[0] != experts or ratings.shape[2] != leaves:
         raise ValueError(
@@ -189,7 +229,9 @@ def _ratings(value: ArrayLike, experts: int, leaves: int, grades: int) -> np.nda
         raise ValueError(f"{RATINGS_SHAPE}; there are no subjects")
     if np.any((ratings < NO_RATING) | (ratings >= grades)):
         raise ValueError(f"{RATINGS_VALUES} (m = {grades})")
-    unrated = np.argwhere(np.all(ratings == NO_RATING, axis=0))
+    unrated = np.argwhere(
+        np.all(ratings == NO_RATING, axis=0) & ~fixed_mask(fixed, ratings.shape[1:])
+    )
     if unrated.size:
         subject, leaf = unrated[0]
         raise ValueError(f"{UNRATED} (first: subject {subject}, leaf {leaf})")
@@ -244,6 +286,7 @@ def from_panel(
     pairwise: Sequence[Mapping[str, Any]],
     ratings: Sequence[Mapping[str, Any]],
     mean: str | None = None,
+    fixed: Mapping[Any, Mapping[str, ArrayLike]] | None = None,
 ) -> Problem:
     """A Problem from the results service's panel input (its PanelInput fields, as plain data).
 
@@ -253,9 +296,11 @@ def from_panel(
     weighting_method, operator, ballot_inclusion ("consistent" keeps only the matrices with
     CR below their limit by the ri_table, as the results do: cr_threshold, or by the matrix's
     size when cr_threshold_rule is "by_size"), and aip_mean (used with AIP) unless `mean` is
-    given. Labels: codes, subject ids, expert ids. Ratings of unknown leaves or subjects are
-    left out, and so are the subjects with a leaf nobody rated: the results give them no score
-    and no rank.
+    given. fixed: {subject id: {leaf code: membership row, or None when the subject has none
+    yet}} for the leaves given or measured rather than voted (results.direct); votes for such
+    a leaf are not used. Labels: codes, subject ids, expert ids. Ratings of
+    unknown leaves or subjects are left out, and so are the subjects with a leaf nobody rated
+    and no fixed row: the results give them no score and no rank.
     """
     codes = [row["code"] for row in indicators]
     position = {code: n for n, code in enumerate(codes)}
@@ -268,8 +313,11 @@ def from_panel(
     children = [[m for m, p in enumerate(parents) if p == n] for n in range(len(codes))]
     leaves = [n for n, kids in enumerate(children) if not kids]
     votes = _panel_ratings(ratings, subjects, codes, leaves, expert_index)
+    rows, direct = _panel_fixed(fixed, subjects, codes, leaves, len(grades))
+    votes[:, direct] = NO_RATING  # a leaf not voted: its votes, if any, do not count
     # A subject with an unrated leaf has no score and no rank in the results: leave it out.
-    rated = np.all(np.any(votes != NO_RATING, axis=0), axis=1)
+    covered = np.any(votes != NO_RATING, axis=0) | fixed_mask(rows, votes.shape[1:])
+    rated = np.all(covered, axis=1)
     return Problem(
         parents=np.array(parents),
         judgments=_panel_judgments(settings, pairwise, position, children, expert_index),
@@ -283,6 +331,7 @@ def from_panel(
         codes=tuple(codes),
         subjects=tuple(s["id"] for s, kept in zip(subjects, rated, strict=True) if kept),
         experts=tuple(expert_ids),
+        fixed=None if rows is None else rows[rated],
     )
 
 
@@ -319,6 +368,23 @@ def _panel_judgments(settings, pairwise, position, children, expert_index) -> di
         if who.size:
             result[node] = (stack, who)
     return result
+
+
+def _panel_fixed(fixed, subjects, codes, leaves, grades: int):
+    """The fixed rows (S, L, m) or None, and (S, L) True where a leaf is not voted: listed for
+    the subject with its row, or with None when the subject lacks one (then it has no score)."""
+    direct = np.zeros((len(subjects), len(leaves)), dtype=bool)
+    if not fixed:
+        return None, direct
+    leaf_index = {codes[node]: n for n, node in enumerate(leaves)}
+    result = np.full((len(subjects), len(leaves), grades), np.nan)
+    for n, subject in enumerate(subjects):
+        for code, row in fixed.get(subject["id"], {}).items():
+            if code in leaf_index:
+                direct[n, leaf_index[code]] = True
+                if row is not None:
+                    result[n, leaf_index[code]] = row
+    return result, direct
 
 
 def _panel_ratings(ratings, subjects, codes, leaves, expert_index) -> np.ndarray:
