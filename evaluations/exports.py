@@ -235,11 +235,23 @@ def _membership_table(subject: dict, report: dict) -> Table:
             votes.format(grade=grade["name"]),
             _("{grade}: r").format(grade=grade["name"]),
         ]
+    # Experts who gave a grade (V counts only them) and who answered "don't know".
+    header += [_("Experts who rated"), _("Don't know")]
     rows = []
     for group in subject["groups"]:
         for row in group["rows"]:
             cells = [value for cell in row["cells"] for value in (cell["count"], cell["degree"])]
-            rows.append([group["code"], row["code"], row["name"], row["weight"], *cells])
+            rows.append(
+                [
+                    group["code"],
+                    row["code"],
+                    row["name"],
+                    row["weight"],
+                    *cells,
+                    row["rated"],
+                    row["dont_know"],
+                ]
+            )
     return Table(
         _("Membership matrix R: {subject}").format(subject=subject["name"]),
         f"R {subject['name']}",

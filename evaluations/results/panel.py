@@ -26,7 +26,8 @@ class PanelInput:
     subjects: list[dict]  # {id, name}
     experts: dict[int, dict]  # membership id → {name, weight}
     pairwise: list[dict] = field(default_factory=list)  # {membership, parent_code, matrix, cr}
-    ratings: list[dict] = field(default_factory=list)  # {membership, subject, leaf_code→grade idx}
+    # {membership, subject, grades: {leaf code: grade index}, dont_know: [leaf codes]}
+    ratings: list[dict] = field(default_factory=list)
     # The comments that came with the submitted answers (layout: module docstring, less names).
     comments: dict = field(default_factory=lambda: {"pairwise": [], "ratings": []})
 
@@ -95,7 +96,20 @@ def panel_input(*, evaluation: Evaluation) -> PanelInput:
             for leaf, answer in answers.items()
             if int(leaf) in by_id and answer.get("grade") in grade_index
         }
-        data.ratings.append({"membership": membership_id, "subject": subject_id, "grades": chosen})
+        # "Don't know" (evaluations/dont_know.py): no vote, but counted beside the leaf's row.
+        unsure = [
+            by_id[int(leaf)].code
+            for leaf, answer in answers.items()
+            if int(leaf) in by_id and answer.get("dont_know") is True
+        ]
+        data.ratings.append(
+            {
+                "membership": membership_id,
+                "subject": subject_id,
+                "grades": chosen,
+                "dont_know": unsure,
+            }
+        )
     _order_comments(data, tree)
     return data
 
@@ -161,6 +175,8 @@ def _settings(evaluation: Evaluation) -> dict:
         "aip_mean": evaluation.aip_mean,
         "ballot_inclusion": evaluation.ballot_inclusion,
         "operator": evaluation.operator,
+        "allow_dont_know": evaluation.allow_dont_know,
+        "min_ratings_per_leaf": evaluation.min_ratings_per_leaf,
     }
 
 

@@ -99,8 +99,23 @@ class RobustnessSerializer(serializers.Serializer):
     )
 
 
+class FewRatingsSerializer(serializers.Serializer):
+    subject = serializers.IntegerField(help_text="Subject id.")
+    subject_name = serializers.CharField()
+    leaf = serializers.CharField(help_text="Code of the leaf indicator.")
+    rated = serializers.IntegerField(help_text="Experts who gave it a grade.")
+    dont_know = serializers.IntegerField(help_text="Experts who answered “don't know”.")
+    minimum = serializers.IntegerField(help_text="The evaluation's `min_ratings_per_leaf`.")
+
+
 class ResultsDataSerializer(serializers.Serializer):
     """The snapshot's figures (layout in evaluations/services/results.py); only `robustness`
-    is described field by field here."""
+    and `few_ratings` are described field by field here."""
 
     robustness = RobustnessSerializer()
+    few_ratings = FewRatingsSerializer(
+        many=True,
+        required=False,
+        help_text="Leaves of a subject rated by at least one expert but fewer than the "
+        "minimum; each subject also carries `rated` and `dont_know` ({leaf code: experts}).",
+    )
