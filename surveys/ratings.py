@@ -45,11 +45,12 @@ def clean_ratings(
             message = _(ERROR_COMMENT_TOO_LONG).format(key=leaf.code, limit=COMMENT_LIMIT)
             errors.setdefault(key, []).append(message)
         unsure = _dont_know(leaf, answer, grade, allowed=dont_know)
-        if isinstance(unsure, str):
+        refused = isinstance(unsure, str)  # then that message says it all for this leaf
+        if refused:
             errors.setdefault(key, []).append(unsure)
             unsure = False
         if grade in (None, ""):
-            if submit and not unsure:
+            if submit and not unsure and not refused:
                 missing = ERROR_MISSING_RATING_OR_DONT_KNOW if dont_know else ERROR_MISSING_RATING
                 errors.setdefault(key, []).append(_(missing).format(code=leaf.code))
             grade = None

@@ -140,6 +140,8 @@ def _rating_comments(data: PanelInput, membership_id, subject_id, answers, by_id
                     "grade": grades.get(answer.get("grade")),
                     "membership": membership_id,
                     "text": answer["comment"],
+                    # Only on a don't-know's comment, so other snapshots keep their shape.
+                    **({"dont_know": True} if answer.get("dont_know") is True else {}),
                 }
             )
 
