@@ -240,6 +240,8 @@ def _membership_table(subject: dict, report: dict) -> Table:
     direct = any(row["source"] for group in subject["groups"] for row in group["rows"])
     if direct:
         header[3:3] = [_("Membership from"), _("Measured value")]
+    # Experts who gave a grade (V counts only them) and who answered "don't know".
+    header += [_("Experts who rated"), _("Don't know")]
     rows = []
     for group in subject["groups"]:
         for row in group["rows"]:
@@ -249,7 +251,18 @@ def _membership_table(subject: dict, report: dict) -> Table:
                 for value in (None if row["source"] else cell["count"], cell["degree"])
             ]
             extra = [_source_word(row["source_kind"]), row["measured_value"]] if direct else []
-            rows.append([group["code"], row["code"], row["name"], *extra, row["weight"], *cells])
+            rows.append(
+                [
+                    group["code"],
+                    row["code"],
+                    row["name"],
+                    *extra,
+                    row["weight"],
+                    *cells,
+                    row["rated"],
+                    row["dont_know"],
+                ]
+            )
     return Table(
         _("Membership matrix R: {subject}").format(subject=subject["name"]),
         f"R {subject['name']}",

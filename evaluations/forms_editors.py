@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from . import dont_know
 from .forms import WHOLE_NUMBER, BoundedFloatField, RowIdField, number_text_ok
 from .models import Evaluation, Grade, Indicator, Subject
 from .robustness import rules as robustness_rules
@@ -249,6 +250,30 @@ class EvaluationSettingsForm(forms.Form):
             "M(·,+) is the paper's: it keeps the information of every indicator."
         ),
     )
+    allow_dont_know = forms.BooleanField(
+        label=_("Experts may answer “don't know”"),
+        required=False,
+        help_text=_(
+            "The rating form offers “don't know” beside the grades of every indicator. A "
+            "don't-know is left out of that indicator's votes: its membership degrees are "
+            "shares of the experts who rated it, and the results show how many did not."
+        ),
+    )
+    min_ratings_per_leaf = WholeNumberField(
+        label=_("Minimum ratings per indicator"),
+        min_value=dont_know.MIN_MIN_RATINGS,
+        max_value=dont_know.MAX_MIN_RATINGS,
+        help_text=format_lazy(
+            _(
+                "The results warn when fewer experts than this rated an indicator of a "
+                "subject; the numbers are computed all the same. From {low} to {high}. "
+                "Default {n}."
+            ),
+            low=dont_know.MIN_MIN_RATINGS,
+            high=dont_know.MAX_MIN_RATINGS,
+            n=dont_know.DEFAULT_MIN_RATINGS,
+        ),
+    )
     language = forms.ChoiceField(
         label=_("Language of the questionnaire"),
         choices=settings.LANGUAGES,
@@ -358,6 +383,16 @@ class EvaluationSettingsForm(forms.Form):
                 self.fields[name].error_messages.update(
                     invalid=rule, min_value=rule, max_value=rule
                 )
+        rule = dont_know.message()
+        self.fields["min_ratings_per_leaf"].error_messages.update(
+            invalid=rule, min_value=rule, max_value=rule
+        )
+
+    def clean_min_ratings_per_leaf(self) -> int:
+        # Blank keeps the current value, so a client posting only the older settings changes
+        # nothing here.
+        value = self.cleaned_data["min_ratings_per_leaf"]
+        return self.evaluation.min_ratings_per_leaf if value is None else value
 
     def clean_robustness_sources(self) -> str:
         return self.cleaned_data["robustness_sources"] or robustness_rules.DEFAULT_SOURCES

@@ -7,7 +7,6 @@ read the same structure.
 """
 
 import copy
-import re
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -21,6 +20,7 @@ from experts.models import Invitation
 from .models import Evaluation, ResultSnapshot
 from .results.changes import results_changes
 from .results.comments import comments_labelled, comments_report
+from .results.notices import dont_know_shown, few_ratings, missing_in_words
 from .services.limits import CR_RULE_BY_SIZE, settings_cr_limit
 
 WEAK_POINTS_SHOWN = 5
@@ -33,17 +33,6 @@ CONSENSUS_WORDS = {
     "high": gettext_lazy("high"),
     "very high": gettext_lazy("very high"),
 }
-
-# The snapshot's "missing" reasons are English sentences; these turn them into the reader's
-# language. Anything not matched is shown as written.
-MISSING_PATTERNS = (
-    (re.compile(r"^no submitted judgments for (?P<code>.+)$"), "no_judgments"),
-    (re.compile(r"^no consistent judgments for (?P<code>.+)$"), "no_consistent"),
-    (re.compile(r"^no ratings of (?P<codes>.+) for (?P<subject>.+)$"), "no_ratings"),
-    (re.compile(r"^no measured value of (?P<code>\S+) for (?P<subject>.+)$"), "no_value"),
-    (re.compile(r"^no membership row of (?P<code>\S+) for (?P<subject>.+)$"), "no_row"),
-)
-
 
 # --- access -------------------------------------------------------------------------------
 
@@ -168,8 +157,11 @@ def results_report(*, data: dict) -> dict:
         "subjects": subjects,
         "ranking": [by_id[subject_id] for subject_id in data["ranking"] if subject_id in by_id],
         "complete": data["complete"],
-        "missing": [missing_in_words(reason) for reason in data["missing"]],
+        "missing": [missing_in_words(reason, names) for reason in data["missing"]],
+        "few_ratings": few_ratings(data=data, names=names),
         "weighted_votes": votes_weighted(data=data),
+        # The rated / don't-know columns, where "don't know" was allowed or given.
+        "dont_know_shown": dont_know_shown(data=data),
         "grade_rank_inversions": grade_rank_inversions(data=data),
         "comments": comments_report(data=data),
     }
@@ -208,23 +200,6 @@ def report_subject(*, report: dict, subject_id: int) -> dict | None:
     return next((s for s in report["subjects"] if s["id"] == subject_id), None)
 
 
-def missing_in_words(reason: str) -> str:
-    for pattern, kind in MISSING_PATTERNS:
-        found = pattern.match(reason)
-        if not found:
-            continue
-        if kind == "no_judgments":
-            return _("No submitted judgments for {code} yet.").format(**found.groupdict())
-        if kind == "no_consistent":
-            return _("No consistent judgments for {code}.").format(**found.groupdict())
-        if kind == "no_value":
-            return _("No measured value of {code} for {subject} yet.").format(**found.groupdict())
-        if kind == "no_row":
-            return _("No membership row of {code} for {subject} yet.").format(**found.groupdict())
-        return _("No ratings of {codes} for {subject} yet.").format(**found.groupdict())
-    return reason
-
-
 def _settings(settings: dict) -> list[tuple[str, str]]:
     """The method settings the numbers were computed with, as (label, value) in words.
 
@@ -244,10 +219,15 @@ def _settings(settings: dict) -> list[tuple[str, str]]:
     ]
     if settings["aggregation"] == ev.Aggregation.AIP:  # AIJ takes no other mean
         rows.append((_("AIP mean"), _label(ev.AIPMean, settings.get("aip_mean", "geometric"))))
-    return rows + [
+    rows += [
         (_("Ballots included"), _label(ev.BallotInclusion, settings["ballot_inclusion"])),
         (_("Composition operator"), _label(ev.Operator, settings["operator"])),
     ]
+    if "allow_dont_know" in settings:  # a snapshot older than "don't know" had none
+        allowed = _("yes") if settings["allow_dont_know"] else _("no")
+        rows.append((_("Experts may answer “don't know”"), allowed))
+        rows.append((_("Minimum ratings per indicator"), str(settings["min_ratings_per_leaf"])))
+    return rows
 
 
 def _threshold(settings: dict) -> str:
@@ -329,6 +309,12 @@ def _subject(subject: dict, data: dict, names: dict) -> dict:
             for key, result in subject["by_operator"].items()
         ],
         "weak_points": subject["weak_points"][:WEAK_POINTS_SHOWN],
+        # Leaves nobody rated (every expert said "don't know", or none answered yet).
+        "unrated": [
+            {"code": code, "name": names.get(code, "")}
+            for code, counts in subject["counts"].items()
+            if not any(counts)
+        ],
     }
 
 
@@ -376,6 +362,9 @@ def _groups(subject: dict, data: dict, names: dict) -> list[dict]:
                 "cells": [
                     {"count": _count(c), "degree": d} for c, d in zip(counts, degrees, strict=True)
                 ],
+                # Experts who rated the leaf and who said "don't know" (older snapshots: None).
+                "rated": subject.get("rated", {}).get(code),
+                "dont_know": subject.get("dont_know", {}).get(code),
             }
         )
     return list(groups.values())

@@ -88,6 +88,12 @@ class PairwiseBallotInSerializer(StrictInput, serializers.Serializer):
 class RatingSerializer(StrictInput, serializers.Serializer):
     indicator = serializers.CharField(max_length=50, help_text="Code of a leaf indicator.")
     grade = serializers.IntegerField(allow_null=True, help_text="A grade id of the evaluation.")
+    dont_know = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="True: the expert cannot judge this indicator (grade null). Only where the "
+        "evaluation's `allow_dont_know` is on; left out of the indicator's votes.",
+    )
     comment = serializers.CharField(
         max_length=services.COMMENT_LIMIT, required=False, allow_blank=True, default=""
     )
@@ -133,6 +139,7 @@ class PairwiseBallotOutSerializer(serializers.Serializer):
 class RatingOutSerializer(serializers.Serializer):
     indicator = serializers.CharField()
     grade = serializers.IntegerField(allow_null=True)
+    dont_know = serializers.BooleanField(help_text="True where the expert answered “don't know”.")
     comment = serializers.CharField()
 
 
@@ -346,6 +353,7 @@ def _ratings_list(ratings: dict, codes: dict[int, str]) -> list[dict]:
         {
             "indicator": codes.get(int(key)),
             "grade": answer.get("grade"),
+            "dont_know": bool(answer.get("dont_know")),
             "comment": answer.get("comment", ""),
         }
         for key, answer in ratings.items()
@@ -393,6 +401,8 @@ class RatingBallotView(APIView):
             key = ids.get(item["indicator"], item["indicator"])
             names[key] = item["indicator"]
             ratings[key] = {"grade": item["grade"], "comment": item["comment"]}
+            if item["dont_know"]:
+                ratings[key]["dont_know"] = True
         names.update({pk: code for code, pk in ids.items()})
         try:
             ballot = services.rating_ballot_save(

@@ -113,7 +113,9 @@ def _ratings(ratings: dict, indicators: dict, grades: dict) -> list[dict]:
                 "code": leaf.code if leaf else key,
                 "name": leaf.name if leaf else "",
                 "order": (getattr(leaf, "position", -1), 0),
-                "answer": grades.get(grade, "" if grade is None else str(grade)),
+                "answer": _("Don't know")
+                if answer.get("dont_know")
+                else grades.get(grade, "" if grade is None else str(grade)),
                 "value": grade,
                 "comment": answer.get("comment", ""),
             }

@@ -70,8 +70,10 @@ class PairwiseBallot(models.Model):
 class RatingBallot(models.Model):
     """One expert's grade for every leaf indicator of one subject.
 
-    ratings maps "<leaf indicator id>" to {"grade": grade id, "comment": str}. As for pairwise
-    ballots, `ratings` is the working copy and `submitted_ratings` (with submitted_at) what counts.
+    ratings maps "<leaf indicator id>" to {"grade": grade id, "comment": str}, or, where the
+    evaluation allows "don't know", {"grade": None, "dont_know": True, "comment": str}. As for
+    pairwise ballots, `ratings` is the working copy and `submitted_ratings` (with submitted_at)
+    what counts.
     """
 
     membership = models.ForeignKey(

@@ -3,7 +3,8 @@ results stale when what the results read changes.
 
 Judgments arrive keyed "<row id>-<col id>" for the upper triangle of the parent's children in
 their order, each {"value": b_xy, "comment": str}; ratings keyed "<leaf id>" → {"grade": id,
-"comment": str}. A draft may be incomplete; a submission must be complete, and under the
+"comment": str}, or {"grade": None, "dont_know": True, "comment": str} where the evaluation
+allows "don't know". A draft may be incomplete; a submission must be complete, and under the
 evaluation's `block` policy consistent.
 
 A ballot keeps the working copy and the submitted copy apart (see surveys.models): a draft
@@ -34,6 +35,9 @@ from experts.models import Invitation, PanelMembership
 from .consistency import evaluation_cr_limit
 from .consistency import pairwise_ballots_reassess as pairwise_ballots_reassess  # re-export
 from .models import BallotRevision, BallotStatus, Channel, PairwiseBallot, RatingBallot
+
+# The comment rule is shared by both kinds of ballot; views and the API read it from here.
+from .ratings import COMMENT_LIMIT, ERROR_COMMENT_TOO_LONG, ERROR_UNKNOWN_SUBJECT, clean_ratings
 from .wording import TOKEN_LIMIT, parse_token
 
 VOTES = Indicator.MembershipSource.VOTES
@@ -52,18 +56,11 @@ ERROR_INCONSISTENT = gettext_noop(
     "The judgments are inconsistent (CR = {cr} ≥ {threshold}). Revise the judgments flagged "
     "below, then submit again."
 )
-ERROR_UNKNOWN_INDICATOR = gettext_noop("“{key}” is not an indicator rated on this form.")
-ERROR_UNKNOWN_SUBJECT = gettext_noop("“{key}” is not a subject of this evaluation.")
 ERROR_LEAF_NOT_VOTED = gettext_noop(
     "{code} is not rated by the experts: the coordinator gives its membership (given row or "
     "measured value). Leave it out."
 )
-ERROR_UNKNOWN_GRADE = gettext_noop("{code}: “{grade}” is not a grade of this evaluation.")
-ERROR_MISSING_RATING = gettext_noop("{code}: choose a grade before submitting.")
-ERROR_COMMENT_TOO_LONG = gettext_noop("{key}: a comment may have at most {limit} characters.")
 ERROR_NOTHING_TO_WITHDRAW = gettext_noop("There is no submitted ballot here to withdraw.")
-
-COMMENT_LIMIT = 2000
 
 
 @dataclass(frozen=True)
@@ -242,7 +239,9 @@ def rating_ballot_save(
         )
     leaves = [leaf for leaf in leaves if str(leaf.pk) not in direct]
     grades = {grade.pk for grade in evaluation.grades.all()}
-    cleaned = _clean_ratings(leaves, grades, ratings, submit=submit)
+    cleaned = clean_ratings(
+        leaves, grades, ratings, submit=submit, dont_know=evaluation.allow_dont_know
+    )
     ballot = RatingBallot.objects.filter(membership=membership, subject=subject).first()
     ballot = ballot or RatingBallot(membership=membership, subject=subject)
     # Votes cast before a leaf stopped being voted stay stored (unused while it is not), so
@@ -251,55 +250,6 @@ def rating_ballot_save(
     cleaned = {**cleaned, **kept}
     answers = {"ratings": cleaned}
     return _store(ballot, membership, answers, submit=submit, channel=channel, actor=actor)
-
-
-def _clean_ratings(leaves: list[Indicator], grades: set[int], raw: dict, *, submit: bool) -> dict:
-    by_key = {str(leaf.pk): leaf for leaf in leaves}
-    errors: dict[str, list[str]] = {}
-    for key in raw:
-        if str(key) not in by_key:
-            errors.setdefault("ratings", []).append(_(ERROR_UNKNOWN_INDICATOR).format(key=key))
-    cleaned = {}
-    for key, leaf in by_key.items():
-        answer = raw.get(key) or raw.get(leaf.pk) or {}
-        grade, comment = answer.get("grade"), str(answer.get("comment") or "").strip()
-        if len(comment) > COMMENT_LIMIT:
-            message = _(ERROR_COMMENT_TOO_LONG).format(key=leaf.code, limit=COMMENT_LIMIT)
-            errors.setdefault(key, []).append(message)
-        if grade in (None, ""):
-            if submit:
-                errors.setdefault(key, []).append(_(ERROR_MISSING_RATING).format(code=leaf.code))
-            grade = None
-        else:
-            grade = _grade_id(grade, grades)
-            if grade is None:
-                shown = str(answer.get("grade"))[: GRADE_ID_TEXT_LIMIT + 1]  # not a pasted novel
-                message = _(ERROR_UNKNOWN_GRADE).format(code=leaf.code, grade=shown)
-                errors.setdefault(key, []).append(message)
-        if grade is not None or comment:
-            cleaned[key] = {"grade": grade, "comment": comment}
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
-
-
-# A grade id is a BigAutoField key: 19 digits at most. Longer text names no grade and is not
-# handed to int() at all.
-GRADE_ID_TEXT_LIMIT = 19
-
-
-def _grade_id(value, grades: set[int]) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value in grades else None
-    if not isinstance(value, str) or len(value) > GRADE_ID_TEXT_LIMIT:
-        return None
-    try:
-        grade = int(value)
-    except ValueError:
-        return None
-    return grade if grade in grades else None
 
 
 def _store(ballot, membership: PanelMembership, answers: dict, *, submit, channel, actor):

@@ -258,12 +258,18 @@ def pairwise_withdraw(request: HttpRequest, evaluation_id: int, parent_id: int) 
 # --- ratings ------------------------------------------------------------------------------
 
 
+# The radio of the "don't know" column (where the evaluation allows it) in each leaf's row.
+DONT_KNOW = "dont_know"
+
+
 def _posted_ratings(post) -> dict:
     ratings = {}
     for name, value in post.items():
         if name.startswith("grade-"):
             key = name.removeprefix("grade-")
             ratings[key] = {"grade": value or None, "comment": post.get(f"note-{key}", "")}
+            if value == DONT_KNOW:
+                ratings[key].update(grade=None, dont_know=True)
     for name, comment in post.items():
         key = name.removeprefix("note-")
         if name.startswith("note-") and key not in ratings and comment.strip():
@@ -287,7 +293,9 @@ def _rating_groups(evaluation: Evaluation, ratings: dict, errors: dict) -> list[
                 {
                     "indicator": indicator,
                     "depth": depth,
-                    "grade": str(answer.get("grade") or ""),
+                    "grade": DONT_KNOW
+                    if answer.get("dont_know")
+                    else str(answer.get("grade") or ""),
                     "comment": answer.get("comment", ""),
                     "errors": errors.get(str(indicator.pk), []),
                 }
@@ -299,12 +307,18 @@ def _rating_page(
     request, membership, subject, ratings, errors, status=200, kept=False
 ) -> HttpResponse:
     evaluation = membership.evaluation
+    groups = _rating_groups(evaluation, ratings, errors)
     context = {
         "membership": membership,
         "evaluation": evaluation,
         "subject": subject,
         "grades": list(evaluation.grades.all()),
-        "groups": _rating_groups(evaluation, ratings, errors),
+        "dont_know": DONT_KNOW,
+        # A don't-know given before the coordinator turned the setting off stays visible.
+        "leaves_dont_know": any(
+            leaf["grade"] == DONT_KNOW for group in groups for leaf in group["leaves"]
+        ),
+        "groups": groups,
         "kept_as_draft": kept,
         "ballot": RatingBallot.objects.filter(membership=membership, subject=subject).first(),
         "errors": errors,

@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from experts.paste import PASTE_TEXT_LIMIT
 
+from .. import dont_know
 from ..models import Evaluation, Grade, Indicator, Subject
 from ..robustness import rules as robustness_rules
 from ..selectors import depth_first
@@ -183,6 +184,19 @@ class EvaluationSettingsSerializer(StrictInput, serializers.ModelSerializer):
         required=False,
         help_text="Greater than 1: an expert is flagged when their overall compatibility S "
         "is above it (1.1 is customary).",
+    )
+    allow_dont_know = serializers.BooleanField(
+        required=False,
+        help_text="Whether experts may answer `dont_know` for a leaf in a rating ballot "
+        "(default false). A don't-know is left out of that leaf's votes.",
+    )
+    min_ratings_per_leaf = serializers.IntegerField(
+        required=False,
+        min_value=dont_know.MIN_MIN_RATINGS,
+        max_value=dont_know.MAX_MIN_RATINGS,
+        error_messages=dict.fromkeys(("min_value", "max_value"), dont_know.lazy_message()),
+        help_text="The results warn (`few_ratings`) about a leaf of a subject rated by fewer "
+        "experts than this (default 3).",
     )
 
     class Meta:

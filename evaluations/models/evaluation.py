@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .. import dont_know
 from ..robustness import rules as robustness_rules
 
 MAX_CHILDREN = 9  # RI tables stop at 9 (DESIGN §2.3), so no parent may have more children.
@@ -111,6 +112,14 @@ class Evaluation(models.Model):
         choices=Operator.choices,
         default=Operator.PRODUCT_SUM,
     )
+    # "Don't know" in rating ballots (evaluations/dont_know.py): off, every leaf needs a grade.
+    allow_dont_know = models.BooleanField(_("experts may answer “don't know”"), default=False)
+    # Below it the results warn that a leaf's membership row rests on few ratings.
+    min_ratings_per_leaf = models.PositiveSmallIntegerField(
+        _("minimum ratings per leaf"),
+        default=dont_know.DEFAULT_MIN_RATINGS,
+        validators=dont_know.range_validators(),
+    )
     language = models.CharField(
         _("language of the questionnaire"),
         max_length=10,
@@ -212,6 +221,11 @@ class Evaluation(models.Model):
                 & Q(robustness_bootstrap_draws__gte=robustness_rules.MIN_DRAWS)
                 & Q(robustness_bootstrap_draws__lte=robustness_rules.MAX_DRAWS),
                 name="evaluation_robustness_draws_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_ratings_per_leaf__gte=dont_know.MIN_MIN_RATINGS)
+                & Q(min_ratings_per_leaf__lte=dont_know.MAX_MIN_RATINGS),
+                name="evaluation_min_ratings_per_leaf_in_range",
             ),
             models.CheckConstraint(
                 condition=Q(agreement_threshold__gt=1),

@@ -20,6 +20,8 @@ SETTINGS = (
     ("aip_mean", Evaluation.AIPMean),
     ("ballot_inclusion", Evaluation.BallotInclusion),
     ("operator", Evaluation.Operator),
+    ("allow_dont_know", None),
+    ("min_ratings_per_leaf", None),
 )
 
 
@@ -61,6 +63,8 @@ def _setting_changes(evaluation: Evaluation, used: dict) -> list[dict]:
 
 
 def _word(choices, value) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     if choices is None:
         return f"{value:g}" if isinstance(value, float) else str(value)
     try:

@@ -83,6 +83,8 @@ def comments_report(*, data: dict) -> dict:
             c["leaf"], {"code": c["leaf"], "name": names.get(c["leaf"], ""), "comments": []}
         )
         grade = grades[c["grade"]]["name"] if c["grade"] is not None else ""
+        if c.get("dont_know"):
+            grade = _("Don't know")
         leaf["comments"].append({"expert": c.get("expert", ""), "answer": grade, "text": c["text"]})
     return {
         "count": len(comments.get("pairwise", [])) + len(comments.get("ratings", [])),

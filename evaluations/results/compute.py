@@ -3,6 +3,7 @@ matrices, local and global weights, every subject's fuzzy evaluation, flip point
 
 import numpy as np
 
+from ..dont_know import DEFAULT_MIN_RATINGS
 from ..engine import consensus, fuzzy, hierarchy
 from ..engine.hierarchy import Node
 from ..robustness.flips import result_flip_points
@@ -55,6 +56,7 @@ def results_compute(data: PanelInput) -> dict:
         for rank, subject in enumerate(scored, start=1):
             subject["rank"] = rank
         result["ranking"] = [s["id"] for s in scored]
+    result["few_ratings"] = _few_ratings(result["subjects"], settings)
     result["robustness"] = result_flip_points(
         root,
         local,
@@ -152,6 +154,7 @@ def _subject_result(subject, root, local, global_weights, data, missing) -> dict
     leaves = [node.code for node in root.leaves()]
     counts = _vote_counts(subject["id"], leaves, len(data.grades), data)
     direct = direct_rows(subject, data)
+    rated, unsure = _experts_per_leaf(subject["id"], leaves, data)
     result = {
         "id": subject["id"],
         "name": subject["name"],
@@ -160,6 +163,9 @@ def _subject_result(subject, root, local, global_weights, data, missing) -> dict
         "membership_source": direct.sources,
         "measured": direct.values,
         "units": direct.units,
+        # Experts (not weights) who rated each leaf, and who answered "don't know" instead.
+        "rated": rated,
+        "dont_know": unsure,
         "membership": {},
         "first_level": [],
         "vector": None,
@@ -207,6 +213,43 @@ def _vote_counts(subject_id, leaves, grade_count, data: PanelInput) -> dict[str,
             if code in counts:
                 counts[code][grade_index] += weight
     return counts
+
+
+def _experts_per_leaf(subject_id, leaves, data: PanelInput) -> tuple[dict, dict]:
+    """Per leaf, how many experts gave a grade and how many said "don't know" (no vote: V
+    counts only those who rated, DESIGN §2.6)."""
+    rated = dict.fromkeys(leaves, 0)
+    unsure = dict.fromkeys(leaves, 0)
+    for ballot in data.ratings:
+        if ballot["subject"] != subject_id:
+            continue
+        for code in ballot["grades"]:
+            if code in rated:
+                rated[code] += 1
+        for code in ballot.get("dont_know", ()):
+            if code in unsure:
+                unsure[code] += 1
+    return rated, unsure
+
+
+def _few_ratings(subjects: list[dict], settings: dict) -> list[dict]:
+    """Leaves of a subject rated, but by fewer experts than the evaluation's minimum: their
+    membership rows rest on few votes. A notice only; the numbers stay. A leaf nobody rated
+    is not listed here: it leaves the subject unevaluated (`missing`)."""
+    minimum = settings.get("min_ratings_per_leaf", DEFAULT_MIN_RATINGS)
+    return [
+        {
+            "subject": subject["id"],
+            "subject_name": subject["name"],
+            "leaf": code,
+            "rated": rated,
+            "dont_know": subject["dont_know"][code],
+            "minimum": minimum,
+        }
+        for subject in subjects
+        for code, rated in subject["rated"].items()
+        if 0 < rated < minimum
+    ]
 
 
 def _graded(vector: np.ndarray, grade_scores: np.ndarray) -> dict:

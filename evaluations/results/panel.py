@@ -26,7 +26,8 @@ class PanelInput:
     subjects: list[dict]  # {id, name}
     experts: dict[int, dict]  # membership id → {name, weight}
     pairwise: list[dict] = field(default_factory=list)  # {membership, parent_code, matrix, cr}
-    ratings: list[dict] = field(default_factory=list)  # {membership, subject, leaf_code→grade idx}
+    # {membership, subject, grades: {leaf code: grade index}, dont_know: [leaf codes]}
+    ratings: list[dict] = field(default_factory=list)
     # The comments that came with the submitted answers (layout: module docstring, less names).
     comments: dict = field(default_factory=lambda: {"pairwise": [], "ratings": []})
     # Leaves whose membership is not voted (issue 15 §2): code → {source, better, thresholds,
@@ -102,7 +103,20 @@ def panel_input(*, evaluation: Evaluation) -> PanelInput:
             # Votes for a leaf given or measured stay stored but do not count while it is.
             and by_id[int(leaf)].code not in data.direct
         }
-        data.ratings.append({"membership": membership_id, "subject": subject_id, "grades": chosen})
+        # "Don't know" (evaluations/dont_know.py): no vote, but counted beside the leaf's row.
+        unsure = [
+            by_id[int(leaf)].code
+            for leaf, answer in answers.items()
+            if int(leaf) in by_id and answer.get("dont_know") is True
+        ]
+        data.ratings.append(
+            {
+                "membership": membership_id,
+                "subject": subject_id,
+                "grades": chosen,
+                "dont_know": unsure,
+            }
+        )
     _order_comments(data, tree)
     return data
 
@@ -133,6 +147,8 @@ def _rating_comments(data: PanelInput, membership_id, subject_id, answers, by_id
                     "grade": grades.get(answer.get("grade")),
                     "membership": membership_id,
                     "text": answer["comment"],
+                    # Only on a don't-know's comment, so other snapshots keep their shape.
+                    **({"dont_know": True} if answer.get("dont_know") is True else {}),
                 }
             )
 
@@ -196,6 +212,8 @@ def _settings(evaluation: Evaluation) -> dict:
         "aip_mean": evaluation.aip_mean,
         "ballot_inclusion": evaluation.ballot_inclusion,
         "operator": evaluation.operator,
+        "allow_dont_know": evaluation.allow_dont_know,
+        "min_ratings_per_leaf": evaluation.min_ratings_per_leaf,
     }
 
 

@@ -122,9 +122,25 @@ class SubjectResultSerializer(serializers.Serializer):
     )
 
 
+class FewRatingsSerializer(serializers.Serializer):
+    subject = serializers.IntegerField(help_text="Subject id.")
+    subject_name = serializers.CharField()
+    leaf = serializers.CharField(help_text="Code of the leaf indicator.")
+    rated = serializers.IntegerField(help_text="Experts who gave it a grade.")
+    dont_know = serializers.IntegerField(help_text="Experts who answered “don't know”.")
+    minimum = serializers.IntegerField(help_text="The evaluation's `min_ratings_per_leaf`.")
+
+
 class ResultsDataSerializer(serializers.Serializer):
     """The snapshot's figures (layout in evaluations/services/results.py); only `robustness`
-    is described field by field here, and of `subjects` what direct membership adds."""
+    is described field by field here, of `subjects` what direct membership adds, and
+    `few_ratings`."""
 
     robustness = RobustnessSerializer()
     subjects = SubjectResultSerializer(many=True)
+    few_ratings = FewRatingsSerializer(
+        many=True,
+        required=False,
+        help_text="Leaves of a subject rated by at least one expert but fewer than the "
+        "minimum; each subject also carries `rated` and `dont_know` ({leaf code: experts}).",
+    )

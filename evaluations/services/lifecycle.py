@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from .. import dont_know
 from ..models import MAX_CHILDREN, AuditEntry, Evaluation, Grade, Indicator, LeafInput, Subject
 from ..robustness import rules as robustness_rules
 from ..selectors import depth_first
@@ -237,6 +238,10 @@ RESULT_SETTINGS = (
     "aip_mean",
     "ballot_inclusion",
     "operator",
+    # Neither moves a number: the snapshot records them (the warning of leaves with few
+    # ratings follows the minimum), so a change computes the results again.
+    "allow_dont_know",
+    "min_ratings_per_leaf",
 )
 SETTINGS_FIELDS = (
     "title",
@@ -313,6 +318,7 @@ def _check_settings(changed: dict) -> None:
         deadline_check(value=changed["deadline"])
         deadline_future_check(value=changed["deadline"])
     robustness_rules.check(changed)
+    dont_know.check(changed)
 
 
 TRANSITIONS = {

@@ -13,11 +13,15 @@ Snapshot data layout (all JSON):
                   aggregated matrix, consensus S*, and every included expert's own figures
   consensus       {value, word} overall (weighted by global weight), null for < 2 experts
   warnings        matrices at or over the CR threshold, with the experts who caused them
-  subjects        per subject: vote counts and membership rows per leaf, G per first-level
-                  indicator (vector, grade, score), E, grade, score, the other operators,
-                  the weak points, and the rank by score; membership_source {leaf code:
-                  "given" | "measured"} for the leaves not voted (their counts stay 0) and
-                  measured {leaf code: the measured value used}, units {leaf code: unit}
+  subjects        per subject: vote counts and membership rows per leaf, `rated` and
+                  `dont_know` ({leaf code: number of experts} who gave a grade / answered
+                  "don't know", which is no vote), G per first-level indicator (vector, grade,
+                  score), E, grade, score, the other operators, the weak points, and the rank;
+                  membership_source {leaf code: "given" | "measured"} for the leaves not voted
+                  (their counts stay 0), measured {leaf code: the measured value used}, units
+                  {leaf code: unit}
+  few_ratings     [{subject, subject_name, leaf, rated, dont_know, minimum}]: leaves of a
+                  subject rated by fewer experts than the evaluation's minimum (at least one)
   ranking         subject ids by score, best first
   robustness      the flip points at every node with ≥ 2 children, the most critical
                   criterion and the score lines, over the scored subjects (layout:

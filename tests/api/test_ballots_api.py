@@ -204,7 +204,11 @@ rating = st.fixed_dictionaries(
             st.booleans(),
         ),
     },
-    optional={"comment": st.one_of(st.text(max_size=30), st.none())},
+    optional={
+        "comment": st.one_of(st.text(max_size=30), st.none()),
+        # "Don't know" is off on this evaluation, and only JSON's true and false say it.
+        "dont_know": st.one_of(st.booleans(), st.text(max_size=3), st.integers(), st.none()),
+    },
 )
 
 

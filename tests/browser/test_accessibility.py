@@ -17,6 +17,7 @@ from django.urls import reverse
 from evaluations.models import Evaluation
 from evaluations.services import evaluation_create_from_template, evaluation_transition
 from experts.services import panel_add_experts
+from surveys.services import rating_ballot_save
 from tests.conftest import accepted_membership
 from tests.evaluations.test_results_pages import add_experts, submit_judgments, submit_ratings
 
@@ -58,11 +59,13 @@ def site(coordinator, make_user):
         subjects=["Acme Online", "Beta Shop"],
     )
     evaluation.cr_policy = Evaluation.CRPolicy.WARN
+    evaluation.allow_dont_know = True  # the forms' and results' "don't know" parts are checked
     evaluation.save()
     evaluation_transition(evaluation=evaluation, actor=coordinator, action="open")
     memberships = add_experts(evaluation)
     submit_judgments(evaluation, memberships)
     submit_ratings(evaluation, memberships)  # results computed in-process after commit
+    _one_dont_know(evaluation, memberships[0])
     expert = make_user("erin")
     accepted_membership(evaluation, expert)
     (link,) = panel_add_experts(
@@ -81,6 +84,15 @@ def site(coordinator, make_user):
         "expert": expert,
         "invitation": link.removeprefix(settings.SITE_URL),
     }
+
+
+def _one_dont_know(evaluation, membership) -> None:
+    """A don't-know for U11 of the first subject: a count beside its row and, rated by two of
+    three experts, a warning about few ratings."""
+    subject = evaluation.subjects.first()
+    ratings = dict(membership.rating_ballots.get(subject=subject).submitted_ratings)
+    ratings[str(evaluation.indicators.get(code="U11").pk)] = {"grade": None, "dont_know": True}
+    rating_ballot_save(membership=membership, subject=subject, ratings=ratings, submit=True)
 
 
 def coordinator_pages(site) -> dict[str, str]:

@@ -257,7 +257,8 @@ def test_the_exports_show_the_source_and_the_value(
     start = lines.index("Membership matrix R: Enterprise A")
     u11 = next(line for line in lines[start:] if line.startswith("U1,U11,"))
     assert ",measured,3.2000," in u11  # the value, then the weight
-    assert u11.endswith(",,0.0000,,1.0000,,0.0000,,0.0000")  # no votes; r = (0, 1, 0, 0)
+    # No votes; r = (0, 1, 0, 0); then nobody rated it and nobody answered "don't know".
+    assert u11.endswith(",,0.0000,,1.0000,,0.0000,,0.0000,0,0")
     assert ",votes,," in next(line for line in lines[start:] if line.startswith("U1,U12,"))
     data = coordinator_client.get(base + "json").json()["data"]
     assert data["subjects"][0]["membership_source"] == {"U11": "measured"}
