@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from evaluations.api.views import EvaluationViewSet, ExportView, ResultsView
+from evaluations.given_weights.api import GivenWeightsView
 from experts.api import TokenLoginView
 from surveys.api import (
     PairwiseBallotView,
@@ -24,6 +25,11 @@ v1 = [
     path("token/", TokenLoginView.as_view(), name="token"),
     path(f"{EVALUATION}results/", ResultsView.as_view(), name="results"),
     path(f"{EVALUATION}export/<str:fmt>/", ExportView.as_view(), name="export"),
+    path(
+        f"{EVALUATION}indicators/<int:indicator_id>/given-weights/",
+        GivenWeightsView.as_view(),
+        name="given-weights",
+    ),
     path("panels/", PanelListView.as_view(), name="panel-list"),
     path(f"{PANEL}pairwise/<int:parent_id>/", PairwiseBallotView.as_view(), name="pairwise"),
     path(f"{PANEL}ratings/<int:subject_id>/", RatingBallotView.as_view(), name="ratings"),

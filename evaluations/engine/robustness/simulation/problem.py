@@ -5,7 +5,9 @@ A Problem holds what the results are computed from (DESIGN §2.4–2.6), by inde
   node comes after its parent (depth-first order, as the results list the indicators). A
   node's children are the nodes naming it, in index order; that is the order of its matrices'
   rows and of its local weights.
-- judgments {node: (matrices, experts)} for every node with two or more children: the
+- fixed {node: weights (t,)}: nodes whose local weights are given, not judged (the
+  coordinator's direct weights): positive, summing to 1, the same in every draw.
+- judgments {node: (matrices, experts)} for every other node with two or more children: the
   matrices that enter the group weights (experts × t × t, complete and reciprocal) and, one
   per matrix, the index of the expert who gave it. A node with one child has local weight 1.
 - expert_weights (E,): positive; each expert's weight in the aggregation and in the votes.
@@ -40,6 +42,9 @@ PARENTS = (
 JUDGMENTS_MISSING = "judgments must give the matrices of at least one expert for every node "
 JUDGMENTS_MISSING += "with two or more children"
 JUDGMENTS_EXTRA = "judgments are taken only for nodes with two or more children"
+JUDGMENTS_FIXED = "a node with fixed weights takes no judgments"
+FIXED = "fixed weights must give a node with two or more children one positive weight per "
+FIXED += "child, summing to 1"
 JUDGMENTS_SHAPE = "judgments: a node's matrices must be a stack (experts × t × t), t its children"
 JUDGMENT_EXPERTS = "judgments: a node's experts must be distinct expert indices, one per matrix"
 EXPERT_WEIGHTS = "expert_weights must be positive finite numbers, one per expert (at least one)"
@@ -71,6 +76,7 @@ class Problem:
     codes: tuple[Any, ...] | None = None
     subjects: tuple[Any, ...] | None = None
     experts: tuple[Any, ...] | None = None
+    fixed: Mapping[int, ArrayLike] = field(default_factory=dict)
     children: tuple[np.ndarray, ...] = field(init=False, repr=False)
     leaves: np.ndarray = field(init=False, repr=False)
 
@@ -82,8 +88,10 @@ class Problem:
         scores = _grade_scores(self.grade_scores)
         leaves = np.array([node for node, kids in enumerate(children) if kids.size == 0])
         ratings = _ratings(self.ratings, weights.size, leaves.size, scores.size)
-        given = _judgments(self.judgments, children, weights.size)
+        fixed = _fixed(self.fixed, children)
+        given = _judgments(self.judgments, children, weights.size, fixed)
         for name, value in (
+            ("fixed", fixed),
             ("parents", parents),
             ("expert_weights", weights),
             ("grade_scores", scores),
@@ -196,12 +204,36 @@ def _ratings(value: ArrayLike, experts: int, leaves: int, grades: int) -> np.nda
     return _frozen(ratings)
 
 
-def _judgments(given, children: tuple[np.ndarray, ...], experts: int) -> dict:
+def _fixed(value, children: tuple[np.ndarray, ...]) -> dict:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{FIXED}; give a mapping node → weights")
+    result = {}
+    for node, weights in value.items():
+        valid_node = isinstance(node, int | np.integer) and 0 <= node < len(children)
+        if not valid_node or children[node].size < 2:
+            raise ValueError(f"{FIXED} (node {node!r})")
+        array = np.asarray(weights, dtype=float)
+        valid = (
+            array.shape == (children[node].size,)
+            and np.all(np.isfinite(array))
+            and np.all(array > 0)
+            and abs(array.sum() - 1.0) <= 1e-9
+        )
+        if not valid:
+            raise ValueError(f"{FIXED} (node {node})")
+        result[int(node)] = _frozen(array)
+    return result
+
+
+def _judgments(given, children: tuple[np.ndarray, ...], experts: int, fixed: dict) -> dict:
     if not isinstance(given, Mapping):
         raise ValueError(f"{JUDGMENTS_MISSING}; give a mapping node → (matrices, experts)")
+    taken = sorted(set(given) & set(fixed), key=str)
+    if taken:
+        raise ValueError(f"{JUDGMENTS_FIXED} (node {taken[0]!r})")
     result = {}
     for node, kids in enumerate(children):
-        if kids.size < 2:
+        if kids.size < 2 or node in fixed:
             continue
         if node not in given:
             raise ValueError(f"{JUDGMENTS_MISSING} (node {node})")
@@ -268,11 +300,14 @@ def from_panel(
     children = [[m for m, p in enumerate(parents) if p == n] for n in range(len(codes))]
     leaves = [n for n, kids in enumerate(children) if not kids]
     votes = _panel_ratings(ratings, subjects, codes, leaves, expert_index)
+    # Nodes whose weights the coordinator gave (their rows' given_weights, children's order).
+    fixed = {n: row["given_weights"] for n, row in enumerate(indicators)
+             if row.get("given_weights") is not None}  # fmt: skip
     # A subject with an unrated leaf has no score and no rank in the results: leave it out.
     rated = np.all(np.any(votes != NO_RATING, axis=0), axis=1)
     return Problem(
         parents=np.array(parents),
-        judgments=_panel_judgments(settings, pairwise, position, children, expert_index),
+        judgments=_panel_judgments(settings, pairwise, position, children, expert_index, fixed),
         expert_weights=np.array([float(experts[e]["weight"]) for e in expert_ids]),
         ratings=votes[:, rated],
         grade_scores=np.array([float(g["score"]) for g in grades]),
@@ -283,6 +318,7 @@ def from_panel(
         codes=tuple(codes),
         subjects=tuple(s["id"] for s, kept in zip(subjects, rated, strict=True) if kept),
         experts=tuple(expert_ids),
+        fixed=fixed,
     )
 
 
@@ -299,11 +335,11 @@ def _cr_limit(settings: Mapping[str, Any], order: int) -> float:
     return settings["cr_threshold"]
 
 
-def _panel_judgments(settings, pairwise, position, children, expert_index) -> dict:
+def _panel_judgments(settings, pairwise, position, children, expert_index, fixed) -> dict:
     by_node: dict[int, list] = {}
     for ballot in pairwise:
         node = position.get(ballot["parent_code"])
-        if node is not None and len(children[node]) >= 2:
+        if node is not None and len(children[node]) >= 2 and node not in fixed:
             by_node.setdefault(node, []).append(ballot)
     result = {}
     for node, ballots in by_node.items():
