@@ -116,7 +116,7 @@ class GivenWeightsView(APIView):
             raise _renamed(error) from None
         return Response(IndicatorSerializer(indicator).data)
 
-    @extend_schema(request=None, responses=IndicatorSerializer)
+    @extend_schema(request=None, responses={200: IndicatorSerializer})
     def delete(self, request, evaluation_id: int, indicator_id: int):
         indicator = self._indicator(request, evaluation_id, indicator_id)
         indicator = given_weights_clear(indicator=indicator, actor=request.user)

@@ -146,8 +146,8 @@ def run(
     weights = multipliers * problem.expert_weights
     draws = weights.shape[0] if draws is None else draws
     local = np.ones((draws, problem.nodes))
-    for node, weights in problem.fixed.items():  # given weights: the same in every draw
-        local[:, problem.children[node]] = weights
+    for node, given in problem.fixed.items():  # given weights: the same in every draw
+        local[:, problem.children[node]] = given
     totals = weights @ prepared.answered
     valid = np.all(totals > 0, axis=1)
     mixed = weights @ prepared.values if noisy_logs is None else None
