@@ -502,3 +502,13 @@ def test_a_formula_in_the_source_is_neutralised_in_the_csv(
 def test_defaults_unchanged_every_matrix_is_pairwise_without_given_weights(evaluation):
     assert not evaluation.indicators.filter(given_weights__isnull=False).exists()
     assert Evaluation.objects.get(pk=evaluation.pk).status == Evaluation.Status.DRAFT
+
+
+def test_the_what_if_moves_a_given_nodes_weights_like_any_other(evaluation, panel_with_given_u2):
+    from evaluations.robustness.whatif import whatif_data
+
+    _before, after, _memberships = panel_with_given_u2
+    nodes = {n["code"]: n for n in whatif_data(data=after.data)["nodes"]}
+    assert [c["weight"] for c in nodes["U2"]["children"]] == pytest.approx([0.4, 0.3, 0.2, 0.1])
+    flips = {row["node"] for row in after.data["robustness"]["flip_points"]}
+    assert "U2" in flips
