@@ -28,9 +28,11 @@ from ..models import Indicator
 SUM_TOLERANCE = Fraction(1, 100)
 TEXT_LIMIT = 24  # characters of one typed weight: "0.333333333 %" fits with room to spare
 NUMBER_LIMIT = 10**6  # any JSON number beyond this cannot be a share of 1 (or of 100 %)
-WEIGHT = re.compile(
-    r"(?P<decimal>[0-9]{0,6}(?:\.[0-9]{1,9})?)\s?(?P<percent>[%％])?|(?P<num>[0-9]{1,6})/(?P<den>[0-9]{1,6})"
-)
+# "0.35", ".35", "35 %" (ASCII or full-width sign); or "7/20". Digits are bounded, so Fraction
+# never sees a long number.
+DECIMAL = r"(?P<decimal>[0-9]{0,6}(?:\.[0-9]{1,9})?)\s?(?P<percent>[%％])?"
+FRACTION = r"(?P<num>[0-9]{1,6})/(?P<den>[0-9]{1,6})"
+WEIGHT = re.compile(f"{DECIMAL}|{FRACTION}")
 
 ERROR_TOO_FEW_CHILDREN = gettext_noop(
     "{code} has fewer than two sub-indicators: there are no weights to give."

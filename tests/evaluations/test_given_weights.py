@@ -512,3 +512,24 @@ def test_the_what_if_moves_a_given_nodes_weights_like_any_other(evaluation, pane
     assert [c["weight"] for c in nodes["U2"]["children"]] == pytest.approx([0.4, 0.3, 0.2, 0.1])
     flips = {row["node"] for row in after.data["robustness"]["flip_points"]}
     assert "U2" in flips
+
+
+@pytest.mark.parametrize(
+    "value, source, shown",
+    [
+        ("9" * 5000, "", "is not a weight"),
+        ("1e308", "", "“1e308” is not a weight"),
+        ("0.25", "x" * 5000, "The source may have at most 300 characters."),
+        ("0.25", "=cmd|' /C calc'!A0\x07", "The source must not contain control characters."),
+    ],
+)
+def test_hostile_input_on_the_page_is_a_400_naming_the_rule(
+    coordinator_client, evaluation, value, source, shown
+):
+    children = children_of(evaluation, "U2")
+    data = {f"weight_{c.pk}": "0.25" for c in children}
+    data[f"weight_{children[0].pk}"] = value
+    response = coordinator_client.post(editor_url(evaluation), {**data, "source": source})
+    assert response.status_code == 400
+    assert shown in response.content.decode()
+    assert node(evaluation, "U2").given_weights is None
