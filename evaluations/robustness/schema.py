@@ -101,6 +101,14 @@ class RobustnessSerializer(serializers.Serializer):
 
 class ResultsDataSerializer(serializers.Serializer):
     """The snapshot's figures (layout in evaluations/services/results.py); only `robustness`
-    is described field by field here."""
+    (and the `source` of each matrix) is described here."""
 
+    matrices = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="One per parent with two or more children: {parent, children, source "
+        "('pairwise': the panel's judgments; 'given': the coordinator's direct weights, with "
+        "given_source and ignored_ballots, and null lambda_max, ci, ri, cr, matrix and "
+        "consensus), experts_submitted, experts_included, weights, lambda_max, ci, ri, cr, "
+        "consistent, matrix, consensus, consensus_word, per_expert, inconsistent_experts}.",
+    )
     robustness = RobustnessSerializer()

@@ -132,3 +132,22 @@ def test_the_schema_documents_the_endpoint_and_the_fields(client):
     indicator = schema["components"]["schemas"]["Indicator"]["properties"]
     assert indicator["given_weights"]["nullable"] is True
     assert "given_weights_source" in indicator
+
+
+def test_the_results_schema_names_the_matrix_source(client):
+    schema = client.get("/api/schema/?format=json").json()
+    matrices = schema["components"]["schemas"]["ResultsData"]["properties"]["matrices"]
+    assert "'given'" in matrices["description"]
+
+
+def test_an_experts_pairwise_endpoint_for_a_given_node_is_a_404(
+    api, open_evaluation, expert, membership
+):
+    api.put(url(open_evaluation), body(open_evaluation, [0.25] * 4), format="json")
+    u2 = open_evaluation.indicators.get(code="U2")
+    panel = f"/api/v1/panels/{open_evaluation.pk}/pairwise/"
+    client = token_client(expert)
+    assert client.get(f"{panel}{u2.pk}/").status_code == 404
+    assert client.put(f"{panel}{u2.pk}/", {"judgments": []}, format="json").status_code == 404
+    asked = client.get("/api/v1/panels/").json()[0]["matrices"]
+    assert [m["parent"] for m in asked] == ["U", "U1", "U3"]
