@@ -76,13 +76,10 @@ def given_cleared_notice(request: HttpRequest, codes: list[str]) -> None:
 def given_weights_edit(request: HttpRequest, evaluation_id: int, indicator_id: int) -> HttpResponse:
     evaluation, indicator = _access(request, evaluation_id, indicator_id)
     children = list(indicator.children.order_by("order", "pk"))
-    if len(children) < 2:
-        messages.error(
-            request,
-            _("%(code)s has fewer than two sub-indicators: there are no weights to give.")
-            % {"code": indicator.code},
-        )
-        return _back_to_tree(evaluation, indicator)
+    if len(children) < 2:  # nothing to weigh: the page says so (a POST is refused)
+        context = {"evaluation": evaluation, "indicator": indicator, "form": None}
+        status = 400 if request.method == "POST" else 200
+        return render(request, "evaluations/editors/given_weights.html", context, status=status)
     form = GivenWeightsForm(
         request.POST or None, children=children, initial=_initial(indicator, children)
     )

@@ -533,3 +533,10 @@ def test_hostile_input_on_the_page_is_a_400_naming_the_rule(
     assert response.status_code == 400
     assert shown in response.content.decode()
     assert node(evaluation, "U2").given_weights is None
+
+
+def test_the_page_of_a_leaf_says_there_is_nothing_to_weigh(coordinator_client, evaluation):
+    response = coordinator_client.get(editor_url(evaluation, "U11"))
+    assert response.status_code == 200
+    assert "U11 has fewer than two sub-indicators" in response.content.decode()
+    assert coordinator_client.post(editor_url(evaluation, "U11"), {}).status_code == 400
