@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from evaluations.api.views import EvaluationViewSet, ExportView, ResultsView
 from evaluations.direct_membership.api import LeafInputsView, LeafSourceView
+from evaluations.given_weights.api import GivenWeightsView
 from experts.api import TokenLoginView
 from surveys.api import (
     PairwiseBallotView,
@@ -34,6 +35,11 @@ v1 = [
         f"{EVALUATION}leaves/<int:indicator_id>/inputs/",
         LeafInputsView.as_view(),
         name="leaf-inputs",
+    ),
+    path(
+        f"{EVALUATION}indicators/<int:indicator_id>/given-weights/",
+        GivenWeightsView.as_view(),
+        name="given-weights",
     ),
     path("panels/", PanelListView.as_view(), name="panel-list"),
     path(f"{PANEL}pairwise/<int:parent_id>/", PairwiseBallotView.as_view(), name="pairwise"),

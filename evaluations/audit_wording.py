@@ -79,6 +79,25 @@ def _settings(params: dict) -> str:
 
 
 def _hierarchy(params: dict) -> str:
+    text = _hierarchy_change(params)
+    if params.get("given_weights_cleared"):  # evaluations/given_weights: children changed
+        cleared = _("cleared the given weights under %(codes)s") % {
+            "codes": _listed(params["given_weights_cleared"])
+        }
+        text = _("; ").join([text, cleared])
+    return text
+
+
+def _given_weights(params: dict, values: dict) -> str:
+    weights = _listed([f"{code} {_number(weight)}" for code, weight in params["weights"].items()])
+    values["weights"] = weights
+    if params.get("source"):
+        values["source"] = _quoted(params["source"])
+        return _("gave the weights under %(code)s: %(weights)s (source: %(source)s)") % values
+    return _("gave the weights under %(code)s: %(weights)s") % values
+
+
+def _hierarchy_change(params: dict) -> str:
     change = params["change"]
     values = {
         "code": params.get("code", ""),
@@ -112,6 +131,10 @@ def _hierarchy(params: dict) -> str:
                 % values
             )
         return _("deleted %(code)s %(name)s") % values
+    if change == "given_weights":
+        return _given_weights(params, values)
+    if change == "given_weights_cleared":
+        return _("back to pairwise comparisons under %(code)s") % values
     if change == "adopted":  # surveys.screening.adopt: the summary after its own entries
         for key in ("added", "renamed", "deleted"):
             values[key] = ", ".join(params.get(key, [])) or "—"

@@ -59,6 +59,7 @@ def results_tables(*, report: dict) -> list[Table]:
         _weights_table(report),
         _consistency_table(report),
         *(_matrix_table(matrix) for matrix in report["matrices"] if matrix["matrix"]),
+        *(_given_table(matrix) for matrix in report["matrices"] if matrix.get("given")),
         *(_membership_table(subject, report) for subject in report["subjects"]),
         _composition_table(report),
         _conclusion_table(report),
@@ -153,12 +154,14 @@ def _yes_no(value: bool | None) -> str:
 def _weights_table(report: dict) -> Table:
     header = [
         _("Code"), _("Indicator"), _("Parent"), _("Local weight"), _("Global weight"),
-        _("Rank of leaf"),
+        _("Rank of leaf"), _("Local weight from"),
     ]  # fmt: skip
+    given = set(report.get("given_parents", []))
     rows = [
-        [r["code"], r["name"], r["parent"] or "", r["local_weight"], r["global_weight"], r["rank"]]
+        [r["code"], r["name"], r["parent"] or "", r["local_weight"], r["global_weight"], r["rank"],
+         _weights_from(r["parent"], given)]
         for r in report["indicators"]
-    ]
+    ]  # fmt: skip
     return Table(
         _("Weights (single and total hierarchical ranking)"),
         _("Weights"),
@@ -170,6 +173,7 @@ def _consistency_table(report: dict) -> Table:
     header = [
         _("Judgment matrix"), _("Order"), _("Experts included"), _("Experts submitted"),
         "λmax", "CI", "RI", "CR", _("Acceptable"), _("Consensus S*"), _("Consensus"),
+        _("Weights from"), _("Source of the given weights"),
     ]  # fmt: skip
     rows = [
         [
@@ -184,6 +188,8 @@ def _consistency_table(report: dict) -> Table:
             _yes_no(None if m["cr"] is None else not m["over"]),
             None if m["consensus"] is None else Percent(m["consensus"]),
             m["consensus_word"],
+            _("given") if m.get("given") else _("pairwise comparisons"),
+            m.get("given_source", ""),
         ]
         for m in report["matrices"]
     ]
@@ -197,6 +203,28 @@ def _consistency_table(report: dict) -> Table:
             )
         )
     return Table(_("Consistency of the judgment matrices"), _("Consistency"), sections)
+
+
+def _weights_from(parent: str | None, given: set[str]) -> str:
+    if parent is None:
+        return ""
+    return _("given") if parent in given else _("pairwise comparisons")
+
+
+def _given_table(matrix: dict) -> Table:
+    """A node whose weights the coordinator gave (evaluations/given_weights): the weights and
+    where they come from; no matrix, λmax or CR."""
+    rows = [[row["code"], row["name"], row["weight"]] for row in matrix["rows"]]
+    about = [
+        [_("Weights from"), _("given")],
+        [_("Source of the given weights"), matrix.get("given_source", "")],
+        [_("Pairwise answers kept but not used"), matrix.get("ignored_ballots", 0)],
+    ]
+    return Table(
+        _("Given weights {code} {name}").format(code=matrix["parent"], name=matrix["parent_name"]),
+        _("Given {code}").format(code=matrix["parent"]),
+        [Section([matrix["parent"], _("Indicator"), "W"], rows), Section(None, about)],
+    )
 
 
 def _matrix_table(matrix: dict) -> Table:

@@ -143,6 +143,8 @@ def results_report(*, data: dict) -> dict:
         "leaves": [row for row in data["indicators"] if row["is_leaf"]],
         "first_level": [row for row in data["indicators"] if row["depth"] == 1],
         "matrices": [_matrix(matrix, names, data["settings"]) for matrix in data["matrices"]],
+        # Parents whose children's weights the coordinator gave (evaluations/given_weights).
+        "given_parents": [m["parent"] for m in data["matrices"] if m.get("source") == "given"],
         "consensus": _consensus(data["consensus"]),
         "warnings": [
             {
@@ -265,6 +267,11 @@ def _matrix(matrix: dict, names: dict, settings: dict) -> dict:
     return {
         **matrix,
         "parent_name": names.get(matrix["parent"], ""),
+        # Snapshots from before given weights existed have no source: all were pairwise.
+        "source": matrix.get("source", "pairwise"),
+        "given": matrix.get("source") == "given",
+        "given_source": matrix.get("given_source", ""),
+        "ignored_ballots": matrix.get("ignored_ballots", 0),
         "order": len(children),
         "children_named": children,
         "rows": [

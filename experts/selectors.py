@@ -251,6 +251,8 @@ def panel_requirements(*, evaluation_ids: Iterable[int]) -> dict[int, Requiremen
         Indicator.objects.filter(evaluation_id__in=ids)
         .annotate(child_count=Count("children"))
         .filter(child_count__gte=2)
+        # A node with given weights asks the experts nothing (evaluations/given_weights).
+        .filter(given_weights__isnull=True)
         .values_list("evaluation_id", "pk")
     )
     for evaluation_id, parent_id in parent_rows:

@@ -31,13 +31,14 @@ def access_membership(*, user: AbstractBaseUser, evaluation_id: int) -> PanelMem
 
 
 def access_parent(*, membership: PanelMembership, parent_id: int) -> Indicator:
-    """A parent indicator of the membership's evaluation with at least two children."""
+    """A parent indicator of the membership's evaluation with at least two children, compared
+    pairwise (a node whose weights the coordinator gave asks the experts nothing)."""
     parent = (
         Indicator.objects.filter(evaluation_id=membership.evaluation_id, pk=parent_id)
         .prefetch_related(Prefetch("children", queryset=Indicator.objects.order_by("order", "id")))
         .first()
     )
-    if parent is None or len(parent.children.all()) < 2:
+    if parent is None or len(parent.children.all()) < 2 or parent.given_weights is not None:
         raise Http404
     return parent
 
@@ -55,7 +56,7 @@ def questionnaire(*, membership: PanelMembership) -> dict:
     matrices = [
         (indicator, pairwise.get(indicator.pk))
         for indicator, _depth in tree
-        if child_count.get(indicator.pk, 0) >= 2
+        if child_count.get(indicator.pk, 0) >= 2 and indicator.given_weights is None
     ]
     subjects = [(subject, ratings.get(subject.pk)) for subject in evaluation.subjects.all()]
     # Forms whose submitted answers count, a draft on top or not (as the panel page counts).

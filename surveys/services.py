@@ -47,6 +47,10 @@ ERROR_REVOKED = gettext_noop(
     "Your invitation to this panel was revoked, so your answers can no longer be changed."
 )
 ERROR_NOT_A_MATRIX = gettext_noop("{code} has fewer than two sub-indicators to compare.")
+ERROR_GIVEN_WEIGHTS = gettext_noop(
+    "The coordinator has given the weights of the sub-indicators of {code} directly, so they "
+    "are no longer compared. Answers you submitted earlier are kept."
+)
 ERROR_UNKNOWN_PAIR = gettext_noop("“{pair}” is not a comparison of this form.")
 ERROR_NOT_ON_SCALE = gettext_noop(
     "{row} vs {col}: {value} is not on the 1–9 scale (1 to 9 or 1/2 to 1/9)."
@@ -200,6 +204,10 @@ def pairwise_ballot_save(
     children = matrix_children(parent)
     if parent.evaluation_id != evaluation.pk or len(children) < 2:
         raise ValidationError({"parent": _(ERROR_NOT_A_MATRIX).format(code=parent.code)})
+    # Read fresh, not from the page's copy of the parent: the coordinator may have given the
+    # weights since. A save racing that switch is harmless: kept, and left out of the results.
+    if Indicator.objects.filter(pk=parent.pk, given_weights__isnull=False).exists():
+        raise ValidationError({"parent": _(ERROR_GIVEN_WEIGHTS).format(code=parent.code)})
     cleaned = _clean_judgments(children, judgments, submit=submit)
     check = pairwise_consistency(evaluation=evaluation, children=children, judgments=cleaned)
     blocked = evaluation.cr_policy == Evaluation.CRPolicy.BLOCK and check.consistent is False

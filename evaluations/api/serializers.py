@@ -24,12 +24,37 @@ from .strict import StrictInput
 NOT_BLANK = RegexValidator(r"\S", gettext_lazy("This field may not be blank."), code="blank")
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "number"},
+        "nullable": True,
+        "description": "The children's given local weights keyed by child id (summing to 1), "
+        "or null when the panel compares them pairwise.",
+    }
+)
+class GivenWeightsOutField(serializers.JSONField):
+    pass
+
+
 class IndicatorSerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    given_weights = GivenWeightsOutField(read_only=True)
 
     class Meta:
         model = Indicator
-        fields = ["id", "code", "name", "description", "recommendation", "parent", "order"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "description",
+            "recommendation",
+            "parent",
+            "order",
+            # evaluations/given_weights: {child id: weight} summing to 1, or null (pairwise).
+            "given_weights",
+            "given_weights_source",
+        ]
 
 
 class IndicatorTreeField(serializers.ListSerializer):

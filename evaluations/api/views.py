@@ -242,6 +242,8 @@ class EvaluationViewSet(
                 "name": indicator.name,
                 "description": indicator.description,
                 "recommendation": indicator.recommendation,
+                "given_weights": indicator.given_weights,
+                "given_weights_source": indicator.given_weights_source,
                 "local_weight": row.get("local_weight"),
                 "global_weight": row.get("global_weight"),
                 "rank": row.get("rank"),

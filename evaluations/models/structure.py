@@ -19,6 +19,13 @@ class Indicator(models.Model):
     description = models.TextField(_("description"), blank=True)
     recommendation = models.TextField(_("improvement recommendation"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Direct weights for this node's children (evaluations/given_weights): null means the
+    # panel compares them pairwise, as by default. Otherwise {"<child id>": weight}, every
+    # child present, positive, normalised to sum 1 by the service that stores them.
+    given_weights = models.JSONField(_("given weights"), null=True, blank=True, default=None)
+    given_weights_source = models.CharField(
+        _("source of the given weights"), max_length=300, blank=True
+    )
 
     # Direct membership of a leaf (issue 15 §2; evaluations.engine.measured): where its
     # membership row comes from. Ignored on a parent; the defaults are the experts' votes.

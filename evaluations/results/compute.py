@@ -9,7 +9,7 @@ from ..engine.hierarchy import Node
 from ..robustness.flips import result_flip_points
 from ..services.limits import settings_cr_limit
 from .direct import direct_rows
-from .matrices import matrix_result
+from .matrices import given_matrix_result, matrix_result
 from .panel import PanelInput
 
 OPERATORS = ("product_sum", "min_max", "product_max", "min_bounded_sum")
@@ -23,8 +23,16 @@ def results_compute(data: PanelInput) -> dict:
     by_parent: dict[str, list[dict]] = {}
     for ballot in data.pairwise:
         by_parent.setdefault(ballot["parent_code"], []).append(ballot)
+    given = {row["code"]: row for row in data.indicators if row.get("given_weights")}
     matrices = [
-        matrix_result(node, by_parent.get(node.code, []), data, missing)
+        given_matrix_result(
+            node,
+            given[node.code]["given_weights"],
+            given[node.code]["given_weights_source"],
+            data.ignored_pairwise.get(node.code, 0),
+        )
+        if node.code in given
+        else matrix_result(node, by_parent.get(node.code, []), data, missing)
         for node in root.walk()
         if len(node.children) >= 2
     ]

@@ -1,5 +1,9 @@
 """One parent's pairwise matrix in a snapshot: each expert's and the group's weights, λmax,
-CI, RI, CR, which ballots the inclusion setting keeps, and the panel's consensus S*."""
+CI, RI, CR, which ballots the inclusion setting keeps, and the panel's consensus S*.
+
+`source` says where the weights come from: "pairwise" (the panel's ballots) or "given" (the
+coordinator's direct weights, evaluations/given_weights: no matrix, λmax, CR or consensus,
+and `given_source` the reference the coordinator gave)."""
 
 import numpy as np
 
@@ -19,6 +23,7 @@ def matrix_result(node: Node, ballots: list[dict], data: PanelInput, missing: li
     result = {
         "parent": node.code,
         "children": [child.code for child in node.children],
+        "source": "pairwise",
         "experts_submitted": len(ballots),
         "experts_included": 0,
         "weights": None,
@@ -90,3 +95,29 @@ def matrix_result(node: Node, ballots: list[dict], data: PanelInput, missing: li
         value = consensus.s_star(eigen)
         result.update(consensus=value, consensus_word=consensus.describe(value))
     return result
+
+
+def given_matrix_result(node: Node, weights: list[float], source: str, ignored: int) -> dict:
+    """A node whose local weights the coordinator gave: the same keys as matrix_result, the
+    weights as given, nothing computed from judgments. `ignored` counts the submitted
+    pairwise ballots kept for it but left out while the weights are given."""
+    return {
+        "parent": node.code,
+        "children": [child.code for child in node.children],
+        "source": "given",
+        "given_source": source,
+        "ignored_ballots": ignored,
+        "experts_submitted": 0,
+        "experts_included": 0,
+        "weights": list(weights),
+        "lambda_max": None,
+        "ci": None,
+        "ri": None,
+        "cr": None,
+        "consistent": None,
+        "matrix": None,
+        "consensus": None,
+        "consensus_word": None,
+        "per_expert": [],
+        "inconsistent_experts": [],
+    }

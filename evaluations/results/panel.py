@@ -21,7 +21,9 @@ class PanelInput:
     """Everything the computation needs, read from the database in a few queries."""
 
     settings: dict
-    indicators: list[dict]  # depth-first: {id, code, name, parent_code, recommendation, depth}
+    # depth-first: {id, code, name, parent_code, recommendation, depth, given_weights (the
+    # children's, in their order, or None: compared pairwise), given_weights_source}
+    indicators: list[dict]
     grades: list[dict]  # {id, name, score}, best first
     subjects: list[dict]  # {id, name}
     experts: dict[int, dict]  # membership id → {name, weight}
@@ -33,11 +35,15 @@ class PanelInput:
     # Leaves whose membership is not voted (issue 15 §2): code → {source, better, thresholds,
     # shape, unit, inputs: {subject id or None (all subjects): {row, value}}}.
     direct: dict[str, dict] = field(default_factory=dict)
+    # Per given node's code, the submitted pairwise ballots kept but left out while its
+    # weights are given (evaluations/given_weights).
+    ignored_pairwise: dict[str, int] = field(default_factory=dict)
 
 
 def panel_input(*, evaluation: Evaluation) -> PanelInput:
     tree = depth_first(evaluation.indicators.all())
     by_id = {indicator.pk: indicator for indicator, _depth in tree}
+    children = _children_ids(tree)
     grades = list(evaluation.grades.all())
     grade_index = {grade.pk: position for position, grade in enumerate(grades)}
     data = PanelInput(
@@ -50,6 +56,7 @@ def panel_input(*, evaluation: Evaluation) -> PanelInput:
                 "parent_code": by_id[indicator.parent_id].code if indicator.parent_id else None,
                 "recommendation": indicator.recommendation,
                 "depth": depth,
+                **_given(indicator, children.get(indicator.pk, [])),
             }
             for indicator, depth in tree
         ],
@@ -60,7 +67,7 @@ def panel_input(*, evaluation: Evaluation) -> PanelInput:
             for m in evaluation.memberships.exclude(**LEFT_OUT)
         },
     )
-    children = _children_ids(tree)
+    given = {row["id"] for row in data.indicators if row["given_weights"] is not None}
     # Each expert's submitted copy counts (surveys.models): a draft on top of it does not.
     submitted = {"submitted_at__isnull": False, "membership__evaluation": evaluation}
     revoked = {
@@ -75,6 +82,10 @@ def panel_input(*, evaluation: Evaluation) -> PanelInput:
         "membership_id", "parent_id", "submitted_judgments"
     )
     for membership_id, parent_id, judgments in rows:
+        if parent_id in given:
+            code = by_id[parent_id].code
+            data.ignored_pairwise[code] = data.ignored_pairwise.get(code, 0) + 1
+            continue
         _pairwise_comments(data, membership_id, parent_id, judgments, by_id)
         values = upper_values(judgments, children.get(parent_id, []))
         if values is not None:
@@ -214,6 +225,22 @@ def _settings(evaluation: Evaluation) -> dict:
         "operator": evaluation.operator,
         "allow_dont_know": evaluation.allow_dont_know,
         "min_ratings_per_leaf": evaluation.min_ratings_per_leaf,
+    }
+
+
+def _given(indicator, children: list[int]) -> dict:
+    """The node's given weights in its children's order (None: compared pairwise). Weights
+    that no longer name exactly its children are not used: the structure services clear
+    them, this only guards against a row edited by other means."""
+    weights = indicator.given_weights
+    usable = (
+        isinstance(weights, dict)
+        and len(children) >= 2
+        and set(weights) == {str(pk) for pk in children}
+    )
+    return {
+        "given_weights": [float(weights[str(pk)]) for pk in children] if usable else None,
+        "given_weights_source": indicator.given_weights_source if usable else "",
     }
 
 

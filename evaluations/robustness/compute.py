@@ -43,7 +43,7 @@ def analysis_compute(data, settings: dict) -> dict:
         experts=data.experts,
         pairwise=data.pairwise,
         ratings=data.ratings,
-        fixed=_fixed_rows(data),
+        fixed_rows=_fixed_rows(data),
     )
     labels = _Labels(data.experts, named=settings["flagged_experts_named"])
     baseline = simulation.deterministic(problem)
@@ -146,7 +146,12 @@ def _agreement(problem, data, baseline, settings: dict, labels: _Labels) -> dict
     """
     experts = list(problem.experts)
     index = {membership: e for e, membership in enumerate(experts)}
-    nodes = [node for node, kids in enumerate(problem.children) if kids.size >= 2]
+    # Nodes with given weights have no matrices to compare (evaluations/given_weights).
+    nodes = [
+        node
+        for node, kids in enumerate(problem.children)
+        if kids.size >= 2 and node not in problem.fixed
+    ]
     position = {code: node for node, code in enumerate(problem.codes)}
     stacks = {}
     for node in nodes:

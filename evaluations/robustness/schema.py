@@ -134,8 +134,16 @@ class FewRatingsSerializer(serializers.Serializer):
 class ResultsDataSerializer(serializers.Serializer):
     """The snapshot's figures (layout in evaluations/services/results.py); only `robustness`
     is described field by field here, of `subjects` what direct membership adds, and
-    `few_ratings`."""
+    `few_ratings` (and the `source` of each matrix)."""
 
+    matrices = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="One per parent with two or more children: {parent, children, source "
+        "('pairwise': the panel's judgments; 'given': the coordinator's direct weights, with "
+        "given_source and ignored_ballots, and null lambda_max, ci, ri, cr, matrix and "
+        "consensus), experts_submitted, experts_included, weights, lambda_max, ci, ri, cr, "
+        "consistent, matrix, consensus, consensus_word, per_expert, inconsistent_experts}.",
+    )
     robustness = RobustnessSerializer()
     subjects = SubjectResultSerializer(many=True)
     few_ratings = FewRatingsSerializer(

@@ -163,6 +163,17 @@ def _indicator_create_tree(
 
 
 @transaction.atomic
+def _copy_given_weights(new_ids: dict[int, Indicator]) -> None:
+    """Given weights are keyed by child id (evaluations/given_weights): key the copy's by the
+    copied children."""
+    given = [i for i in new_ids.values() if i.given_weights is not None]
+    for indicator in given:
+        indicator.given_weights = {
+            str(new_ids[int(old)].pk): weight for old, weight in indicator.given_weights.items()
+        }
+    Indicator.objects.bulk_update(given, ["given_weights"])
+
+
 def evaluation_copy(*, owner: AbstractBaseUser, source: Evaluation, title: str = "") -> Evaluation:
     """A new draft with the source's settings, hierarchy, grades and subjects (no panel)."""
     copy = Evaluation.objects.get(pk=source.pk)
@@ -192,6 +203,7 @@ def evaluation_copy(*, owner: AbstractBaseUser, source: Evaluation, title: str =
         indicator.parent = new_ids.get(indicator.parent_id)
         indicator.save()
         new_ids[old_pk] = indicator
+    _copy_given_weights(new_ids)
     Grade.objects.bulk_create(
         Grade(evaluation=copy, name=g.name, score=g.score, order=g.order)
         for g in source.grades.all()

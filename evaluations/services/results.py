@@ -10,7 +10,9 @@ Snapshot data layout (all JSON):
   expert_weights  {membership id: the expert weight used}
   indicators      [{code, name, parent, depth, is_leaf, local_weight, global_weight, rank}]
   matrices        one per parent with ≥ 2 children: group weights, λmax, CI, RI, CR, the
-                  aggregated matrix, consensus S*, and every included expert's own figures
+                  aggregated matrix, consensus S*, and every included expert's own figures;
+                  source "pairwise", or "given" (the coordinator's direct weights, with
+                  given_source and ignored_ballots, the figures from judgments null)
   consensus       {value, word} overall (weighted by global weight), null for < 2 experts
   warnings        matrices at or over the CR threshold, with the experts who caused them
   subjects        per subject: vote counts and membership rows per leaf, `rated` and

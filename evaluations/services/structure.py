@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 
 from surveys.models import RatingBallot
 
+from ..given_weights.keeping import given_weights_forget
 from ..models import MAX_CHILDREN, AuditEntry, Evaluation, Grade, Indicator, Subject
 from ..selectors import evaluation_has_ballots
 from .audit import audit_record
@@ -216,6 +217,16 @@ def _record_hierarchy(
     results_mark_stale_if_shown(evaluation_id=evaluation.pk)
 
 
+def _with_cleared(detail: str, params: dict, tree: _Tree, parent_ids: list) -> str:
+    """Clear the given weights of parents whose children changed (evaluations/given_weights)
+    and say so in the audit entry: the weights were given for the children there were."""
+    cleared = given_weights_forget(evaluation=tree.evaluation, parent_ids=parent_ids)
+    if not cleared:
+        return detail
+    params["given_weights_cleared"] = cleared
+    return f"{detail}; cleared the given weights under {', '.join(cleared)}"
+
+
 @transaction.atomic
 def indicator_add(
     *,
@@ -241,12 +252,9 @@ def indicator_add(
         recommendation=recommendation.strip(),
         order=len(siblings),
     )
-    _record_hierarchy(
-        tree.evaluation,
-        actor,
-        f"added {indicator.code} {name}",
-        {"change": "added", "code": indicator.code, "name": name},
-    )
+    params = {"change": "added", "code": indicator.code, "name": name}
+    detail = _with_cleared(f"added {indicator.code} {name}", params, tree, [parent.pk])
+    _record_hierarchy(tree.evaluation, actor, detail, params)
     return indicator
 
 
@@ -332,6 +340,7 @@ def indicator_move(
         message = _(ERROR_MOVE_INTO_OWN_SUBTREE).format(code=indicator.code, target=new_parent.code)
         raise ValidationError({"parent": message})
     old_code = indicator.code
+    old_parent_id = indicator.parent_id
     if new_parent.pk != indicator.parent_id:
         tree.check_room_under(new_parent, extra_levels=tree.height(indicator))
     tree.siblings(indicator).remove(indicator)
@@ -346,6 +355,8 @@ def indicator_move(
         "parent": new_parent.code,
         "new_code": indicator.code,
     }
+    if old_parent_id != new_parent.pk:  # to the end of its own parent: the same children
+        detail = _with_cleared(detail, params, tree, [old_parent_id, new_parent.pk])
     _record_hierarchy(tree.evaluation, actor, detail, params)
     return indicator
 
@@ -375,6 +386,7 @@ def indicator_delete(*, indicator: Indicator, actor: AbstractBaseUser) -> int:
         "name": indicator.name,
         "below": len(doomed) - 1,
     }
+    detail = _with_cleared(detail, params, tree, [indicator.parent_id])
     _record_hierarchy(tree.evaluation, actor, detail, params)
     return len(doomed)
 

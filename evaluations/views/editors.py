@@ -28,6 +28,7 @@ from ..forms_editors import (
     grade_rows,
     subject_rows,
 )
+from ..given_weights.views import given_cleared_notice, given_parents
 from ..models import MAX_CHILDREN, Evaluation, Indicator
 from ..selectors import access_evaluation, evaluation_has_ballots, indicator_tree
 from ..services import structure
@@ -72,6 +73,14 @@ class _Node:
     @property
     def full(self) -> bool:
         return len(self.children) >= MAX_CHILDREN
+
+    @property
+    def given(self) -> list[tuple[Indicator, float]] | None:
+        """The children with their given weights (evaluations/given_weights), or None."""
+        weights = self.indicator.given_weights
+        if weights is None:
+            return None
+        return [(c.indicator, weights.get(str(c.indicator.pk))) for c in self.children]
 
 
 def _edit_form(indicator: Indicator, data=None) -> IndicatorTextForm:
@@ -143,6 +152,7 @@ def hierarchy_add(request: HttpRequest, evaluation_id: int, indicator_id: int) -
     evaluation, parent = _access_indicator(request, evaluation_id, indicator_id)
     form = _add_form(parent, request.POST)
     if form.is_valid():
+        given = given_parents(parent.pk)
         try:
             child = structure.indicator_add(parent=parent, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -151,6 +161,7 @@ def hierarchy_add(request: HttpRequest, evaluation_id: int, indicator_id: int) -
             messages.success(
                 request, _("Added %(code)s %(name)s.") % {"code": child.code, "name": child.name}
             )
+            given_cleared_notice(request, given)
             return _back_to_tree(evaluation, child)
     return _hierarchy_page(request, evaluation, failed=("add", parent.pk, form))
 
@@ -240,6 +251,9 @@ def hierarchy_move(request: HttpRequest, evaluation_id: int, indicator_id: int) 
             Indicator, pk=form.cleaned_data["parent"], evaluation=evaluation
         )
         old_code = indicator.code
+        given = []
+        if new_parent.pk != indicator.parent_id:
+            given = given_parents(indicator.parent_id, new_parent.pk)
         try:
             indicator = structure.indicator_move(
                 indicator=indicator, actor=request.user, new_parent=new_parent
@@ -252,6 +266,7 @@ def hierarchy_move(request: HttpRequest, evaluation_id: int, indicator_id: int) 
                 _("Moved %(old)s under %(parent)s; it is now %(new)s.")
                 % {"old": old_code, "parent": new_parent.code, "new": indicator.code},
             )
+            given_cleared_notice(request, given)
             return _back_to_tree(evaluation, indicator)
     context = {
         "evaluation": evaluation,
@@ -277,6 +292,7 @@ def hierarchy_delete(request: HttpRequest, evaluation_id: int, indicator_id: int
         return _back_to_tree(evaluation, indicator)
     if request.method == "POST":
         code, name = indicator.code, indicator.name
+        given = given_parents(indicator.parent_id)
         try:
             count = structure.indicator_delete(indicator=indicator, actor=request.user)
         except ValidationError as error:
@@ -291,6 +307,7 @@ def hierarchy_delete(request: HttpRequest, evaluation_id: int, indicator_id: int
         else:
             message = _("Deleted %(code)s %(name)s.") % {"code": code, "name": name}
         messages.success(request, message)
+        given_cleared_notice(request, given)
         return _back_to_tree(evaluation)
     context = {
         "evaluation": evaluation,

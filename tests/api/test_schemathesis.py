@@ -39,6 +39,8 @@ DATA_DEPENDENT = {
     "PUT /api/v1/panels/{evaluation_id}/pairwise/{parent_id}/",
     # Leaf codes and grade ids of this evaluation; submitting needs every leaf rated.
     "PUT /api/v1/panels/{evaluation_id}/ratings/{subject_id}/",
+    # Child ids of this indicator, weights adding up to 1 (evaluations/given_weights).
+    "PUT /api/v1/evaluations/{evaluation_id}/indicators/{indicator_id}/given-weights/",
     # Lines of e-mail addresses, not yet on the panel.
     "POST /api/v1/evaluations/{id}/experts/",
     # Screening: question and item ids of this survey's round, indicator codes of this
@@ -85,6 +87,7 @@ def identities(db):
             "id": evaluation.pk,
             "evaluation_id": evaluation.pk,
             "parent_id": evaluation.indicators.get(code="U1").pk,
+            "indicator_id": evaluation.indicators.get(code="U1").pk,
             "subject_id": evaluation.subjects.first().pk,
             "membership_id": evaluation.memberships.get().pk,
             "survey_id": survey.pk,

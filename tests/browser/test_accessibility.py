@@ -14,6 +14,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from evaluations.given_weights.services import given_weights_set
 from evaluations.models import Evaluation
 from evaluations.services import evaluation_create_from_template, evaluation_transition
 from experts.services import panel_add_experts
@@ -66,6 +67,13 @@ def site(coordinator, make_user):
     submit_judgments(evaluation, memberships)
     submit_ratings(evaluation, memberships)  # results computed in-process after commit
     _one_dont_know(evaluation, memberships[0])
+    u3 = evaluation.indicators.get(code="U3")  # given weights: the results show them too
+    given_weights_set(
+        indicator=u3,
+        actor=coordinator,
+        weights={str(c.pk): "1/4" for c in u3.children.all()},
+        source="Regulation X, 2024",
+    )
     expert = make_user("erin")
     accepted_membership(evaluation, expert)
     (link,) = panel_add_experts(
@@ -104,6 +112,9 @@ def coordinator_pages(site) -> dict[str, str]:
         "create": reverse("evaluation-create"),
         "overview": reverse("evaluation-detail", args=[pk]),
         "hierarchy": reverse("hierarchy-edit", args=[pk]),
+        "given weights": reverse(
+            "given-weights-edit", args=[pk, evaluation.indicators.get(code="U3").pk]
+        ),
         "grades": reverse("grades-edit", args=[pk]),
         "subjects": reverse("subjects-edit", args=[pk]),
         "settings": reverse("evaluation-settings", args=[pk]),

@@ -25,7 +25,7 @@ def problem_of(data):
         experts=data.experts,
         pairwise=data.pairwise,
         ratings=data.ratings,
-        fixed=fixed,
+        fixed_rows=fixed,
     )
 
 
@@ -51,7 +51,7 @@ def test_a_draw_without_an_expert_keeps_the_fixed_rows():
 
 def test_fixed_rows_are_checked():
     problem = problem_of(panel({10: {"row": None, "value": 3.2}}))
-    bad = np.array(problem.fixed)
+    bad = np.array(problem.fixed_rows)
     bad[0, 1] = [0.5, 0.4, 0, 0]
     with pytest.raises(ValueError, match="summing to 1"):
         simulation.Problem(
@@ -60,7 +60,7 @@ def test_fixed_rows_are_checked():
             expert_weights=problem.expert_weights,
             ratings=problem.ratings,
             grade_scores=problem.grade_scores,
-            fixed=bad,
+            fixed_rows=bad,
         )
     with pytest.raises(ValueError, match="subjects × leaves × grades"):
         simulation.Problem(
@@ -69,5 +69,5 @@ def test_fixed_rows_are_checked():
             expert_weights=problem.expert_weights,
             ratings=problem.ratings,
             grade_scores=problem.grade_scores,
-            fixed=bad[:, :2],
+            fixed_rows=bad[:, :2],
         )

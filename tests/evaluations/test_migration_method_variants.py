@@ -62,6 +62,9 @@ def test_the_demo_keeps_its_numbers_through_the_migration(capsys):
     )
     assert (evaluation.aggregation, evaluation.aip_mean) == ("aij", "geometric")
     assert stored_consistency(evaluation) == ballots
+    # Given weights (0009_givenweights): none after the migration, every matrix pairwise.
+    assert not evaluation.indicators.filter(given_weights__isnull=False).exists()
+    assert {m["source"] for m in snapshot["matrices"]} == {"pairwise"}
     # The results computed afresh with the migrated settings are the snapshot's, exactly.
     data = panel_input(evaluation=evaluation)
     assert results_compute(data) == snapshot

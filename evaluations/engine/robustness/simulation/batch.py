@@ -146,6 +146,8 @@ def run(
     weights = multipliers * problem.expert_weights
     draws = weights.shape[0] if draws is None else draws
     local = np.ones((draws, problem.nodes))
+    for node, given in problem.fixed.items():  # given weights: the same in every draw
+        local[:, problem.children[node]] = given
     totals = weights @ prepared.answered
     valid = np.all(totals > 0, axis=1)
     mixed = weights @ prepared.values if noisy_logs is None else None
@@ -253,11 +255,11 @@ def _membership(prepared: Prepared, weights: np.ndarray) -> tuple[np.ndarray, np
     counts = (weights @ prepared.votes).reshape(shape)
     totals = counts.sum(axis=-1, keepdims=True)
     membership = counts / np.where(totals > 0, totals, 1.0)
-    if problem.fixed is None:
+    if problem.fixed_rows is None:
         return membership, np.all(totals > 0, axis=(1, 2, 3))
     # Leaves given or measured keep their row in every draw, whoever the draw left out.
-    fixed = fixed_mask(problem.fixed, shape[1:3])[None, :, :, None]
-    membership = np.where(fixed, np.nan_to_num(problem.fixed)[None], membership)
+    fixed = fixed_mask(problem.fixed_rows, shape[1:3])[None, :, :, None]
+    membership = np.where(fixed, np.nan_to_num(problem.fixed_rows)[None], membership)
     return membership, np.all((totals > 0) | fixed, axis=(1, 2, 3))
 
 

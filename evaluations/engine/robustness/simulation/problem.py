@@ -5,13 +5,15 @@ A Problem holds what the results are computed from (DESIGN §2.4–2.6), by inde
   node comes after its parent (depth-first order, as the results list the indicators). A
   node's children are the nodes naming it, in index order; that is the order of its matrices'
   rows and of its local weights.
-- judgments {node: (matrices, experts)} for every node with two or more children: the
+- fixed {node: weights (t,)}: nodes whose local weights are given, not judged (the
+  coordinator's direct weights): positive, summing to 1, the same in every draw.
+- judgments {node: (matrices, experts)} for every other node with two or more children: the
   matrices that enter the group weights (experts × t × t, complete and reciprocal) and, one
   per matrix, the index of the expert who gave it. A node with one child has local weight 1.
 - expert_weights (E,): positive; each expert's weight in the aggregation and in the votes.
 - ratings (E, S, L): the grade index (0 = best) each expert gave each subject on each leaf,
   -1 for none; leaves in node order.
-- fixed (S, L, m), optional: membership rows that do not come from votes (a leaf given or
+- fixed_rows (S, L, m), optional: membership rows that do not come from votes (a leaf given or
   measured by the coordinator, issue 15 §2), NaN for the leaves that are voted. A fixed row
   stays as it is in every draw; its leaf's votes (if any) are not used.
 - grade_scores (m,), and the settings: method "aij" | "aip", weighting "geometric" |
@@ -43,6 +45,9 @@ PARENTS = (
 JUDGMENTS_MISSING = "judgments must give the matrices of at least one expert for every node "
 JUDGMENTS_MISSING += "with two or more children"
 JUDGMENTS_EXTRA = "judgments are taken only for nodes with two or more children"
+JUDGMENTS_FIXED = "a node with fixed weights takes no judgments"
+FIXED = "fixed weights must give a node with two or more children one positive weight per "
+FIXED += "child, summing to 1"
 JUDGMENTS_SHAPE = "judgments: a node's matrices must be a stack (experts × t × t), t its children"
 JUDGMENT_EXPERTS = "judgments: a node's experts must be distinct expert indices, one per matrix"
 EXPERT_WEIGHTS = "expert_weights must be positive finite numbers, one per expert (at least one)"
@@ -53,8 +58,10 @@ GRADE_SCORES = "grade_scores must be finite numbers, one per grade (at least two
 UNKNOWN_MEAN = "unknown AIP mean (choose 'geometric' or 'arithmetic')"
 # The draws are batched for the crisp methods only; the fuzzy ones (Buckley, Chang) are not.
 CRISP_ONLY = "the simulation weighs by 'geometric' or 'eigenvector' only (not the fuzzy methods)"
-FIXED = "fixed must be membership rows shaped subjects × leaves × grades, NaN for voted leaves"
-FIXED_ROWS = "fixed: each row must be all NaN, or non-negative numbers summing to 1"
+FIXED_ROWS_SHAPE = (
+    "fixed_rows must be membership rows shaped subjects × leaves × grades, NaN for voted leaves"
+)
+FIXED_ROWS = "fixed_rows: each row must be all NaN, or non-negative numbers summing to 1"
 # Fixed rows come from the engine's own mapping (measured.py), which sums them to 1 in float.
 FIXED_TOLERANCE = 1e-9
 LABELS = "{field} must give one label per {what}"
@@ -78,7 +85,8 @@ class Problem:
     codes: tuple[Any, ...] | None = None
     subjects: tuple[Any, ...] | None = None
     experts: tuple[Any, ...] | None = None
-    fixed: np.ndarray | None = None
+    fixed: Mapping[int, ArrayLike] = field(default_factory=dict)
+    fixed_rows: np.ndarray | None = None
     children: tuple[np.ndarray, ...] = field(init=False, repr=False)
     leaves: np.ndarray = field(init=False, repr=False)
 
@@ -89,11 +97,13 @@ class Problem:
         weights = _expert_weights(self.expert_weights)
         scores = _grade_scores(self.grade_scores)
         leaves = np.array([node for node, kids in enumerate(children) if kids.size == 0])
-        fixed = _fixed(self.fixed, np.shape(self.ratings), leaves.size, scores.size)
-        ratings = _ratings(self.ratings, weights.size, leaves.size, scores.size, fixed)
-        given = _judgments(self.judgments, children, weights.size)
+        fixed_rows = _fixed_rows(self.fixed_rows, np.shape(self.ratings), leaves.size, scores.size)
+        ratings = _ratings(self.ratings, weights.size, leaves.size, scores.size, fixed_rows)
+        fixed = _fixed(self.fixed, children)
+        given = _judgments(self.judgments, children, weights.size, fixed)
         for name, value in (
             ("fixed", fixed),
+            ("fixed_rows", fixed_rows),
             ("parents", parents),
             ("expert_weights", weights),
             ("grade_scores", scores),
@@ -196,16 +206,16 @@ def fixed_mask(fixed: np.ndarray | None, shape: tuple[int, int]) -> np.ndarray:
     return ~np.isnan(fixed[..., 0])
 
 
-def _fixed(value, ratings_shape: tuple, leaves: int, grades: int) -> np.ndarray | None:
+def _fixed_rows(value, ratings_shape: tuple, leaves: int, grades: int) -> np.ndarray | None:
     if value is None:
         return None
     try:
         fixed = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(FIXED) from None
+        raise ValueError(FIXED_ROWS_SHAPE) from None
     subjects = ratings_shape[1] if len(ratings_shape) == 3 else -1
     if fixed.shape != (subjects, leaves, grades):
-        raise ValueError(f"{FIXED}; got {fixed.shape}")
+        raise ValueError(f"{FIXED_ROWS_SHAPE}; got {fixed.shape}")
     voted = np.all(np.isnan(fixed), axis=-1)
     rows = fixed[~voted]
     if not (
@@ -238,12 +248,36 @@ def _ratings(
     return _frozen(ratings)
 
 
-def _judgments(given, children: tuple[np.ndarray, ...], experts: int) -> dict:
+def _fixed(value, children: tuple[np.ndarray, ...]) -> dict:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{FIXED}; give a mapping node → weights")
+    result = {}
+    for node, weights in value.items():
+        valid_node = isinstance(node, int | np.integer) and 0 <= node < len(children)
+        if not valid_node or children[node].size < 2:
+            raise ValueError(f"{FIXED} (node {node!r})")
+        array = np.asarray(weights, dtype=float)
+        valid = (
+            array.shape == (children[node].size,)
+            and np.all(np.isfinite(array))
+            and np.all(array > 0)
+            and abs(array.sum() - 1.0) <= 1e-9
+        )
+        if not valid:
+            raise ValueError(f"{FIXED} (node {node})")
+        result[int(node)] = _frozen(array)
+    return result
+
+
+def _judgments(given, children: tuple[np.ndarray, ...], experts: int, fixed: dict) -> dict:
     if not isinstance(given, Mapping):
         raise ValueError(f"{JUDGMENTS_MISSING}; give a mapping node → (matrices, experts)")
+    taken = sorted(set(given) & set(fixed), key=str)
+    if taken:
+        raise ValueError(f"{JUDGMENTS_FIXED} (node {taken[0]!r})")
     result = {}
     for node, kids in enumerate(children):
-        if kids.size < 2:
+        if kids.size < 2 or node in fixed:
             continue
         if node not in given:
             raise ValueError(f"{JUDGMENTS_MISSING} (node {node})")
@@ -286,7 +320,7 @@ def from_panel(
     pairwise: Sequence[Mapping[str, Any]],
     ratings: Sequence[Mapping[str, Any]],
     mean: str | None = None,
-    fixed: Mapping[Any, Mapping[str, ArrayLike]] | None = None,
+    fixed_rows: Mapping[Any, Mapping[str, ArrayLike]] | None = None,
 ) -> Problem:
     """A Problem from the results service's panel input (its PanelInput fields, as plain data).
 
@@ -296,7 +330,7 @@ def from_panel(
     weighting_method, operator, ballot_inclusion ("consistent" keeps only the matrices with
     CR below their limit by the ri_table, as the results do: cr_threshold, or by the matrix's
     size when cr_threshold_rule is "by_size"), and aip_mean (used with AIP) unless `mean` is
-    given. fixed: {subject id: {leaf code: membership row, or None when the subject has none
+    given. fixed_rows: {subject id: {leaf code: membership row, or None when the subject has none
     yet}} for the leaves given or measured rather than voted (results.direct); votes for such
     a leaf are not used. Labels: codes, subject ids, expert ids. Ratings of
     unknown leaves or subjects are left out, and so are the subjects with a leaf nobody rated
@@ -313,14 +347,17 @@ def from_panel(
     children = [[m for m, p in enumerate(parents) if p == n] for n in range(len(codes))]
     leaves = [n for n, kids in enumerate(children) if not kids]
     votes = _panel_ratings(ratings, subjects, codes, leaves, expert_index)
-    rows, direct = _panel_fixed(fixed, subjects, codes, leaves, len(grades))
+    rows, direct = _panel_fixed_rows(fixed_rows, subjects, codes, leaves, len(grades))
     votes[:, direct] = NO_RATING  # a leaf not voted: its votes, if any, do not count
+    # Nodes whose weights the coordinator gave (their rows' given_weights, children's order).
+    fixed = {n: row["given_weights"] for n, row in enumerate(indicators)
+             if row.get("given_weights") is not None}  # fmt: skip
     # A subject with an unrated leaf has no score and no rank in the results: leave it out.
     covered = np.any(votes != NO_RATING, axis=0) | fixed_mask(rows, votes.shape[1:])
     rated = np.all(covered, axis=1)
     return Problem(
         parents=np.array(parents),
-        judgments=_panel_judgments(settings, pairwise, position, children, expert_index),
+        judgments=_panel_judgments(settings, pairwise, position, children, expert_index, fixed),
         expert_weights=np.array([float(experts[e]["weight"]) for e in expert_ids]),
         ratings=votes[:, rated],
         grade_scores=np.array([float(g["score"]) for g in grades]),
@@ -331,7 +368,8 @@ def from_panel(
         codes=tuple(codes),
         subjects=tuple(s["id"] for s, kept in zip(subjects, rated, strict=True) if kept),
         experts=tuple(expert_ids),
-        fixed=None if rows is None else rows[rated],
+        fixed=fixed,
+        fixed_rows=None if rows is None else rows[rated],
     )
 
 
@@ -348,11 +386,11 @@ def _cr_limit(settings: Mapping[str, Any], order: int) -> float:
     return settings["cr_threshold"]
 
 
-def _panel_judgments(settings, pairwise, position, children, expert_index) -> dict:
+def _panel_judgments(settings, pairwise, position, children, expert_index, fixed) -> dict:
     by_node: dict[int, list] = {}
     for ballot in pairwise:
         node = position.get(ballot["parent_code"])
-        if node is not None and len(children[node]) >= 2:
+        if node is not None and len(children[node]) >= 2 and node not in fixed:
             by_node.setdefault(node, []).append(ballot)
     result = {}
     for node, ballots in by_node.items():
@@ -370,7 +408,7 @@ def _panel_judgments(settings, pairwise, position, children, expert_index) -> di
     return result
 
 
-def _panel_fixed(fixed, subjects, codes, leaves, grades: int):
+def _panel_fixed_rows(fixed, subjects, codes, leaves, grades: int):
     """The fixed rows (S, L, m) or None, and (S, L) True where a leaf is not voted: listed for
     the subject with its row, or with None when the subject lacks one (then it has no score)."""
     direct = np.zeros((len(subjects), len(leaves)), dtype=bool)
