@@ -170,6 +170,7 @@ def _consistency_table(report: dict) -> Table:
     header = [
         _("Judgment matrix"), _("Order"), _("Experts included"), _("Experts submitted"),
         "λmax", "CI", "RI", "CR", _("Acceptable"), _("Consensus S*"), _("Consensus"),
+        _("Pairs skipped"),
     ]  # fmt: skip
     rows = [
         [
@@ -184,6 +185,7 @@ def _consistency_table(report: dict) -> Table:
             _yes_no(None if m["cr"] is None else not m["over"]),
             None if m["consensus"] is None else Percent(m["consensus"]),
             m["consensus_word"],
+            m.get("skipped", 0),  # a snapshot from before skipping: none
         ]
         for m in report["matrices"]
     ]
@@ -209,11 +211,16 @@ def _matrix_table(matrix: dict) -> Table:
         ["CR", matrix["cr"]],
         [_("Acceptable (CR below the threshold)"), _yes_no(not matrix["over"])],
     ]
+    if matrix.get("unanswered"):
+        figures.append([_("Pairs nobody answered"), matrix["unanswered_text"]])
     experts = [
-        [e["name"], e["weight"], _yes_no(e["included"]), e["lambda_max"], e["ci"], e["cr"]]
+        [e["name"], e["weight"], _yes_no(e["included"]), e["lambda_max"], e["ci"], e["cr"],
+         e.get("skipped", 0)]
         for e in matrix["per_expert"]
-    ]
-    expert_header = [_("Expert"), _("Expert weight"), _("Included"), "λmax", "CI", "CR"]
+    ]  # fmt: skip
+    expert_header = [
+        _("Expert"), _("Expert weight"), _("Included"), "λmax", "CI", "CR", _("Pairs skipped (m)"),
+    ]  # fmt: skip
     return Table(
         _("Judgment matrix {code} {name}").format(
             code=matrix["parent"], name=matrix["parent_name"]

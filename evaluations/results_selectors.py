@@ -40,6 +40,20 @@ MISSING_PATTERNS = (
     (re.compile(r"^no submitted judgments for (?P<code>.+)$"), "no_judgments"),
     (re.compile(r"^no consistent judgments for (?P<code>.+)$"), "no_consistent"),
     (re.compile(r"^no ratings of (?P<codes>.+) for (?P<subject>.+)$"), "no_ratings"),
+    (
+        re.compile(
+            r"^the judgments for (?P<code>\S+) do not link all its elements: "
+            r"comparing (?P<row>\S+) with (?P<col>\S+) would connect them$"
+        ),
+        "unlinked",
+    ),
+    (
+        re.compile(
+            r"^skipped comparisons for (?P<code>\S+) cannot be weighed "
+            r"by the (?P<method>\S+) method$"
+        ),
+        "skipped_method",
+    ),
 )
 
 
@@ -215,6 +229,16 @@ def missing_in_words(reason: str) -> str:
             return _("No submitted judgments for {code} yet.").format(**found.groupdict())
         if kind == "no_consistent":
             return _("No consistent judgments for {code}.").format(**found.groupdict())
+        if kind == "unlinked":
+            return _(
+                "The judgments for {code} do not link all its sub-indicators (pairs were "
+                "skipped): comparing {row} with {col} would connect them."
+            ).format(**found.groupdict())
+        if kind == "skipped_method":
+            return _(
+                "Skipped comparisons for {code} cannot be weighed by the chosen weighting "
+                "method; choose the geometric or the eigenvector method."
+            ).format(**found.groupdict())
         return _("No ratings of {codes} for {subject} yet.").format(**found.groupdict())
     return reason
 
@@ -238,6 +262,8 @@ def _settings(settings: dict) -> list[tuple[str, str]]:
     ]
     if settings["aggregation"] == ev.Aggregation.AIP:  # AIJ takes no other mean
         rows.append((_("AIP mean"), _label(ev.AIPMean, settings.get("aip_mean", "geometric"))))
+    if settings.get("allow_skipped_comparisons"):  # older snapshots: none could be skipped
+        rows.append((_("Skipped comparisons"), _("allowed")))
     return rows + [
         (_("Ballots included"), _label(ev.BallotInclusion, settings["ballot_inclusion"])),
         (_("Composition operator"), _label(ev.Operator, settings["operator"])),
@@ -290,6 +316,7 @@ def _matrix(matrix: dict, names: dict, settings: dict) -> dict:
         "threshold": _number(settings_cr_limit(settings, len(children))),
         "consensus_percent": None if matrix["consensus"] is None else matrix["consensus"] * 100,
         "consensus_word": _word(matrix["consensus_word"]) if matrix["consensus_word"] else "",
+        "unanswered_text": ", ".join(f"{x} – {y}" for x, y in matrix.get("unanswered", [])),
         "per_expert": [
             {
                 **expert,

@@ -2,9 +2,11 @@
 results stale when what the results read changes.
 
 Judgments arrive keyed "<row id>-<col id>" for the upper triangle of the parent's children in
-their order, each {"value": b_xy, "comment": str}; ratings keyed "<leaf id>" → {"grade": id,
-"comment": str}. A draft may be incomplete; a submission must be complete, and under the
-evaluation's `block` policy consistent.
+their order, each {"value": b_xy, "comment": str}, or {"skipped": true, …} for a pair the
+expert cannot compare where the evaluation allows it (surveys.skipped); ratings keyed
+"<leaf id>" → {"grade": id, "comment": str}. A draft may be incomplete; a submission must
+answer or skip every pair (the answered ones linking every element), and under the
+evaluation's `block` policy be consistent.
 
 A ballot keeps the working copy and the submitted copy apart (see surveys.models): a draft
 changes only the working copy, so what an expert submitted stays in the results until they
@@ -34,6 +36,13 @@ from experts.models import Invitation, PanelMembership
 from .consistency import evaluation_cr_limit
 from .consistency import pairwise_ballots_reassess as pairwise_ballots_reassess  # re-export
 from .models import BallotRevision, BallotStatus, Channel, PairwiseBallot, RatingBallot
+from .skipped import (
+    connection_error,
+    incomplete_priorities,
+    revisions_of,
+    skip_errors,
+    skipped_count,
+)
 from .wording import TOKEN_LIMIT, parse_token
 
 ERROR_NOT_OPEN = gettext_noop("The panel is not open, so ballots cannot be changed.")
@@ -71,6 +80,10 @@ class Consistency:
     revisions: list[ahp.Revision]
     # The CR limit of this matrix (the fixed threshold, or by its size under that rule).
     threshold: float | None = None
+    # Pairs skipped ("I cannot compare these two"), and when the pairs answered do not link
+    # every element, the message naming a pair that would (then no weights exist).
+    skipped: int = 0
+    disconnected: str | None = None
 
 
 def matrix_children(parent: Indicator) -> list[Indicator]:
@@ -84,11 +97,14 @@ def pair_key(row: Indicator, col: Indicator) -> str:
 def pairwise_consistency(
     *, evaluation: Evaluation, children: list[Indicator], judgments: dict
 ) -> Consistency:
-    """Weights, CR and the judgments to revise (worst first) of complete judgments."""
+    """Weights, CR and the judgments to revise (worst first) of complete judgments, every
+    pair answered or skipped (surveys.skipped)."""
     threshold = evaluation_cr_limit(evaluation, len(children))
     matrix = pairwise_matrix(children, judgments)
     if matrix is None:
         return Consistency(False, None, None, None, [], threshold)
+    if np.isnan(matrix).any():
+        return _incomplete_consistency(evaluation, children, matrix, threshold)
     result = ahp.priorities(
         matrix, method=evaluation.weighting_method, ri=evaluation.ri_table, threshold=threshold
     )
@@ -97,7 +113,27 @@ def pairwise_consistency(
     return Consistency(True, weights, result.cr, result.consistent, revisions, threshold)
 
 
-def _clean_judgments(children: list[Indicator], raw: dict, *, submit: bool) -> dict:
+def _incomplete_consistency(evaluation, children, matrix, threshold) -> Consistency:
+    skipped = skipped_count(matrix)
+    unlinked = connection_error(children, matrix)
+    if unlinked is not None:
+        return Consistency(False, None, None, None, [], threshold, skipped, unlinked[1])
+    try:
+        result = incomplete_priorities(
+            matrix, method=evaluation.weighting_method, ri=evaluation.ri_table, threshold=threshold
+        )
+    except RuntimeError:  # the λmax minimisation did not converge: no CR to show
+        result = None
+    if result is None:
+        return Consistency(False, None, None, None, [], threshold, skipped)
+    revisions = [] if result.consistent else revisions_of(matrix, result.weights)
+    weights = result.weights.tolist()
+    return Consistency(True, weights, result.cr, result.consistent, revisions, threshold, skipped)
+
+
+def _clean_judgments(
+    children: list[Indicator], raw: dict, *, submit: bool, evaluation: Evaluation
+) -> dict:
     pairs = {
         pair_key(row, col): (row, col)
         for x, row in enumerate(children)
@@ -114,6 +150,13 @@ def _clean_judgments(children: list[Indicator], raw: dict, *, submit: bool) -> d
         if len(comment) > COMMENT_LIMIT:
             message = _(ERROR_COMMENT_TOO_LONG).format(key=key, limit=COMMENT_LIMIT)
             errors.setdefault(key, []).append(message)
+        skipped, refused = skip_errors(answer, row, col, evaluation=evaluation)
+        if refused:
+            errors.setdefault(key, []).extend(refused)
+            continue
+        if skipped:
+            cleaned[key] = {"value": None, "skipped": True, "comment": comment}
+            continue
         if value is None or value == "":
             if submit:
                 message = _(ERROR_MISSING_JUDGMENT).format(row=row.code, col=col.code)
@@ -130,9 +173,22 @@ def _clean_judgments(children: list[Indicator], raw: dict, *, submit: bool) -> d
                 errors.setdefault(key, []).append(message)
         if value is not None or comment:
             cleaned[key] = {"value": value, "comment": comment}
+    if submit and not errors:
+        _check_linked(children, cleaned, errors)
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def _check_linked(children: list[Indicator], cleaned: dict, errors: dict) -> None:
+    """A submission with skipped pairs: the pairs answered must link every element."""
+    matrix = pairwise_matrix(children, cleaned)
+    if matrix is None or not np.isnan(matrix).any():
+        return
+    unlinked = connection_error(children, matrix)
+    if unlinked is not None:
+        key, message = unlinked
+        errors.setdefault(key, []).append(message)
 
 
 def scale_value(value) -> float | None:
@@ -197,7 +253,7 @@ def pairwise_ballot_save(
     children = matrix_children(parent)
     if parent.evaluation_id != evaluation.pk or len(children) < 2:
         raise ValidationError({"parent": _(ERROR_NOT_A_MATRIX).format(code=parent.code)})
-    cleaned = _clean_judgments(children, judgments, submit=submit)
+    cleaned = _clean_judgments(children, judgments, submit=submit, evaluation=evaluation)
     check = pairwise_consistency(evaluation=evaluation, children=children, judgments=cleaned)
     blocked = evaluation.cr_policy == Evaluation.CRPolicy.BLOCK and check.consistent is False
     if submit and blocked:
@@ -403,12 +459,16 @@ def _touch(membership: PanelMembership, *, results_changed: bool) -> None:
 
 
 def pairwise_matrix(children: list[Indicator], judgments: dict) -> np.ndarray | None:
-    """The full matrix of complete judgments (for pages that show it), else None."""
+    """The full matrix once every pair is answered or skipped (NaN in both triangles for a
+    skipped pair), else None."""
     values = []
     for x, row in enumerate(children):
         for col in children[x + 1 :]:
             answer = judgments.get(pair_key(row, col)) or {}
-            if answer.get("value") is None:
+            if answer.get("skipped") is True:
+                values.append(np.nan)
+            elif answer.get("value") is None:
                 return None
-            values.append(float(answer["value"]))
+            else:
+                values.append(float(answer["value"]))
     return ahp.from_upper(values, len(children))

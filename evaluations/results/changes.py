@@ -20,6 +20,7 @@ SETTINGS = (
     ("aip_mean", Evaluation.AIPMean),
     ("ballot_inclusion", Evaluation.BallotInclusion),
     ("operator", Evaluation.Operator),
+    ("allow_skipped_comparisons", None),
 )
 
 
@@ -61,6 +62,8 @@ def _setting_changes(evaluation: Evaluation, used: dict) -> list[dict]:
 
 
 def _word(choices, value) -> str:
+    if isinstance(value, bool):
+        return _("allowed") if value else _("not allowed")
     if choices is None:
         return f"{value:g}" if isinstance(value, float) else str(value)
     try:

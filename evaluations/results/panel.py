@@ -161,6 +161,7 @@ def _settings(evaluation: Evaluation) -> dict:
         "aip_mean": evaluation.aip_mean,
         "ballot_inclusion": evaluation.ballot_inclusion,
         "operator": evaluation.operator,
+        "allow_skipped_comparisons": evaluation.allow_skipped_comparisons,
     }
 
 
