@@ -50,11 +50,16 @@ def matrix_result(node: Node, ballots: list[dict], data: PanelInput, missing: li
         return result
     skips = skipped.counts(stack)
     result["skipped"] = int(skips.sum())  # over every submitted ballot, included or not
-    own = (
-        incomplete_panel.individual(stack, method, ri, threshold)
-        if gaps
-        else ahp.priorities(stack, method=method, ri=ri, threshold=threshold)
-    )
+    try:
+        own = (
+            incomplete_panel.individual(stack, method, ri, threshold)
+            if gaps
+            else ahp.priorities(stack, method=method, ri=ri, threshold=threshold)
+        )
+    except incomplete.DisconnectedError as error:  # a ballot's answers do not link
+        missing.append(skipped.unlinked(node, error))
+        return result
+    index = np.broadcast_to(own.ri, len(ballots))  # one RI per expert: RI(t, m)
     keep = np.ones(len(ballots), dtype=bool)
     if settings["ballot_inclusion"] == Evaluation.BallotInclusion.CONSISTENT:
         keep = own.cr < threshold
@@ -67,6 +72,7 @@ def matrix_result(node: Node, ballots: list[dict], data: PanelInput, missing: li
             "lambda_max": float(own.lambda_max[k]),
             "ci": float(own.ci[k]),
             "cr": float(own.cr[k]),
+            "ri": float(index[k]),
             "consistent": bool(own.cr[k] < threshold),
             "included": bool(keep[k]),
             # m, the pairs this expert skipped: their RI is RI(t, m) (Ágoston & Csató 2022).
