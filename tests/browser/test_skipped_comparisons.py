@@ -8,6 +8,7 @@ import pytest
 
 from surveys import services
 from surveys.models import PairwiseBallot
+from tests.browser.test_accessibility import axe
 from tests.conftest import accepted_membership
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,6 +53,7 @@ def test_an_expert_skips_a_pair_and_submits(
     page.wait_for_selector("text=2 comparisons skipped")  # the autosaved panel, redrawn
     page.wait_for_selector("text=Consistent: CR = 0.035")
     shot(page, screenshot, "form-two-skipped")
+    assert axe(page) == []
 
     page.get_by_role("button", name="Submit", exact=True).click()
     page.wait_for_url(f"{live_server.url}/**")
@@ -85,6 +87,7 @@ def test_skipping_too_many_is_refused_naming_the_pair(
         .endswith("then submit again.")
     )
     shot(page, screenshot, "form-too-many-skipped")
+    assert axe(page) == []
     ballot = PairwiseBallot.objects.get(membership=skipping, parent=u2)
     assert ballot.submitted_at is None and ballot.status == "draft"  # kept as a draft only
 
@@ -110,5 +113,6 @@ def test_the_coordinator_allows_skipping_and_reads_the_counts_in_the_results(
     page.wait_for_selector("text=3 pairs skipped")
     assert page.get_by_text("Nobody answered U11 – U13").is_visible()
     shot(page, screenshot, "results")
+    assert axe(page) == []
     section = page.locator("section", has=details)
     section.screenshot(path=str(SHOTS / "results-matrices.png"))
