@@ -111,8 +111,11 @@ def _consistency_context(evaluation: Evaluation, children, judgments: dict) -> d
         for r in check.revisions[:3]
     ]
     weights = list(zip(children, check.weights, strict=True)) if check.weights else []
+    summary = wording.consistency_summary(check.cr, check.consistent)
+    if check.disconnected:  # pairs skipped: no CR until the named pair links the rest
+        summary = _("CR not known: the pairs answered do not link every indicator")
     return {
-        "summary": wording.consistency_summary(check.cr, check.consistent),
+        "summary": summary,
         "check": check,
         "weights": weights,
         "revisions": revisions,

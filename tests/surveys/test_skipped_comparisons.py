@@ -401,6 +401,7 @@ def test_the_autosave_redraws_the_panel_for_an_incomplete_ballot(client, skippin
 
     body = client.post(url, form_data(u1, ISOLATED, action="save")).json()
     assert body["saved"] and "Answer U11 vs U14" in body["html"]
+    assert body["summary"] == "CR not known: the pairs answered do not link every indicator"
 
     body = client.post(url, form_data(u1, CYCLE, action="save")).json()
     assert body["summary"] == "CR 0.035, consistent"
