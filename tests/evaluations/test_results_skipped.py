@@ -236,3 +236,23 @@ def test_the_exports_carry_the_skipped_counts_and_the_setting(evaluation, coordi
     assert data["settings"]["allow_skipped_comparisons"] is True
     u1 = next(m for m in data["matrices"] if m["parent"] == "U1")
     assert u1["matrix"][0][2] is None and u1["unanswered"] == [["U11", "U13"]]
+
+
+def test_a_comment_on_a_skipped_pair_says_the_expert_could_not_compare(
+    evaluation, coordinator_client
+):
+    run(evaluation)
+    u1 = evaluation.indicators.get(code="U1")
+    member = evaluation.memberships.get(name="Dr. B")
+    judgments = answers(u1, B_U1)
+    key = next(k for k, a in judgments.items() if a.get("skipped"))
+    judgments[key]["comment"] = "=HYPERLINK(1) outside my field"
+    services.pairwise_ballot_save(membership=member, parent=u1, judgments=judgments, submit=True)
+    results_recompute(evaluation_id=evaluation.pk)
+
+    comment = evaluation.snapshots.latest().data["comments"]["pairwise"][0]
+    assert comment["skipped"] is True and comment["value"] is None
+    body = coordinator_client.get(reverse("results-export", args=[evaluation.pk, "csv"]))
+    rows = list(csv.reader(io.StringIO(body.content.decode("utf-8-sig"))))
+    row = next(r for r in rows if r and r[-1].endswith("outside my field"))
+    assert row[-2:] == ["cannot compare", "'=HYPERLINK(1) outside my field"]
