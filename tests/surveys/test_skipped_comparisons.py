@@ -22,6 +22,7 @@ from evaluations.models import Evaluation
 from evaluations.services.lifecycle import evaluation_update_settings
 from evaluations.services.skipping import ERROR_SKIPPING_METHOD
 from surveys import services, skipped
+from surveys.history import membership_history
 from surveys.models import PairwiseBallot
 from tests.conftest import accepted_membership
 from tests.evaluations.test_editor_pages import settings_data
@@ -406,3 +407,12 @@ def test_the_autosave_redraws_the_panel_for_an_incomplete_ballot(client, skippin
     body = client.post(url, form_data(u1, CYCLE, action="save")).json()
     assert body["summary"] == "CR 0.035, consistent"
     assert "2 comparisons skipped" in body["html"]
+
+
+def test_the_ballot_history_shows_a_skipped_pair_as_such(skipping, u1, member):
+    save(member, u1, CYCLE)
+
+    [revision] = membership_history(membership=member)
+    answers_by_pair = {a["code"]: a["answer"] for a in revision["answers"]}
+    assert answers_by_pair["U11 – U13"] == "skipped (cannot compare)"
+    assert answers_by_pair["U11 – U12"] == "2"
