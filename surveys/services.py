@@ -36,13 +36,7 @@ from experts.models import Invitation, PanelMembership
 from .consistency import evaluation_cr_limit
 from .consistency import pairwise_ballots_reassess as pairwise_ballots_reassess  # re-export
 from .models import BallotRevision, BallotStatus, Channel, PairwiseBallot, RatingBallot
-from .skipped import (
-    connection_error,
-    incomplete_priorities,
-    revisions_of,
-    skip_errors,
-    skipped_count,
-)
+from .skipped import connection_error, incomplete_check, skip_errors
 from .wording import TOKEN_LIMIT, parse_token
 
 ERROR_NOT_OPEN = gettext_noop("The panel is not open, so ballots cannot be changed.")
@@ -104,31 +98,13 @@ def pairwise_consistency(
     if matrix is None:
         return Consistency(False, None, None, None, [], threshold)
     if np.isnan(matrix).any():
-        return _incomplete_consistency(evaluation, children, matrix, threshold)
+        return Consistency(threshold=threshold, **incomplete_check(evaluation, children, matrix))
     result = ahp.priorities(
         matrix, method=evaluation.weighting_method, ri=evaluation.ri_table, threshold=threshold
     )
     revisions = [] if result.consistent else ahp.diagnose(matrix, weights=result.weights)
     weights = result.weights.tolist()
     return Consistency(True, weights, result.cr, result.consistent, revisions, threshold)
-
-
-def _incomplete_consistency(evaluation, children, matrix, threshold) -> Consistency:
-    skipped = skipped_count(matrix)
-    unlinked = connection_error(children, matrix)
-    if unlinked is not None:
-        return Consistency(False, None, None, None, [], threshold, skipped, unlinked[1])
-    try:
-        result = incomplete_priorities(
-            matrix, method=evaluation.weighting_method, ri=evaluation.ri_table, threshold=threshold
-        )
-    except RuntimeError:  # the λmax minimisation did not converge: no CR to show
-        result = None
-    if result is None:
-        return Consistency(False, None, None, None, [], threshold, skipped)
-    revisions = [] if result.consistent else revisions_of(matrix, result.weights)
-    weights = result.weights.tolist()
-    return Consistency(True, weights, result.cr, result.consistent, revisions, threshold, skipped)
 
 
 def _clean_judgments(
@@ -173,22 +149,13 @@ def _clean_judgments(
                 errors.setdefault(key, []).append(message)
         if value is not None or comment:
             cleaned[key] = {"value": value, "comment": comment}
-    if submit and not errors:
-        _check_linked(children, cleaned, errors)
+    if submit and not errors:  # with skipped pairs, the answered ones must link every element
+        unlinked = connection_error(children, pairwise_matrix(children, cleaned))
+        if unlinked is not None:
+            errors[unlinked[0]] = [unlinked[1]]
     if errors:
         raise ValidationError(errors)
     return cleaned
-
-
-def _check_linked(children: list[Indicator], cleaned: dict, errors: dict) -> None:
-    """A submission with skipped pairs: the pairs answered must link every element."""
-    matrix = pairwise_matrix(children, cleaned)
-    if matrix is None or not np.isnan(matrix).any():
-        return
-    unlinked = connection_error(children, matrix)
-    if unlinked is not None:
-        key, message = unlinked
-        errors.setdefault(key, []).append(message)
 
 
 def scale_value(value) -> float | None:

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_noop
 from evaluations.engine import ahp, incomplete
 from evaluations.services.skipping import skipping_allowed_with
 
+from .consistency import evaluation_cr_limit
+
 SKIP_TOKEN = "skip"  # the form's value of "I cannot compare these two"
 
 ERROR_SKIPPED_NOT_BOOLEAN = gettext_noop("{row} vs {col}: “skipped” must be true or false.")
@@ -57,9 +59,12 @@ def skip_errors(answer: dict, row, col, *, evaluation) -> tuple[bool, list[str]]
     return True, []
 
 
-def connection_error(children: list, matrix: np.ndarray) -> tuple[str, str] | None:
+def connection_error(children: list, matrix: np.ndarray | None) -> tuple[str, str] | None:
     """(pair key, message) when the answered pairs of `matrix` (NaN = skipped) leave the
-    elements in separate groups, naming the first pair that would join two of them."""
+    elements in separate groups, naming the first pair that would join two of them; None when
+    they link every element (or there is no matrix yet)."""
+    if matrix is None or not np.isnan(matrix).any():
+        return None
     groups = incomplete.components(matrix)
     if len(groups) == 1:
         return None
@@ -70,6 +75,34 @@ def connection_error(children: list, matrix: np.ndarray) -> tuple[str, str] | No
     )
     message = _(ERROR_NOT_CONNECTED).format(groups=shown, row=row.code, col=col.code)
     return f"{row.pk}-{col.pk}", message
+
+
+def incomplete_check(evaluation, children: list, matrix: np.ndarray) -> dict:
+    """The live panel's figures of a matrix with skipped pairs (services.Consistency's fields
+    but the threshold): weights and CR when the answered pairs link every element, else the
+    message naming the pair that would."""
+    threshold = evaluation_cr_limit(evaluation, len(children))
+    figures = {"complete": False, "weights": None, "cr": None, "consistent": None,
+               "revisions": [], "skipped": skipped_count(matrix), "disconnected": None}  # fmt: skip
+    unlinked = connection_error(children, matrix)
+    if unlinked is not None:
+        return {**figures, "disconnected": unlinked[1]}
+    try:
+        result = incomplete_priorities(
+            matrix, method=evaluation.weighting_method, ri=evaluation.ri_table, threshold=threshold
+        )
+    except RuntimeError:  # the λmax minimisation did not converge: no CR to show
+        result = None
+    if result is None:
+        return figures
+    return {
+        **figures,
+        "complete": True,
+        "weights": result.weights.tolist(),
+        "cr": result.cr,
+        "consistent": result.consistent,
+        "revisions": [] if result.consistent else revisions_of(matrix, result.weights),
+    }
 
 
 def incomplete_priorities(matrix: np.ndarray, *, method: str, ri: str, threshold: float):
