@@ -174,6 +174,7 @@ def _consistency_table(report: dict) -> Table:
         _("Judgment matrix"), _("Order"), _("Experts included"), _("Experts submitted"),
         "λmax", "CI", "RI", "CR", _("Acceptable"), _("Consensus S*"), _("Consensus"),
         _("Weights from"), _("Source of the given weights"),
+        _("Pairs skipped"),
     ]  # fmt: skip
     rows = [
         [
@@ -190,6 +191,7 @@ def _consistency_table(report: dict) -> Table:
             m["consensus_word"],
             _("given") if m.get("given") else _("pairwise comparisons"),
             m.get("given_source", ""),
+            m.get("skipped", 0),  # a snapshot from before skipping: none
         ]
         for m in report["matrices"]
     ]
@@ -237,11 +239,16 @@ def _matrix_table(matrix: dict) -> Table:
         ["CR", matrix["cr"]],
         [_("Acceptable (CR below the threshold)"), _yes_no(not matrix["over"])],
     ]
+    if matrix.get("unanswered"):
+        figures.append([_("Pairs nobody answered"), matrix["unanswered_text"]])
     experts = [
-        [e["name"], e["weight"], _yes_no(e["included"]), e["lambda_max"], e["ci"], e["cr"]]
+        [e["name"], e["weight"], _yes_no(e["included"]), e["lambda_max"], e["ci"], e["cr"],
+         e.get("skipped", 0)]
         for e in matrix["per_expert"]
-    ]
-    expert_header = [_("Expert"), _("Expert weight"), _("Included"), "λmax", "CI", "CR"]
+    ]  # fmt: skip
+    expert_header = [
+        _("Expert"), _("Expert weight"), _("Included"), "λmax", "CI", "CR", _("Pairs skipped (m)"),
+    ]  # fmt: skip
     return Table(
         _("Judgment matrix {code} {name}").format(
             code=matrix["parent"], name=matrix["parent_name"]

@@ -241,6 +241,17 @@ class EvaluationSettingsForm(forms.Form):
             "many entered."
         ),
     )
+    allow_skipped_comparisons = forms.BooleanField(
+        label=_("Experts may skip comparisons"),
+        required=False,
+        help_text=_(
+            "Each pair of the pairwise forms then offers “I cannot compare these two”. A form "
+            "with skipped pairs can be submitted when the pairs answered still link every "
+            "element; its weights come from the answered pairs (least squares with the "
+            "geometric method, Harker's method with the eigenvector method) and its CR is "
+            "Ágoston & Csató's (2022) for incomplete matrices. Not with the fuzzy methods."
+        ),
+    )
     operator = forms.ChoiceField(
         label=_("Composition operator"),
         choices=Evaluation.Operator.choices,

@@ -221,6 +221,8 @@ def _settings(settings: dict) -> list[tuple[str, str]]:
     ]
     if settings["aggregation"] == ev.Aggregation.AIP:  # AIJ takes no other mean
         rows.append((_("AIP mean"), _label(ev.AIPMean, settings.get("aip_mean", "geometric"))))
+    if settings.get("allow_skipped_comparisons"):  # older snapshots: none could be skipped
+        rows.append((_("Skipped comparisons"), _("allowed")))
     rows += [
         (_("Ballots included"), _label(ev.BallotInclusion, settings["ballot_inclusion"])),
         (_("Composition operator"), _label(ev.Operator, settings["operator"])),
@@ -283,6 +285,7 @@ def _matrix(matrix: dict, names: dict, settings: dict) -> dict:
         "threshold": _number(settings_cr_limit(settings, len(children))),
         "consensus_percent": None if matrix["consensus"] is None else matrix["consensus"] * 100,
         "consensus_word": _word(matrix["consensus_word"]) if matrix["consensus_word"] else "",
+        "unanswered_text": ", ".join(f"{x} – {y}" for x, y in matrix.get("unanswered", [])),
         "per_expert": [
             {
                 **expert,

@@ -71,7 +71,17 @@ class JudgmentSerializer(StrictInput, serializers.Serializer):
     col = serializers.CharField(max_length=50, help_text="Code of the indicator on the right.")
     value = ScaleValueField(
         allow_null=True,
-        help_text="How much more `row` matters than `col`: 1–9, or 1/2…1/9 the other way.",
+        required=False,
+        default=None,
+        help_text="How much more `row` matters than `col`: 1–9, or 1/2…1/9 the other way. "
+        "Null (or left out) while unanswered or when skipped.",
+    )
+    skipped = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="“I cannot compare these two”: true skips the pair (its value must then be "
+        "null). Only where the evaluation allows skipped comparisons; a submission needs the "
+        "pairs answered to link every indicator.",
     )
     comment = serializers.CharField(
         max_length=services.COMMENT_LIMIT, required=False, allow_blank=True, default=""
@@ -108,6 +118,7 @@ class JudgmentOutSerializer(serializers.Serializer):
     row = serializers.CharField()
     col = serializers.CharField()
     value = serializers.FloatField(allow_null=True)
+    skipped = serializers.BooleanField(help_text="The expert could not compare this pair.")
     comment = serializers.CharField()
 
 
@@ -203,6 +214,7 @@ def _judgments_out(judgments: dict, by_id: dict[str, str]) -> list[dict]:
                 "row": by_id.get(row),
                 "col": by_id.get(col),
                 "value": answer.get("value"),
+                "skipped": answer.get("skipped") is True,
                 "comment": answer.get("comment", ""),
             }
         )
@@ -315,6 +327,8 @@ class PairwiseBallotView(APIView):
             key = f"{ids.get(item['row'], item['row'])}-{ids.get(item['col'], item['col'])}"
             names.setdefault(key, f"{item['row']}-{item['col']}")
             judgments[key] = {"value": item["value"], "comment": item["comment"]}
+            if item["skipped"]:
+                judgments[key]["skipped"] = True
         try:
             ballot = services.pairwise_ballot_save(
                 membership=membership,

@@ -7,7 +7,11 @@ changes one, the stored values must follow, or the panel page would count as val
 the results call inconsistent.
 """
 
-from evaluations.engine import ahp
+import math
+
+import numpy as np
+
+from evaluations.engine import ahp, incomplete
 from evaluations.models import Evaluation, Indicator
 from evaluations.services.limits import cr_limit
 from experts.models import PanelMembership
@@ -72,15 +76,13 @@ def _reassess(evaluation: Evaluation, child_ids: list[int], ballots) -> set[Pair
     if not copies:
         return set()
     stack = ahp.from_upper([values for _b, _p, values in copies], len(child_ids))
-    result = ahp.priorities(
-        stack,
-        method=evaluation.weighting_method,
-        ri=evaluation.ri_table,
-        threshold=evaluation_cr_limit(evaluation, len(child_ids)),
-    )
+    threshold = evaluation_cr_limit(evaluation, len(child_ids))
+    cr_of, consistent_of = _crs(evaluation, stack, threshold)
     changed = set()
     for k, (ballot, prefix, _values) in enumerate(copies):
-        cr, consistent = float(result.cr[k]), bool(result.consistent[k])
+        if np.isnan(cr_of[k]):
+            continue  # skipped pairs the method cannot weigh: the stored figures stay
+        cr, consistent = float(cr_of[k]), bool(consistent_of[k])
         old_cr, old_consistent = (
             getattr(ballot, f"{prefix}cr"),
             getattr(ballot, f"{prefix}consistent"),
@@ -92,6 +94,30 @@ def _reassess(evaluation: Evaluation, child_ids: list[int], ballots) -> set[Pair
     return changed
 
 
+def _crs(evaluation: Evaluation, stack: np.ndarray, threshold: float):
+    """CR and consistent flag of each matrix; those with skipped pairs (NaN) by the incomplete
+    method of the evaluation's weighting (ahp.llsm / ahp.harker: Ágoston & Csató's CR), NaN
+    where it has none (a fuzzy method)."""
+    cr = np.full(len(stack), np.nan)
+    consistent = np.zeros(len(stack), dtype=bool)
+    missing = np.isnan(stack)
+    gaps = missing.any(axis=(1, 2))
+    method, ri = evaluation.weighting_method, evaluation.ri_table
+    if (~gaps).any():
+        full = ahp.priorities(stack[~gaps], method=method, ri=ri, threshold=threshold)
+        cr[~gaps], consistent[~gaps] = full.cr, full.consistent
+    # A draft may skip pairs that leave the elements unlinked: it has no CR (stored None).
+    weighable = gaps & incomplete.graph.connected(~missing)
+    if weighable.any() and method in ahp.METHODS:
+        weigh = ahp.llsm if method == "geometric" else ahp.harker
+        try:
+            part = weigh(stack[weighable], ri=ri, threshold=threshold)
+        except RuntimeError:  # the λmax minimisation did not converge: keep what is stored
+            return cr, consistent
+        cr[weighable], consistent[weighable] = part.cr, part.consistent
+    return cr, consistent
+
+
 def evaluation_cr_limit(evaluation: Evaluation, order: int) -> float:
     """The CR limit of a matrix of `order` elements under the evaluation's threshold rule."""
     return cr_limit(
@@ -100,15 +126,19 @@ def evaluation_cr_limit(evaluation: Evaluation, order: int) -> float:
 
 
 def upper_values(judgments: dict | None, child_ids: list[int]) -> list[float] | None:
-    """A stored ballot's upper-triangle judgments in the children's order, or None while one
-    is missing (a draft's gaps). The results read submitted ballots through it too."""
+    """A stored ballot's upper-triangle judgments in the children's order, NaN for a skipped
+    pair (surveys.skipped), or None while one is neither answered nor skipped (a draft's
+    gaps). The results read submitted ballots through it too."""
     if not judgments or len(child_ids) < 2:
         return None
     values = []
     for x, row in enumerate(child_ids):
         for col in child_ids[x + 1 :]:
             answer = judgments.get(f"{row}-{col}")
-            if not answer or answer.get("value") is None:
+            if answer and answer.get("skipped") is True:
+                values.append(math.nan)
+            elif not answer or answer.get("value") is None:
                 return None
-            values.append(float(answer["value"]))
+            else:
+                values.append(float(answer["value"]))
     return values

@@ -95,12 +95,18 @@ def _judgments(judgments: dict, indicators: dict) -> list[dict]:
                 "code": f"{row.code if row else row_id} – {col.code if col else col_id}",
                 "name": f"{row.name if row else ''} – {col.name if col else ''}",
                 "order": (getattr(row, "position", -1), getattr(col, "position", -1)),
-                "answer": "" if value is None else token(value),
+                "answer": _skipped_or_token(answer, value),
                 "value": value,
                 "comment": answer.get("comment", ""),
             }
         )
     return sorted(rows, key=lambda r: r["order"])
+
+
+def _skipped_or_token(answer: dict, value) -> str:
+    if answer.get("skipped") is True:
+        return _("skipped (cannot compare)")
+    return "" if value is None else token(value)
 
 
 def _ratings(ratings: dict, indicators: dict, grades: dict) -> list[dict]:

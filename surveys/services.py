@@ -2,10 +2,12 @@
 results stale when what the results read changes.
 
 Judgments arrive keyed "<row id>-<col id>" for the upper triangle of the parent's children in
-their order, each {"value": b_xy, "comment": str}; ratings keyed "<leaf id>" → {"grade": id,
-"comment": str}, or {"grade": None, "dont_know": True, "comment": str} where the evaluation
-allows "don't know". A draft may be incomplete; a submission must be complete, and under the
-evaluation's `block` policy consistent.
+their order, each {"value": b_xy, "comment": str}, or {"skipped": true, …} for a pair the
+expert cannot compare where the evaluation allows it (surveys.skipped); ratings keyed
+"<leaf id>" → {"grade": id, "comment": str}, or {"grade": None, "dont_know": True, "comment":
+str} where the evaluation allows "don't know". A draft may be incomplete; a submission must
+answer or skip every pair (the answered ones linking every element) and rate every leaf, and
+under the evaluation's `block` policy be consistent.
 
 A ballot keeps the working copy and the submitted copy apart (see surveys.models): a draft
 changes only the working copy, so what an expert submitted stays in the results until they
@@ -38,6 +40,7 @@ from .models import BallotRevision, BallotStatus, Channel, PairwiseBallot, Ratin
 
 # The comment rule is shared by both kinds of ballot; views and the API read it from here.
 from .ratings import COMMENT_LIMIT, ERROR_COMMENT_TOO_LONG, ERROR_UNKNOWN_SUBJECT, clean_ratings
+from .skipped import connection_error, incomplete_check, skip_errors
 from .wording import TOKEN_LIMIT, parse_token
 
 VOTES = Indicator.MembershipSource.VOTES
@@ -78,6 +81,10 @@ class Consistency:
     revisions: list[ahp.Revision]
     # The CR limit of this matrix (the fixed threshold, or by its size under that rule).
     threshold: float | None = None
+    # Pairs skipped ("I cannot compare these two"), and when the pairs answered do not link
+    # every element, the message naming a pair that would (then no weights exist).
+    skipped: int = 0
+    disconnected: str | None = None
 
 
 def matrix_children(parent: Indicator) -> list[Indicator]:
@@ -91,11 +98,14 @@ def pair_key(row: Indicator, col: Indicator) -> str:
 def pairwise_consistency(
     *, evaluation: Evaluation, children: list[Indicator], judgments: dict
 ) -> Consistency:
-    """Weights, CR and the judgments to revise (worst first) of complete judgments."""
+    """Weights, CR and the judgments to revise (worst first) of complete judgments, every
+    pair answered or skipped (surveys.skipped)."""
     threshold = evaluation_cr_limit(evaluation, len(children))
     matrix = pairwise_matrix(children, judgments)
     if matrix is None:
         return Consistency(False, None, None, None, [], threshold)
+    if np.isnan(matrix).any():
+        return Consistency(threshold=threshold, **incomplete_check(evaluation, children, matrix))
     result = ahp.priorities(
         matrix, method=evaluation.weighting_method, ri=evaluation.ri_table, threshold=threshold
     )
@@ -104,7 +114,9 @@ def pairwise_consistency(
     return Consistency(True, weights, result.cr, result.consistent, revisions, threshold)
 
 
-def _clean_judgments(children: list[Indicator], raw: dict, *, submit: bool) -> dict:
+def _clean_judgments(
+    children: list[Indicator], raw: dict, *, submit: bool, evaluation: Evaluation
+) -> dict:
     pairs = {
         pair_key(row, col): (row, col)
         for x, row in enumerate(children)
@@ -121,6 +133,13 @@ def _clean_judgments(children: list[Indicator], raw: dict, *, submit: bool) -> d
         if len(comment) > COMMENT_LIMIT:
             message = _(ERROR_COMMENT_TOO_LONG).format(key=key, limit=COMMENT_LIMIT)
             errors.setdefault(key, []).append(message)
+        skipped, refused = skip_errors(answer, row, col, evaluation=evaluation)
+        if refused:
+            errors.setdefault(key, []).extend(refused)
+            continue
+        if skipped:
+            cleaned[key] = {"value": None, "skipped": True, "comment": comment}
+            continue
         if value is None or value == "":
             if submit:
                 message = _(ERROR_MISSING_JUDGMENT).format(row=row.code, col=col.code)
@@ -137,6 +156,10 @@ def _clean_judgments(children: list[Indicator], raw: dict, *, submit: bool) -> d
                 errors.setdefault(key, []).append(message)
         if value is not None or comment:
             cleaned[key] = {"value": value, "comment": comment}
+    if submit and not errors:  # with skipped pairs, the answered ones must link every element
+        unlinked = connection_error(children, pairwise_matrix(children, cleaned))
+        if unlinked is not None:
+            errors[unlinked[0]] = [unlinked[1]]
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -208,7 +231,7 @@ def pairwise_ballot_save(
     # weights since. A save racing that switch is harmless: kept, and left out of the results.
     if Indicator.objects.filter(pk=parent.pk, given_weights__isnull=False).exists():
         raise ValidationError({"parent": _(ERROR_GIVEN_WEIGHTS).format(code=parent.code)})
-    cleaned = _clean_judgments(children, judgments, submit=submit)
+    cleaned = _clean_judgments(children, judgments, submit=submit, evaluation=evaluation)
     check = pairwise_consistency(evaluation=evaluation, children=children, judgments=cleaned)
     blocked = evaluation.cr_policy == Evaluation.CRPolicy.BLOCK and check.consistent is False
     if submit and blocked:
@@ -379,12 +402,16 @@ def _touch(membership: PanelMembership, *, results_changed: bool) -> None:
 
 
 def pairwise_matrix(children: list[Indicator], judgments: dict) -> np.ndarray | None:
-    """The full matrix of complete judgments (for pages that show it), else None."""
+    """The full matrix once every pair is answered or skipped (NaN in both triangles for a
+    skipped pair), else None."""
     values = []
     for x, row in enumerate(children):
         for col in children[x + 1 :]:
             answer = judgments.get(pair_key(row, col)) or {}
-            if answer.get("value") is None:
+            if answer.get("skipped") is True:
+                values.append(np.nan)
+            elif answer.get("value") is None:
                 return None
-            values.append(float(answer["value"]))
+            else:
+                values.append(float(answer["value"]))
     return ahp.from_upper(values, len(children))

@@ -21,6 +21,7 @@ from evaluations.selectors import depth_first
 from . import flow, services, wording
 from .models import BallotStatus, PairwiseBallot, RatingBallot
 from .selectors import access_membership, access_parent, questionnaire
+from .skipped import SKIP_TOKEN
 
 
 @login_required
@@ -44,7 +45,10 @@ def _posted_judgments(post) -> dict:
         if name.startswith("pair-"):
             key = name.removeprefix("pair-")
             comment = post.get(f"comment-{key}", "")
-            judgments[key] = {"value": wording.parse_token(value) if value else None}
+            if value == SKIP_TOKEN:  # "I cannot compare these two"
+                judgments[key] = {"value": None, "skipped": True}
+            else:
+                judgments[key] = {"value": wording.parse_token(value) if value else None}
             judgments[key]["comment"] = comment
     for name, comment in post.items():
         key = name.removeprefix("comment-")
@@ -67,6 +71,7 @@ def _pairs(children, judgments: dict, errors: dict, flags: dict) -> list[dict]:
                     "row": row,
                     "col": col,
                     "token": wording.token(value) if isinstance(value, float) else "",
+                    "skipped": answer.get("skipped") is True,
                     "comment": answer.get("comment", ""),
                     "errors": errors.get(key, []),
                     "flag": flags.get(key),
@@ -86,7 +91,10 @@ def _flags(revisions: list[dict]) -> dict:
 def _consistency_context(evaluation: Evaluation, children, judgments: dict) -> dict:
     # A refused form may hold values off the scale: check only the valid ones.
     valid = {
-        key: {"value": services.scale_value(answer.get("value"))}
+        key: {
+            "value": services.scale_value(answer.get("value")),
+            "skipped": answer.get("skipped") is True,
+        }
         for key, answer in judgments.items()
     }
     check = services.pairwise_consistency(evaluation=evaluation, children=children, judgments=valid)
@@ -103,8 +111,11 @@ def _consistency_context(evaluation: Evaluation, children, judgments: dict) -> d
         for r in check.revisions[:3]
     ]
     weights = list(zip(children, check.weights, strict=True)) if check.weights else []
+    summary = wording.consistency_summary(check.cr, check.consistent)
+    if check.disconnected:  # pairs skipped: no CR until the named pair links the rest
+        summary = _("CR not known: the pairs answered do not link every indicator")
     return {
-        "summary": wording.consistency_summary(check.cr, check.consistent),
+        "summary": summary,
         "check": check,
         "weights": weights,
         "revisions": revisions,
@@ -134,6 +145,8 @@ def _pairwise_page(
         "readonly": evaluation.status != Evaluation.Status.OPEN,
         "withdraw_url": reverse("pairwise-withdraw", args=[evaluation.pk, parent.pk]),
         "comment_limit": services.COMMENT_LIMIT,
+        "skip_token": SKIP_TOKEN,
+        "skipping": evaluation.allow_skipped_comparisons,
     }
     context.update(consistency)
     return render(request, "surveys/pairwise.html", context, status=status)

@@ -100,6 +100,12 @@ class Evaluation(models.Model):
     aip_mean = models.CharField(
         _("AIP mean"), max_length=10, choices=AIPMean.choices, default=AIPMean.GEOMETRIC
     )
+    # Experts may answer "I cannot compare these two" for a pair (issue 15 §1): their matrices
+    # are then incomplete and weighed as evaluations/engine/incomplete describes. Crisp
+    # weighting methods only (geometric → least squares, eigenvector → Harker).
+    allow_skipped_comparisons = models.BooleanField(
+        _("experts may skip comparisons"), default=False
+    )
     ballot_inclusion = models.CharField(
         _("ballots included"),
         max_length=12,

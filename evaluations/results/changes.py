@@ -22,6 +22,7 @@ SETTINGS = (
     ("operator", Evaluation.Operator),
     ("allow_dont_know", None),
     ("min_ratings_per_leaf", None),
+    ("allow_skipped_comparisons", None),
 )
 
 

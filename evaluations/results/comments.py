@@ -71,7 +71,7 @@ def comments_report(*, data: dict) -> dict:
             },
         )
         pair["comments"].append(
-            {"expert": c.get("expert", ""), "answer": _judgment(c["value"]), "text": c["text"]}
+            {"expert": c.get("expert", ""), "answer": _judgment(c), "text": c["text"]}
         )
     subjects: dict[int, dict] = {}
     for c in comments.get("ratings", []):
@@ -93,6 +93,9 @@ def comments_report(*, data: dict) -> dict:
     }
 
 
-def _judgment(value: float | None) -> str:
-    """A judgment as the form shows it: "3" or "1/3"."""
+def _judgment(comment: dict) -> str:
+    """A judgment as the form shows it: "3" or "1/3", or that the expert skipped the pair."""
+    if comment.get("skipped"):
+        return _("cannot compare")
+    value = comment["value"]
     return "" if value is None else token(value)

@@ -3,14 +3,20 @@ CI, RI, CR, which ballots the inclusion setting keeps, and the panel's consensus
 
 `source` says where the weights come from: "pairwise" (the panel's ballots) or "given" (the
 coordinator's direct weights, evaluations/given_weights: no matrix, λmax, CR or consensus,
-and `given_source` the reference the coordinator gave)."""
+and `given_source` the reference the coordinator gave).
+
+Ballots with skipped comparisons (NaN) are weighed by engine.incomplete_panel: per expert
+ahp.llsm / ahp.harker with Ágoston & Csató's CR, the group over the experts who answered each
+pair. "skipped" counts the skipped pairs (per expert: m), "unanswered" names the pairs nobody
+included answered."""
 
 import numpy as np
 
-from ..engine import ahp, consensus
+from ..engine import ahp, consensus, incomplete, incomplete_panel
 from ..engine.hierarchy import Node
 from ..models import Evaluation
 from ..services.limits import settings_cr_limit
+from . import skipped
 from .panel import PanelInput
 
 
@@ -41,8 +47,24 @@ def matrix_result(node: Node, ballots: list[dict], data: PanelInput, missing: li
     if not ballots:
         missing.append(f"no submitted judgments for {node.code}")
         return result
-    stack = np.array([b["matrix"] for b in ballots])
-    own = ahp.priorities(stack, method=method, ri=ri, threshold=threshold)
+    stack = np.array([b["matrix"] for b in ballots], dtype=float)
+    # Skipped comparisons (NaN) are weighed by their own methods (results.skipped).
+    gaps = np.isnan(stack).any()
+    if gaps and method not in ahp.METHODS:
+        missing.append(skipped.unweighable(node.code, method))
+        return result
+    skips = skipped.counts(stack)
+    result["skipped"] = int(skips.sum())  # over every submitted ballot, included or not
+    try:
+        own = (
+            incomplete_panel.individual(stack, method, ri, threshold)
+            if gaps
+            else ahp.priorities(stack, method=method, ri=ri, threshold=threshold)
+        )
+    except incomplete.DisconnectedError as error:  # a ballot's answers do not link
+        missing.append(skipped.unlinked(node, error))
+        return result
+    index = np.broadcast_to(own.ri, len(ballots))  # one RI per expert: RI(t, m)
     keep = np.ones(len(ballots), dtype=bool)
     if settings["ballot_inclusion"] == Evaluation.BallotInclusion.CONSISTENT:
         keep = own.cr < threshold
@@ -55,8 +77,11 @@ def matrix_result(node: Node, ballots: list[dict], data: PanelInput, missing: li
             "lambda_max": float(own.lambda_max[k]),
             "ci": float(own.ci[k]),
             "cr": float(own.cr[k]),
+            "ri": float(index[k]),
             "consistent": bool(own.cr[k] < threshold),
             "included": bool(keep[k]),
+            # m, the pairs this expert skipped: their RI is RI(t, m) (Ágoston & Csató 2022).
+            "skipped": int(skips[k]),
         }
         for k, b in enumerate(ballots)
     ]
@@ -67,18 +92,13 @@ def matrix_result(node: Node, ballots: list[dict], data: PanelInput, missing: li
         missing.append(f"no consistent judgments for {node.code}")
         return result
     expert_weights = [data.experts[b["membership"]]["weight"] for b in ballots]
-    group = ahp.aggregate(
-        stack[keep],
-        method=settings["aggregation"],
-        weights=np.array(expert_weights)[keep],
-        weighting=method,
-        ri=ri,
-        threshold=threshold,
-        # AIJ takes no mean but the geometric; settings built without the key mean it too.
-        mean=settings.get("aip_mean", "geometric")
-        if settings["aggregation"] == Evaluation.Aggregation.AIP
-        else "geometric",
-    )
+    kept_gaps = bool(np.isnan(stack[keep]).any())
+    aggregate = incomplete_panel.aggregate if kept_gaps else ahp.aggregate
+    try:
+        group = _group(aggregate, stack[keep], np.array(expert_weights)[keep], settings, threshold)
+    except incomplete.DisconnectedError as error:
+        missing.append(skipped.unlinked(node, error))
+        return result
     result.update(
         experts_included=int(keep.sum()),
         weights=group.weights.tolist(),
@@ -87,11 +107,18 @@ def matrix_result(node: Node, ballots: list[dict], data: PanelInput, missing: li
         ri=float(group.ri),
         cr=float(group.cr),
         consistent=bool(group.consistent),
-        matrix=group.matrix.tolist(),
+        matrix=skipped.as_json(group.matrix),
     )
+    if kept_gaps:  # the pairs nobody answered, left out of the group matrix
+        result["unanswered"] = skipped.unanswered(node, group.matrix)
     if keep.sum() >= 2:
-        # S* is defined on the experts' own eigenvector priorities (Goepel 2018).
-        eigen = ahp.priorities(stack[keep], method="eigenvector", ri=ri).weights
+        # S* is defined on the experts' own eigenvector priorities (Goepel 2018); for an
+        # incomplete matrix Harker's, the eigenvector method's incomplete form.
+        eigen = (
+            incomplete_panel.individual(stack[keep], "eigenvector", ri).weights
+            if kept_gaps
+            else ahp.priorities(stack[keep], method="eigenvector", ri=ri).weights
+        )
         value = consensus.s_star(eigen)
         result.update(consensus=value, consensus_word=consensus.describe(value))
     return result
@@ -121,3 +148,18 @@ def given_matrix_result(node: Node, weights: list[float], source: str, ignored: 
         "per_expert": [],
         "inconsistent_experts": [],
     }
+
+
+def _group(aggregate, stack, expert_weights, settings: dict, threshold: float):
+    return aggregate(
+        stack,
+        method=settings["aggregation"],
+        weights=expert_weights,
+        weighting=settings["weighting_method"],
+        ri=settings["ri_table"],
+        threshold=threshold,
+        # AIJ takes no mean but the geometric; settings built without the key mean it too.
+        mean=settings.get("aip_mean", "geometric")
+        if settings["aggregation"] == Evaluation.Aggregation.AIP
+        else "geometric",
+    )

@@ -15,6 +15,20 @@ MISSING_PATTERNS = (
     (re.compile(r"^no ratings of (?P<codes>.+?) for (?P<subject>.+)$"), "no_ratings"),
     (re.compile(r"^no measured value of (?P<code>\S+) for (?P<subject>.+)$"), "no_value"),
     (re.compile(r"^no membership row of (?P<code>\S+) for (?P<subject>.+)$"), "no_row"),
+    (
+        re.compile(
+            r"^the judgments for (?P<code>\S+) do not link all its elements: "
+            r"comparing (?P<row>\S+) with (?P<col>\S+) would connect them$"
+        ),
+        "unlinked",
+    ),
+    (
+        re.compile(
+            r"^skipped comparisons for (?P<code>\S+) cannot be weighed "
+            r"by the (?P<method>\S+) method$"
+        ),
+        "skipped_method",
+    ),
 )
 
 
@@ -28,6 +42,16 @@ def missing_in_words(reason: str, names: dict | None = None) -> str:
             return _("No submitted judgments for {code} yet.").format(**found.groupdict())
         if kind == "no_consistent":
             return _("No consistent judgments for {code}.").format(**found.groupdict())
+        if kind == "unlinked":
+            return _(
+                "The judgments for {code} do not link all its sub-indicators (pairs were "
+                "skipped): comparing {row} with {col} would connect them."
+            ).format(**found.groupdict())
+        if kind == "skipped_method":
+            return _(
+                "Skipped comparisons for {code} cannot be weighed by the chosen weighting "
+                "method; choose the geometric or the eigenvector method."
+            ).format(**found.groupdict())
         if kind == "no_value":
             return _("No measured value of {code} for {subject} yet.").format(**found.groupdict())
         if kind == "no_row":

@@ -136,16 +136,17 @@ def _pairwise_comments(data: PanelInput, membership_id, parent_id, judgments, by
     for key, answer in judgments.items():
         row, _dash, col = key.partition("-")
         if answer.get("comment") and int(row) in by_id and int(col) in by_id:
-            data.comments["pairwise"].append(
-                {
-                    "parent": by_id[parent_id].code,
-                    "row": by_id[int(row)].code,
-                    "col": by_id[int(col)].code,
-                    "value": answer.get("value"),
-                    "membership": membership_id,
-                    "text": answer["comment"],
-                }
-            )
+            comment = {
+                "parent": by_id[parent_id].code,
+                "row": by_id[int(row)].code,
+                "col": by_id[int(col)].code,
+                "value": answer.get("value"),
+                "membership": membership_id,
+                "text": answer["comment"],
+            }
+            if answer.get("skipped") is True:  # only then: older snapshots stay as they were
+                comment["skipped"] = True
+            data.comments["pairwise"].append(comment)
 
 
 def _rating_comments(data: PanelInput, membership_id, subject_id, answers, by_id, grades) -> None:
@@ -225,6 +226,7 @@ def _settings(evaluation: Evaluation) -> dict:
         "operator": evaluation.operator,
         "allow_dont_know": evaluation.allow_dont_know,
         "min_ratings_per_leaf": evaluation.min_ratings_per_leaf,
+        "allow_skipped_comparisons": evaluation.allow_skipped_comparisons,
     }
 
 

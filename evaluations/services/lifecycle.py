@@ -20,6 +20,7 @@ from .limits import (
     subject_count_check,
 )
 from .pipeline import results_mark_stale
+from .skipping import skipping_check
 
 ERROR_UNKNOWN_TEMPLATE = gettext_noop("Unknown template: {key}.")
 ERROR_TOO_MANY_CHILDREN = gettext_noop(
@@ -254,6 +255,9 @@ RESULT_SETTINGS = (
     # ratings follows the minimum), so a change computes the results again.
     "allow_dont_know",
     "min_ratings_per_leaf",
+    # Not a number's input, but the snapshot records it (its settings and exports say whether
+    # experts could skip) and a matrix's figures follow from what they skipped.
+    "allow_skipped_comparisons",
 )
 SETTINGS_FIELDS = (
     "title",
@@ -287,6 +291,12 @@ def evaluation_update_settings(
     if not changed:
         return evaluation
     _check_settings({name: changes[name] for name in changed})
+    if {"allow_skipped_comparisons", "weighting_method"} & set(changed):
+        # The pair, as it will be: either may change alone and break the rule.
+        skipping_check(
+            allowed=changes.get("allow_skipped_comparisons", locked.allow_skipped_comparisons),
+            method=changes.get("weighting_method", locked.weighting_method),
+        )
     for name in changed:
         setattr(locked, name, changes[name])
         setattr(evaluation, name, changes[name])

@@ -12,7 +12,10 @@ Snapshot data layout (all JSON):
   matrices        one per parent with ≥ 2 children: group weights, λmax, CI, RI, CR, the
                   aggregated matrix, consensus S*, and every included expert's own figures;
                   source "pairwise", or "given" (the coordinator's direct weights, with
-                  given_source and ignored_ballots, the figures from judgments null)
+                  given_source and ignored_ballots, the figures from judgments null);
+                  with skipped comparisons (issue 15 §1): `skipped` (pairs skipped over the
+                  submitted ballots), `unanswered` ([row, col] codes nobody included answered,
+                  null in the matrix), and per expert `skipped` (m) and `ri` (RI(t, m))
   consensus       {value, word} overall (weighted by global weight), null for < 2 experts
   warnings        matrices at or over the CR threshold, with the experts who caused them
   subjects        per subject: vote counts and membership rows per leaf, `rated` and

@@ -474,9 +474,10 @@ def test_the_exports_say_given_and_the_source(coordinator_client, evaluation, pa
     text = export(coordinator_client, evaluation, "csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     consistency = next(r for r in rows if r and r[0].startswith("U2 "))
-    assert consistency[-2:] == ["given", "Regulation X, 2024"]
+    # Weights from, their source, then the pairs skipped (none: no ballot for a given node).
+    assert consistency[-3:] == ["given", "Regulation X, 2024", "0"]
     u1 = next(r for r in rows if r and r[0].startswith("U1 ") and len(r) == len(consistency))
-    assert u1[-2] == "pairwise comparisons"
+    assert u1[-3] == "pairwise comparisons"
     u21 = next(r for r in rows if r and r[0] == "U21" and r[2] == "U2")
     assert u21[-1] == "given"
     book = load_workbook(io.BytesIO(export(coordinator_client, evaluation, "xlsx").content))

@@ -1,6 +1,7 @@
-"""Migration 0006 (the CR threshold rule and the AIP mean) keeps every existing evaluation's
-numbers: the demo, built before it, is taken back to the schema without the settings and
-forward again, and its results computed afresh equal its snapshot bit for bit."""
+"""Migrations 0006 (the CR threshold rule and the AIP mean) and 0010 (skipped comparisons,
+off by default) keep every existing evaluation's numbers: the demo, built before them, is taken
+back to the schema without the settings and forward again, and its results computed afresh
+equal its snapshot bit for bit."""
 
 import pytest
 from django.core.management import call_command
@@ -14,7 +15,7 @@ from evaluations.services.results import panel_input, results_compute
 from surveys.models import PairwiseBallot
 
 BEFORE = [("evaluations", "0005_robustness_analysis")]
-NEW_COLUMNS = {"cr_threshold_rule", "aip_mean"}
+NEW_COLUMNS = {"cr_threshold_rule", "aip_mean", "allow_skipped_comparisons"}
 
 
 def migrate(targets=None):
@@ -61,6 +62,9 @@ def test_the_demo_keeps_its_numbers_through_the_migration(capsys):
         "fixed",
     )
     assert (evaluation.aggregation, evaluation.aip_mean) == ("aij", "geometric")
+    assert evaluation.allow_skipped_comparisons is False
+    # No demo expert skipped a pair: every matrix is weighed by the paper's method as before.
+    assert {e["skipped"] for m in snapshot["matrices"] for e in m["per_expert"]} == {0}
     assert stored_consistency(evaluation) == ballots
     # Given weights (0009_givenweights): none after the migration, every matrix pairwise.
     assert not evaluation.indicators.filter(given_weights__isnull=False).exists()
