@@ -238,10 +238,13 @@ def _settings(settings: dict) -> list[tuple[str, str]]:
     ]
     if settings["aggregation"] == ev.Aggregation.AIP:  # AIJ takes no other mean
         rows.append((_("AIP mean"), _label(ev.AIPMean, settings.get("aip_mean", "geometric"))))
-    return rows + [
+    rows += [
         (_("Ballots included"), _label(ev.BallotInclusion, settings["ballot_inclusion"])),
         (_("Composition operator"), _label(ev.Operator, settings["operator"])),
     ]
+    if "judgment_scale" in settings:  # a snapshot older than the setting: the verbal scale
+        rows.append((_("Judgment scale"), _label(ev.JudgmentScale, settings["judgment_scale"])))
+    return rows
 
 
 def _threshold(settings: dict) -> str:

@@ -12,8 +12,6 @@ submit again or withdraw. Every submission and withdrawal is kept as a BallotRev
 logged in the evaluation's activity.
 """
 
-import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from evaluations.engine import ahp, scale
+from evaluations.engine import ahp
 from evaluations.models import AuditEntry, Evaluation, Indicator, Subject
 from evaluations.services.audit import audit_record
 from evaluations.services.pipeline import results_mark_stale
@@ -34,7 +32,9 @@ from experts.models import Invitation, PanelMembership
 from .consistency import evaluation_cr_limit
 from .consistency import pairwise_ballots_reassess as pairwise_ballots_reassess  # re-export
 from .models import BallotRevision, BallotStatus, Channel, PairwiseBallot, RatingBallot
-from .wording import TOKEN_LIMIT, parse_token
+from .scales import ERROR_NOT_ON_SCALE as ERROR_NOT_ON_SCALE  # re-export
+from .scales import refusal
+from .scales import scale_value as scale_value  # re-export: the pages redraw with it
 
 ERROR_NOT_OPEN = gettext_noop("The panel is not open, so ballots cannot be changed.")
 ERROR_REVOKED = gettext_noop(
@@ -42,9 +42,6 @@ ERROR_REVOKED = gettext_noop(
 )
 ERROR_NOT_A_MATRIX = gettext_noop("{code} has fewer than two sub-indicators to compare.")
 ERROR_UNKNOWN_PAIR = gettext_noop("“{pair}” is not a comparison of this form.")
-ERROR_NOT_ON_SCALE = gettext_noop(
-    "{row} vs {col}: {value} is not on the 1–9 scale (1 to 9 or 1/2 to 1/9)."
-)
 ERROR_MISSING_JUDGMENT = gettext_noop("{row} vs {col}: choose a value before submitting.")
 ERROR_INCONSISTENT = gettext_noop(
     "The judgments are inconsistent (CR = {cr} ≥ {threshold}). Revise the judgments flagged "
@@ -92,12 +89,18 @@ def pairwise_consistency(
     result = ahp.priorities(
         matrix, method=evaluation.weighting_method, ri=evaluation.ri_table, threshold=threshold
     )
-    revisions = [] if result.consistent else ahp.diagnose(matrix, weights=result.weights)
+    revisions = (
+        []
+        if result.consistent
+        else ahp.diagnose(matrix, weights=result.weights, scale=evaluation.judgment_scale)
+    )
     weights = result.weights.tolist()
     return Consistency(True, weights, result.cr, result.consistent, revisions, threshold)
 
 
-def _clean_judgments(children: list[Indicator], raw: dict, *, submit: bool) -> dict:
+def _clean_judgments(
+    children: list[Indicator], raw: dict, *, submit: bool, judgment_scale: str
+) -> dict:
     pairs = {
         pair_key(row, col): (row, col)
         for x, row in enumerate(children)
@@ -120,38 +123,20 @@ def _clean_judgments(children: list[Indicator], raw: dict, *, submit: bool) -> d
                 errors.setdefault(key, []).append(message)
             value = None
         else:
-            value = scale_value(value)
+            value = scale_value(value, judgment_scale)
             if value is None:
-                shown = answer.get("value")
-                shown = f"{shown:g}" if isinstance(shown, float) else str(shown)
-                if len(shown) > TOKEN_LIMIT:  # quoted back cut short, not a pasted novel
-                    shown = shown[: TOKEN_LIMIT - 1] + "…"
-                message = _(ERROR_NOT_ON_SCALE).format(row=row.code, col=col.code, value=shown)
+                message = refusal(
+                    row=row.code,
+                    col=col.code,
+                    value=answer.get("value"),
+                    judgment_scale=judgment_scale,
+                )
                 errors.setdefault(key, []).append(message)
         if value is not None or comment:
             cleaned[key] = {"value": value, "comment": comment}
     if errors:
         raise ValidationError(errors)
     return cleaned
-
-
-def scale_value(value) -> float | None:
-    """The scale value `value` stands for, or None if it is not one of the 17.
-
-    Text goes through the judgments' bounded grammar whichever door it came by; what that
-    refuses never reaches float()."""
-    if isinstance(value, str):
-        value = parse_token(value)
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        return None
-    try:
-        number = float(value)
-    except OverflowError:  # an integer beyond any float: off the scale
-        return None
-    if not math.isfinite(number) or number <= 0:
-        return None
-    nearest = float(scale.snap_to_scale(number))
-    return nearest if abs(nearest - number) <= 1e-6 * nearest else None
 
 
 def _lock_membership(membership: PanelMembership) -> PanelMembership:
@@ -197,7 +182,9 @@ def pairwise_ballot_save(
     children = matrix_children(parent)
     if parent.evaluation_id != evaluation.pk or len(children) < 2:
         raise ValidationError({"parent": _(ERROR_NOT_A_MATRIX).format(code=parent.code)})
-    cleaned = _clean_judgments(children, judgments, submit=submit)
+    cleaned = _clean_judgments(
+        children, judgments, submit=submit, judgment_scale=evaluation.judgment_scale
+    )
     check = pairwise_consistency(evaluation=evaluation, children=children, judgments=cleaned)
     blocked = evaluation.cr_policy == Evaluation.CRPolicy.BLOCK and check.consistent is False
     if submit and blocked:

@@ -86,7 +86,7 @@ def _flags(revisions: list[dict]) -> dict:
 def _consistency_context(evaluation: Evaluation, children, judgments: dict) -> dict:
     # A refused form may hold values off the scale: check only the valid ones.
     valid = {
-        key: {"value": services.scale_value(answer.get("value"))}
+        key: {"value": services.scale_value(answer.get("value"), evaluation.judgment_scale)}
         for key, answer in judgments.items()
     }
     check = services.pairwise_consistency(evaluation=evaluation, children=children, judgments=valid)
@@ -128,7 +128,8 @@ def _pairwise_page(
         "children": children,
         "pairs": _pairs(children, judgments, errors, _flags(consistency["revisions"])),
         "kept_as_draft": kept,
-        "options": wording.scale_options(),
+        "options": wording.scale_options(evaluation.judgment_scale),
+        "judgment_scale": evaluation.judgment_scale,
         "ballot": ballot,
         "errors": errors,
         "readonly": evaluation.status != Evaluation.Status.OPEN,

@@ -51,6 +51,14 @@ class Evaluation(models.Model):
             _("Weighted arithmetic mean of the experts' weights (Forman & Peniwati 1998)"),
         )
 
+    class JudgmentScale(models.TextChoices):
+        VERBAL = "verbal", _("Verbal 1–9 scale: 1 to 9 and 1/2 to 1/9 (17 values)")
+        INTERMEDIATE = (
+            "intermediate",
+            _("Intermediate: the verbal scale and half steps such as 2.5 and 1/2.5"),
+        )
+        CONTINUOUS = "continuous", _("Continuous: any value from 1/9 to 9 (a slider)")
+
     class BallotInclusion(models.TextChoices):
         SUBMITTED = "submitted", _("All submitted ballots")
         CONSISTENT = "consistent", _("Only consistent ballots")
@@ -98,6 +106,14 @@ class Evaluation(models.Model):
     # Used with AIP only: AIJ's geometric mean of the judgments keeps the matrix reciprocal.
     aip_mean = models.CharField(
         _("AIP mean"), max_length=10, choices=AIPMean.choices, default=AIPMean.GEOMETRIC
+    )
+    # What experts may enter (evaluations.engine.scale); the numbers follow from the values
+    # entered, whichever scale allowed them.
+    judgment_scale = models.CharField(
+        _("judgment scale"),
+        max_length=12,
+        choices=JudgmentScale.choices,
+        default=JudgmentScale.VERBAL,
     )
     ballot_inclusion = models.CharField(
         _("ballots included"),

@@ -20,6 +20,7 @@ SETTINGS = (
     ("aip_mean", Evaluation.AIPMean),
     ("ballot_inclusion", Evaluation.BallotInclusion),
     ("operator", Evaluation.Operator),
+    ("judgment_scale", Evaluation.JudgmentScale),
 )
 
 

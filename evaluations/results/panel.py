@@ -161,6 +161,7 @@ def _settings(evaluation: Evaluation) -> dict:
         "aip_mean": evaluation.aip_mean,
         "ballot_inclusion": evaluation.ballot_inclusion,
         "operator": evaluation.operator,
+        "judgment_scale": evaluation.judgment_scale,
     }
 
 

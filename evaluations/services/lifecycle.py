@@ -221,6 +221,8 @@ RESULT_SETTINGS = (
     "aip_mean",
     "ballot_inclusion",
     "operator",
+    # Not a number's input, but the snapshot records the scale its judgments were entered on.
+    "judgment_scale",
 )
 SETTINGS_FIELDS = (
     "title",
@@ -254,6 +256,10 @@ def evaluation_update_settings(
     if not changed:
         return evaluation
     _check_settings({name: changes[name] for name in changed})
+    if "judgment_scale" in changed:
+        from surveys.scales import judgment_scale_check  # surveys imports this app
+
+        judgment_scale_check(evaluation=locked, judgment_scale=changes["judgment_scale"])
     for name in changed:
         setattr(locked, name, changes[name])
         setattr(evaluation, name, changes[name])
