@@ -92,7 +92,8 @@ def scale_value(value, judgment_scale: str = VERBAL) -> float | None:
 
 def refusal(*, row: str, col: str, value, judgment_scale: str) -> str:
     """The message naming the pair and the rule its value breaks, the value quoted short."""
-    shown = f"{value:g}" if isinstance(value, float) else str(value)
+    # A number as the forms spell it (the API parses "1/9.5" before the service sees it).
+    shown = (token(value) or f"{value:g}") if isinstance(value, float) else str(value)
     if len(shown) > TOKEN_LIMIT:  # quoted back cut short, not a pasted novel
         shown = shown[: TOKEN_LIMIT - 1] + "…"
     template = REFUSALS.get(judgment_scale, ERROR_NOT_ON_SCALE)
