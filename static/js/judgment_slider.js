@@ -9,8 +9,8 @@
   if (!form) return;
   var LOG9 = Math.log(9);
 
-  // "2.5" → 2.5, "1/2.5" → 0.4, "0.8" → 0.8; anything else (or out of 1/9–9) → NaN. The server
-  // parses and checks again: this only places the slider.
+  // "2.5" → 2.5, "1/2.5" → 0.4, "0.8" → 0.8; anything else → NaN. The server parses and checks
+  // again (the range too): this only places the slider.
   function parse(text) {
     var found = /^\s*(\d{1,3}(?:\.\d{1,16})?)(?:\s*\/\s*(\d{1,3}(?:\.\d{1,6})?))?\s*$/.exec(text || "");
     if (!found) return NaN;
@@ -32,10 +32,13 @@
     return Math.max(-100, Math.min(100, s));
   }
 
+  function inRange(value) { return value >= (1 - 1e-9) / 9 && value <= 9 * (1 + 1e-9); }
+
   function describe(slider, box) {
     var value = parse(box.value);
     var text;
-    if (isNaN(value)) text = slider.dataset.unset;
+    if (box.value.trim() && !(inRange(value))) text = slider.dataset.outside;
+    else if (isNaN(value)) text = slider.dataset.unset;
     else if (Math.abs(value - 1) < 1e-9) text = slider.dataset.equal;
     else if (value > 1) text = slider.dataset.left.replace("%s", box.value.trim());
     else text = slider.dataset.right.replace("%s", decimals(1 / value));
@@ -47,8 +50,9 @@
   function fromBox(slider) {
     var box = boxFor(slider);
     var value = parse(box.value);
-    if (!isNaN(value)) slider.value = String(positionOf(value));
-    slider.classList.toggle("unset", isNaN(value));
+    var placed = inRange(value);  // NaN is not: a value the server will refuse leaves it be
+    if (placed) slider.value = String(positionOf(value));
+    slider.classList.toggle("unset", !placed);
     describe(slider, box);
   }
 
