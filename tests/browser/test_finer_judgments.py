@@ -14,6 +14,7 @@ from evaluations.services import evaluation_create_from_template
 from surveys import services
 from surveys.models import PairwiseBallot
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.test_accessibility import axe
 from tests.browser.test_expert_form_usability import DESKTOP, PHONE, form_url, keys
 from tests.conftest import PASSWORD, accepted_membership
 
@@ -172,3 +173,17 @@ def test_a_value_outside_the_range_is_refused_in_the_form(open_as, panel, live_s
     assert slider.get_attribute("aria-valuetext") == "the value typed is outside 1/9–9"
     shot(page, "continuous-refused")
     assert not PairwiseBallot.objects.exists()
+
+
+@pytest.mark.parametrize("judgment_scale", ["intermediate", "continuous"])
+def test_axe_finds_no_violations_on_the_finer_forms(open_as, panel, live_server, judgment_scale):
+    evaluation, membership = panel
+    evaluation.judgment_scale = judgment_scale
+    evaluation.save()
+    u1 = evaluation.indicators.get(code="U1")
+    draft(membership, u1, {0: 2.5, 1: 0.4, 2: 4.0, 3: 2.0, 4: 4.0, 5: 2.0})
+    for viewport in (DESKTOP, PHONE):
+        page = open_as(membership.user, viewport)
+        page.goto(form_url(live_server, evaluation, u1))
+        assert axe(page) == [], viewport
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= viewport["width"]
