@@ -68,3 +68,25 @@ def test_the_robustness_noise_runs_on_finer_judgments(finer_panel):
     )
     result = simulation.simulate(problem, source="noise", draws=200, k=1, seed=7)
     np.testing.assert_allclose(result.rank_probabilities.sum(axis=1), 1.0)
+
+
+def test_the_robustness_page_says_how_the_noise_treats_finer_judgments(
+    coordinator_client, evaluation
+):
+    from evaluations.models import RobustnessAnalysis
+    from tests.evaluations.robustness.test_robustness_page import analyse, robustness_data, text
+
+    snapshot = panel_results(evaluation)
+    snapshot.data["robustness"] = robustness_data(snapshot)
+    snapshot.save(update_fields=["data"])
+    RobustnessAnalysis.objects.filter(evaluation=evaluation).delete()
+    analyse(snapshot)
+    url = reverse("results-robustness", args=[evaluation.pk])
+    note = "each such judgment first moves to the nearest of the 17"
+    assert "Judgment noise" in text(coordinator_client.get(url))
+    assert note not in text(coordinator_client.get(url))  # the verbal scale: nothing to say
+
+    snapshot.data["settings"]["judgment_scale"] = "intermediate"
+    snapshot.save(update_fields=["data"])
+
+    assert note in text(coordinator_client.get(url))
