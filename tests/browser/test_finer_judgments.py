@@ -3,10 +3,12 @@ and on the continuous form a value set with the keyboard on the slider and value
 number box, submitted and stored as given. Screenshots go to test-artifacts/screenshots/."""
 
 import math
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from evaluations.models import Evaluation
@@ -187,3 +189,23 @@ def test_axe_finds_no_violations_on_the_finer_forms(open_as, panel, live_server,
         page.goto(form_url(live_server, evaluation, u1))
         assert axe(page) == [], viewport
         assert page.evaluate("document.scrollingElement.scrollWidth") <= viewport["width"]
+
+
+def test_the_coordinator_chooses_the_continuous_scale_in_the_settings(
+    page, sign_in, panel, live_server
+):
+    evaluation, _membership = panel
+    sign_in(evaluation.owner)
+    page.goto(f"{live_server.url}{reverse('evaluation-settings', args=[evaluation.pk])}")
+
+    page.get_by_label("Continuous: any value from 1/9 to 9 (a slider)").check()
+    shot(page, "settings")
+    page.get_by_role("button", name="Save").first.click()
+
+    expect(page.locator("body")).to_contain_text("Settings saved.")
+    evaluation.refresh_from_db()
+    assert evaluation.judgment_scale == "continuous"
+    page.goto(f"{live_server.url}{reverse('evaluation-detail', args=[evaluation.pk])}")
+    expect(page.locator("dl.settings")).to_contain_text(
+        re.compile(r"Judgment scale\s*Continuous: any value from 1/9 to 9")
+    )
