@@ -209,3 +209,27 @@ def test_the_coordinator_chooses_the_continuous_scale_in_the_settings(
     expect(page.locator("dl.settings")).to_contain_text(
         re.compile(r"Judgment scale\s*Continuous: any value from 1/9 to 9")
     )
+
+
+def test_use_this_value_sets_the_number_box_and_the_slider(open_as, panel, live_server):
+    evaluation, membership = panel
+    evaluation.judgment_scale = Evaluation.JudgmentScale.CONTINUOUS
+    evaluation.save()
+    u1 = evaluation.indicators.get(code="U1")
+    draft(membership, u1, dict(enumerate([9, 1 / 9, 9, 9, 1 / 9, 9])))  # inconsistent
+    page = open_as(membership.user)
+    page.goto(form_url(live_server, evaluation, u1))
+
+    button = page.locator(".use-suggestion").first
+    key, token = button.get_attribute("data-key"), button.get_attribute("data-token")
+    button.click()
+
+    box = page.locator(f"#value-{key}")
+    assert box.input_value() == token
+    expect(box).to_be_focused()
+    slider = page.locator(f'.judgment-slider[data-for="value-{key}"]')
+    value = float(token[2:]) ** -1 if token.startswith("1/") else float(token)
+    assert slider.input_value() == str(round(-100 * math.log(value) / math.log(9)))
+    expect(page.locator(".save-status")).to_contain_text("Draft saved")
+    stored = PairwiseBallot.objects.get().judgments[key]["value"]
+    assert stored == pytest.approx(value, rel=1e-12)
