@@ -20,7 +20,7 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from evaluations.engine import scale
 from evaluations.models import Evaluation
@@ -44,12 +44,6 @@ ERROR_OUTSIDE_RANGE = gettext_noop(
     "{row} vs {col}: {value} is outside 1/9–9 (give a number such as 2.5 or 0.8, or a "
     "fraction such as 1/2.5)."
 )
-ERROR_NARROWING = gettext_noop(
-    "The judgment scale cannot become “{scale}”: {judgments} stored judgments in {ballots} "
-    "ballots are not on it (for example {value}). Ask the experts to revise them, or keep "
-    "the wider scale."
-)
-
 REFUSALS = {
     VERBAL: ERROR_NOT_ON_SCALE,
     INTERMEDIATE: ERROR_NOT_ON_INTERMEDIATE,
@@ -129,13 +123,27 @@ def judgment_scale_check(*, evaluation: Evaluation, judgment_scale: str) -> None
             count, holding = count + len(off), holding + 1
             example = example if example is not None else next(iter(off.values()))
     if count:
-        message = _(ERROR_NARROWING).format(
-            scale=Evaluation.JudgmentScale(judgment_scale).label,
+        message = _narrowing_message(
+            scale_name=str(Evaluation.JudgmentScale(judgment_scale).label),
             judgments=count,
             ballots=holding,
             value=token(example),
         )
         raise ValidationError({"judgment_scale": message})
+
+
+def _narrowing_message(*, scale_name: str, judgments: int, ballots: int, value: str) -> str:
+    # Literal strings in the call, so that makemessages finds both forms.
+    template = ngettext(
+        "The judgment scale cannot become “{scale}”: {judgments} stored judgment is not on it "
+        "({value}, in {ballots} of the panel's ballots). Ask the expert to revise it, or keep "
+        "the wider scale.",
+        "The judgment scale cannot become “{scale}”: {judgments} stored judgments are not on "
+        "it (for example {value}), in {ballots} of the panel's ballots. Ask the experts to "
+        "revise them, or keep the wider scale.",
+        judgments,
+    )
+    return template.format(scale=scale_name, judgments=judgments, ballots=ballots, value=value)
 
 
 def _answers(judgments: dict | None) -> list[tuple[str, float]]:

@@ -129,7 +129,7 @@ def test_narrowing_below_the_stored_ballots_is_refused_with_400(
     assert response.status_code == 400
     [error] = response.json()["errors"]
     assert error["field"] == "judgment_scale"
-    assert "1 stored judgments in 1 ballots are not on it (for example 0.8)" in error["message"]
+    assert "1 stored judgment is not on it (0.8, in 1 of the panel's ballots)" in error["message"]
     open_evaluation.refresh_from_db()
     assert open_evaluation.judgment_scale == "continuous"
 

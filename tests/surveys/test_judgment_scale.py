@@ -196,12 +196,13 @@ def test_narrowing_is_refused_while_ballots_hold_values_it_does_not_allow(
         use_scale(open_evaluation, VERBAL)
     [message] = to_verbal.value.message_dict["judgment_scale"]
     assert message.startswith("The judgment scale cannot become “Verbal 1–9 scale")
-    assert "3 stored judgments in 2 ballots are not on it (for example " in message
+    assert "3 stored judgments are not on it (for example " in message
+    assert "in 2 of the panel's ballots. Ask the experts to revise them" in message
 
     with pytest.raises(ValidationError) as to_intermediate:
         use_scale(open_evaluation, INTERMEDIATE)
     [message] = to_intermediate.value.message_dict["judgment_scale"]
-    assert "1 stored judgments in 1 ballots are not on it (for example 0.8)" in message
+    assert "1 stored judgment is not on it (0.8, in 1 of the panel's ballots)" in message
 
     open_evaluation.refresh_from_db()
     assert open_evaluation.judgment_scale == CONTINUOUS  # nothing changed
@@ -354,7 +355,8 @@ def test_the_settings_page_offers_the_scale_and_names_a_refused_narrowing(
     response = coordinator_client.post(url, settings_data(judgment_scale="verbal"))
 
     assert response.status_code == 400
-    assert "1 stored judgments in 1 ballots are not on it" in response.content.decode()
+    page = response.content.decode().replace("&#x27;", "'")
+    assert "1 stored judgment is not on it (0.8, in 1 of the panel's ballots)" in page
     open_evaluation.refresh_from_db()
     assert open_evaluation.judgment_scale == CONTINUOUS
     # A client posting the older settings only (no judgment_scale) keeps the scale.
