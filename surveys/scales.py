@@ -17,13 +17,13 @@ import math
 import numbers
 
 import numpy as np
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from evaluations.engine import scale
 from evaluations.models import Evaluation
+from evaluations.services.lifecycle import SettingsConflict
 from experts.models import PanelMembership
 
 from .models import PairwiseBallot
@@ -129,7 +129,7 @@ def judgment_scale_check(*, evaluation: Evaluation, judgment_scale: str) -> None
             ballots=holding,
             value=token(example),
         )
-        raise ValidationError({"judgment_scale": message})
+        raise SettingsConflict({"judgment_scale": message})
 
 
 def _narrowing_message(*, scale_name: str, judgments: int, ballots: int, value: str) -> str:

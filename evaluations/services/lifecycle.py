@@ -209,6 +209,11 @@ def evaluation_copy(*, owner: AbstractBaseUser, source: Evaluation, title: str =
     return copy
 
 
+class SettingsConflict(ValidationError):
+    """A setting the stored data does not allow while it is as it is (a narrower judgment
+    scale than the ballots' values): the request is well formed, so the API answers 409."""
+
+
 # Settings the numbers depend on: a change makes the results stale (DESIGN §3), whatever the
 # panel's status, and the snapshot records them so the page can say what differs meanwhile.
 RESULT_SETTINGS = (

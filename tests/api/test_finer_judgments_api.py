@@ -1,6 +1,6 @@
 """Finer judgments through the API (issue 15 §1): the coordinator sets the judgment scale, an
 expert submits 2.5 and 0.8, values off the scale are refused naming the pair and the rule, the
-scale cannot be narrowed below the stored ballots, and the schema says all of it."""
+scale cannot be narrowed below the stored ballots (409), and the schema says all of it."""
 
 import pytest
 from django.urls import reverse
@@ -116,7 +116,7 @@ def test_a_value_off_the_scale_is_refused_naming_the_pair_and_the_rule(
     assert not PairwiseBallot.objects.exists()
 
 
-def test_narrowing_below_the_stored_ballots_is_refused_with_400(
+def test_narrowing_below_the_stored_ballots_is_a_conflict_409(
     expert, membership, open_evaluation
 ):
     assert set_scale(open_evaluation, "continuous").status_code == 200
@@ -126,9 +126,10 @@ def test_narrowing_below_the_stored_ballots_is_refused_with_400(
 
     response = set_scale(open_evaluation, "intermediate")
 
-    assert response.status_code == 400
+    # Well formed, refused for the panel's present ballots: a conflict, as the schema says.
+    assert response.status_code == 409
     [error] = response.json()["errors"]
-    assert error["field"] == "judgment_scale"
+    assert (error["field"], error["rule"]) == ("judgment_scale", "conflict")
     assert "1 stored judgment is not on it (0.8, in 1 of the panel's ballots)" in error["message"]
     open_evaluation.refresh_from_db()
     assert open_evaluation.judgment_scale == "continuous"
@@ -146,6 +147,8 @@ def test_the_schema_names_the_scales(client):
     )
     assert enum == ["verbal", "intermediate", "continuous"]
     assert "judgment_scale" in components["EvaluationDetail"]["properties"]
+    operations = schema["paths"]["/api/v1/evaluations/{id}/"]
+    assert "409" in operations["patch"]["responses"] and "409" in operations["put"]["responses"]
     assert "judgment_scale" in components["Panel"]["properties"]
     value = components["JudgmentRequest"]["properties"]["value"]
     assert "continuous" in value["description"]
