@@ -41,10 +41,11 @@ def token(value: float) -> str:
     reciprocal = 1 / value
     if reciprocal <= 1e3 and abs(round(2 * reciprocal) - 2 * reciprocal) <= 1e-9 * reciprocal:
         return f"1/{_short(reciprocal)}"  # 1/3, 1/2.5: the scales' own spelling
-    short = _short(value) or _short(reciprocal)
-    if short is None:
-        return f"{value:.12g}"
-    return short if short == _short(value) else f"1/{short}"
+    if (short := _short(value)) is not None:
+        return short  # 0.8, as typed
+    if (short := _short(reciprocal)) is not None:
+        return f"1/{short}"  # 1/2.37, as the slider writes it
+    return f"{value:.12g}"
 
 
 def _short(value: float) -> str | None:
