@@ -232,6 +232,18 @@ class EvaluationSettingsForm(forms.Form):
             "Peniwati 1998)."
         ),
     )
+    # Optional like the rule above: a client posting only the older settings keeps the scale.
+    judgment_scale = forms.ChoiceField(
+        label=_("Judgment scale"),
+        choices=Evaluation.JudgmentScale.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "What experts may enter for a pair. Verbal: Saaty's 1–9 scale. Intermediate: also "
+            "the half steps (2.5, 1/2.5). Continuous: any value from 1/9 to 9, with a slider. "
+            "A scale cannot be narrowed while stored ballots hold values it does not allow."
+        ),
+    )
     ballot_inclusion = forms.ChoiceField(
         label=_("Ballots included"),
         choices=Evaluation.BallotInclusion.choices,
@@ -429,6 +441,9 @@ class EvaluationSettingsForm(forms.Form):
 
     def clean_aip_mean(self) -> str:
         return self.cleaned_data["aip_mean"] or self.evaluation.aip_mean
+
+    def clean_judgment_scale(self) -> str:
+        return self.cleaned_data["judgment_scale"] or self.evaluation.judgment_scale
 
     def clean_cr_threshold(self) -> float:
         value = self.cleaned_data["cr_threshold"]

@@ -231,6 +231,8 @@ def _settings(settings: dict) -> list[tuple[str, str]]:
         allowed = _("yes") if settings["allow_dont_know"] else _("no")
         rows.append((_("Experts may answer “don't know”"), allowed))
         rows.append((_("Minimum ratings per indicator"), str(settings["min_ratings_per_leaf"])))
+    if "judgment_scale" in settings:  # a snapshot older than the setting: the verbal scale
+        rows.append((_("Judgment scale"), _label(ev.JudgmentScale, settings["judgment_scale"])))
     return rows
 
 

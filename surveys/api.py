@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 from evaluations.api import scoping
 from evaluations.api.conflicts import CONFLICT_RESPONSE, state_conflicts
 from evaluations.api.strict import StrictInput
-from evaluations.models import Subject
+from evaluations.models import Evaluation, Subject
 from evaluations.services.limits import MAX_INDICATORS
 from experts.authentication import TokenScope
 
@@ -42,8 +42,8 @@ MAX_JUDGMENT_INTEGER = 10**6
     {"oneOf": [{"type": "number"}, {"type": "string", "example": "1/3"}], "nullable": True}
 )
 class ScaleValueField(serializers.Field):
-    """A judgment: a number (3, 0.2) or a fraction ("1/5"). Whether it is on the 1–9 scale is
-    the service's rule, checked as for the forms."""
+    """A judgment: a number (3, 0.2, 2.5) or a fraction ("1/5", "1/2.5"). Whether the
+    evaluation's judgment scale allows it is the service's rule, checked as for the forms."""
 
     default_error_messages = {
         "invalid": gettext_lazy("Give a number such as 3 or a fraction such as “1/3”.")
@@ -74,7 +74,9 @@ class JudgmentSerializer(StrictInput, serializers.Serializer):
         required=False,
         default=None,
         help_text="How much more `row` matters than `col`: 1–9, or 1/2…1/9 the other way. "
-        "Null (or left out) while unanswered or when skipped.",
+        "The evaluation's `judgment_scale` says which values: `verbal` the 17 values, "
+        '`intermediate` also half steps (2.5, "1/2.5"), `continuous` any value from 1/9 '
+        "to 9 (0.8, 2.37). Null (or left out) while unanswered or when skipped.",
     )
     skipped = serializers.BooleanField(
         required=False,
@@ -200,6 +202,10 @@ class PanelSerializer(serializers.Serializer):
     title = serializers.CharField()
     status = serializers.CharField()
     deadline = serializers.DateTimeField(allow_null=True)
+    judgment_scale = serializers.ChoiceField(
+        choices=Evaluation.JudgmentScale.choices,
+        help_text="The judgment values this panel's pairwise ballots take (see `value`).",
+    )
     matrices = PanelMatrixSerializer(many=True)
     subjects = PanelSubjectSerializer(many=True)
     grades = PanelGradeSerializer(many=True)
@@ -267,6 +273,7 @@ class PanelListView(APIView):
                     "title": evaluation.title,
                     "status": evaluation.status,
                     "deadline": evaluation.deadline,
+                    "judgment_scale": evaluation.judgment_scale,
                     "matrices": [
                         {
                             "parent_id": parent.pk,

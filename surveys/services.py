@@ -15,8 +15,6 @@ submit again or withdraw. Every submission and withdrawal is kept as a BallotRev
 logged in the evaluation's activity.
 """
 
-import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from evaluations.engine import ahp, scale
+from evaluations.engine import ahp
 from evaluations.models import AuditEntry, Evaluation, Indicator, Subject
 from evaluations.services.audit import audit_record
 from evaluations.services.pipeline import results_mark_stale
@@ -40,8 +38,10 @@ from .models import BallotRevision, BallotStatus, Channel, PairwiseBallot, Ratin
 
 # The comment rule is shared by both kinds of ballot; views and the API read it from here.
 from .ratings import COMMENT_LIMIT, ERROR_COMMENT_TOO_LONG, ERROR_UNKNOWN_SUBJECT, clean_ratings
+from .scales import ERROR_NOT_ON_SCALE as ERROR_NOT_ON_SCALE  # re-export
+from .scales import refusal
+from .scales import scale_value as scale_value  # re-export: the pages redraw with it
 from .skipped import connection_error, incomplete_check, skip_errors
-from .wording import TOKEN_LIMIT, parse_token
 
 VOTES = Indicator.MembershipSource.VOTES
 
@@ -55,9 +55,6 @@ ERROR_GIVEN_WEIGHTS = gettext_noop(
     "are no longer compared. Answers you submitted earlier are kept."
 )
 ERROR_UNKNOWN_PAIR = gettext_noop("“{pair}” is not a comparison of this form.")
-ERROR_NOT_ON_SCALE = gettext_noop(
-    "{row} vs {col}: {value} is not on the 1–9 scale (1 to 9 or 1/2 to 1/9)."
-)
 ERROR_MISSING_JUDGMENT = gettext_noop("{row} vs {col}: choose a value before submitting.")
 ERROR_INCONSISTENT = gettext_noop(
     "The judgments are inconsistent (CR = {cr} ≥ {threshold}). Revise the judgments flagged "
@@ -109,7 +106,11 @@ def pairwise_consistency(
     result = ahp.priorities(
         matrix, method=evaluation.weighting_method, ri=evaluation.ri_table, threshold=threshold
     )
-    revisions = [] if result.consistent else ahp.diagnose(matrix, weights=result.weights)
+    revisions = (
+        []
+        if result.consistent
+        else ahp.diagnose(matrix, weights=result.weights, scale=evaluation.judgment_scale)
+    )
     weights = result.weights.tolist()
     return Consistency(True, weights, result.cr, result.consistent, revisions, threshold)
 
@@ -117,6 +118,7 @@ def pairwise_consistency(
 def _clean_judgments(
     children: list[Indicator], raw: dict, *, submit: bool, evaluation: Evaluation
 ) -> dict:
+    judgment_scale = evaluation.judgment_scale
     pairs = {
         pair_key(row, col): (row, col)
         for x, row in enumerate(children)
@@ -146,13 +148,14 @@ def _clean_judgments(
                 errors.setdefault(key, []).append(message)
             value = None
         else:
-            value = scale_value(value)
+            value = scale_value(value, judgment_scale)
             if value is None:
-                shown = answer.get("value")
-                shown = f"{shown:g}" if isinstance(shown, float) else str(shown)
-                if len(shown) > TOKEN_LIMIT:  # quoted back cut short, not a pasted novel
-                    shown = shown[: TOKEN_LIMIT - 1] + "…"
-                message = _(ERROR_NOT_ON_SCALE).format(row=row.code, col=col.code, value=shown)
+                message = refusal(
+                    row=row.code,
+                    col=col.code,
+                    value=answer.get("value"),
+                    judgment_scale=judgment_scale,
+                )
                 errors.setdefault(key, []).append(message)
         if value is not None or comment:
             cleaned[key] = {"value": value, "comment": comment}
@@ -163,25 +166,6 @@ def _clean_judgments(
     if errors:
         raise ValidationError(errors)
     return cleaned
-
-
-def scale_value(value) -> float | None:
-    """The scale value `value` stands for, or None if it is not one of the 17.
-
-    Text goes through the judgments' bounded grammar whichever door it came by; what that
-    refuses never reaches float()."""
-    if isinstance(value, str):
-        value = parse_token(value)
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        return None
-    try:
-        number = float(value)
-    except OverflowError:  # an integer beyond any float: off the scale
-        return None
-    if not math.isfinite(number) or number <= 0:
-        return None
-    nearest = float(scale.snap_to_scale(number))
-    return nearest if abs(nearest - number) <= 1e-6 * nearest else None
 
 
 def _lock_membership(membership: PanelMembership) -> PanelMembership:

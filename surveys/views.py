@@ -45,7 +45,9 @@ def _posted_judgments(post) -> dict:
         if name.startswith("pair-"):
             key = name.removeprefix("pair-")
             comment = post.get(f"comment-{key}", "")
-            if value == SKIP_TOKEN:  # "I cannot compare these two"
+            # "I cannot compare these two": a radio beside the scale's values, or on the
+            # continuous scale a checkbox beside the number box (whose value it overrides).
+            if value == SKIP_TOKEN or post.get(f"skip-{key}") == SKIP_TOKEN:
                 judgments[key] = {"value": None, "skipped": True}
             else:
                 judgments[key] = {"value": wording.parse_token(value) if value else None}
@@ -92,7 +94,7 @@ def _consistency_context(evaluation: Evaluation, children, judgments: dict) -> d
     # A refused form may hold values off the scale: check only the valid ones.
     valid = {
         key: {
-            "value": services.scale_value(answer.get("value")),
+            "value": services.scale_value(answer.get("value"), evaluation.judgment_scale),
             "skipped": answer.get("skipped") is True,
         }
         for key, answer in judgments.items()
@@ -139,7 +141,8 @@ def _pairwise_page(
         "children": children,
         "pairs": _pairs(children, judgments, errors, _flags(consistency["revisions"])),
         "kept_as_draft": kept,
-        "options": wording.scale_options(),
+        "options": wording.scale_options(evaluation.judgment_scale),
+        "judgment_scale": evaluation.judgment_scale,
         "ballot": ballot,
         "errors": errors,
         "readonly": evaluation.status != Evaluation.Status.OPEN,

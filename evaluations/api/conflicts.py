@@ -26,11 +26,12 @@ class Conflict(APIException):
 
 
 @contextmanager
-def state_conflicts():
-    """Answer the service's refusal with 409, its messages and fields unchanged."""
+def state_conflicts(only: type[ValidationError] = ValidationError):
+    """Answer the service's refusal with 409, its messages and fields unchanged; with `only`,
+    just refusals of that kind (the others stay 400s of the input)."""
     try:
         yield
-    except ValidationError as error:
+    except only as error:
         fields = error.error_dict if hasattr(error, "error_dict") else {"__all__": error.error_list}
         raise Conflict(
             {

@@ -38,6 +38,7 @@ from ..services import (
     evaluation_transition,
     evaluation_update_settings,
 )
+from ..services.lifecycle import SettingsConflict
 from ..views.results import MAX_VERSION, export_response, snapshot_asked
 from . import scoping
 from .conflicts import CONFLICT_RESPONSE, state_conflicts
@@ -183,18 +184,26 @@ class EvaluationViewSet(
         self.action = "retrieve"
         return self._detail(evaluation, status.HTTP_201_CREATED)
 
-    @extend_schema(responses=EvaluationDetailSerializer)
+    @extend_schema(responses={200: EvaluationDetailSerializer, 409: CONFLICT_RESPONSE})
     def update(self, request, *args, **kwargs):
+        """Change settings. 409 when the stored data does not allow a setting now: a judgment
+        scale narrower than values the panel's ballots hold."""
         evaluation = self.get_object()
         serializer = EvaluationSettingsSerializer(
             evaluation, data=request.data, partial=kwargs.get("partial", False)
         )
         serializer.is_valid(raise_exception=True)
-        evaluation_update_settings(
-            evaluation=evaluation, actor=request.user, **serializer.validated_data
-        )
+        with state_conflicts(only=SettingsConflict):
+            evaluation_update_settings(
+                evaluation=evaluation, actor=request.user, **serializer.validated_data
+            )
         self.action = "retrieve"
         return self._detail(evaluation)
+
+    @extend_schema(responses={200: EvaluationDetailSerializer, 409: CONFLICT_RESPONSE})
+    def partial_update(self, request, *args, **kwargs):
+        """Change some settings (as PUT, the others kept)."""
+        return super().partial_update(request, *args, **kwargs)
 
     @extend_schema(responses={200: EvaluationDetailSerializer, 409: CONFLICT_RESPONSE})
     @action(detail=True, methods=["post"])

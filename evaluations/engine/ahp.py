@@ -232,14 +232,17 @@ def diagnose(
     weights: ArrayLike | None = None,
     method: str = "geometric",
     limit: int | None = None,
+    scale: str = "verbal",
 ) -> list[Revision]:
     """Judgments to revise first when CR is too high, worst first (DESIGN §2.3).
 
     For each upper-triangle pair x < y the deviation is |ln(b_xy · w_y / w_x)|, how far the
     judgment is (in log space) from the ratio the weights imply; the suggestion is w_x / w_y
-    snapped to the 1–9 scale. Pairs whose suggestion equals the current value are left out, so
-    every Revision changes something. Ties keep row-major order. weights default to the
-    matrix's own weights by `method`. Revising b_xy means setting b_yx to its reciprocal too.
+    snapped to the judgment scale (scale.snap_to_scale: the verbal 1–9 scale by default, or
+    the intermediate one's half steps, or the continuous one's tenths). Pairs whose suggestion
+    equals the current value are left out, so every Revision changes something. Ties keep
+    row-major order. weights default to the matrix's own weights by `method`. Revising b_xy
+    means setting b_yx to its reciprocal too.
     """
     stack, batched = as_matrices(matrix)
     if batched:
@@ -250,7 +253,7 @@ def diagnose(
     current = b[rows, cols]
     ideal = w[rows] / w[cols]
     deviation = np.abs(np.log(current / ideal))
-    suggested = np.asarray(snap_to_scale(ideal))
+    suggested = np.asarray(snap_to_scale(ideal, scale))
     changes = ~np.isclose(suggested, current, rtol=1e-9, atol=0.0)
     order = [i for i in np.argsort(-deviation, kind="stable") if changes[i]]
     revisions = [

@@ -52,6 +52,14 @@ class Evaluation(models.Model):
             _("Weighted arithmetic mean of the experts' weights (Forman & Peniwati 1998)"),
         )
 
+    class JudgmentScale(models.TextChoices):
+        VERBAL = "verbal", _("Verbal 1–9 scale: 1 to 9 and 1/2 to 1/9 (17 values)")
+        INTERMEDIATE = (
+            "intermediate",
+            _("Intermediate: the verbal scale and half steps such as 2.5 and 1/2.5"),
+        )
+        CONTINUOUS = "continuous", _("Continuous: any value from 1/9 to 9 (a slider)")
+
     class BallotInclusion(models.TextChoices):
         SUBMITTED = "submitted", _("All submitted ballots")
         CONSISTENT = "consistent", _("Only consistent ballots")
@@ -105,6 +113,14 @@ class Evaluation(models.Model):
     # weighting methods only (geometric → least squares, eigenvector → Harker).
     allow_skipped_comparisons = models.BooleanField(
         _("experts may skip comparisons"), default=False
+    )
+    # What experts may enter (evaluations.engine.scale); the numbers follow from the values
+    # entered, whichever scale allowed them.
+    judgment_scale = models.CharField(
+        _("judgment scale"),
+        max_length=12,
+        choices=JudgmentScale.choices,
+        default=JudgmentScale.VERBAL,
     )
     ballot_inclusion = models.CharField(
         _("ballots included"),

@@ -23,6 +23,7 @@ SETTINGS = (
     ("allow_dont_know", None),
     ("min_ratings_per_leaf", None),
     ("allow_skipped_comparisons", None),
+    ("judgment_scale", Evaluation.JudgmentScale),
 )
 
 

@@ -227,6 +227,7 @@ def _settings(evaluation: Evaluation) -> dict:
         "allow_dont_know": evaluation.allow_dont_know,
         "min_ratings_per_leaf": evaluation.min_ratings_per_leaf,
         "allow_skipped_comparisons": evaluation.allow_skipped_comparisons,
+        "judgment_scale": evaluation.judgment_scale,
     }
 
 

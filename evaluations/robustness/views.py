@@ -45,10 +45,18 @@ def results_robustness(request: HttpRequest, evaluation_id: int) -> HttpResponse
         "evaluation": evaluation,
         "status": results_status(evaluation=evaluation, snapshot=snapshot, named=page["is_owner"]),
         "charts": page_charts(page),
+        # Judgment noise steps along the verbal scale's 17 values (DESIGN §2.9): a finer
+        # judgment snaps to the nearest first, and the page says so.
+        "finer_scale": _finer_scale(snapshot),
     }
     # A code in the query string that is not in these results: the page says so beside the
     # chart's choice and draws the default chart, with a 400 for what was asked.
     return render(request, TEMPLATE, context, status=400 if page["line_errors"] else 200)
+
+
+def _finer_scale(snapshot) -> bool:
+    settings = snapshot.data.get("settings", {}) if snapshot else {}
+    return settings.get("judgment_scale", "verbal") != "verbal"
 
 
 # --- charts -------------------------------------------------------------------------------

@@ -239,6 +239,11 @@ def _leaf_inputs_copy(source: Evaluation, indicators: dict, subjects: dict) -> N
     )
 
 
+class SettingsConflict(ValidationError):
+    """A setting the stored data does not allow while it is as it is (a narrower judgment
+    scale than the ballots' values): the request is well formed, so the API answers 409."""
+
+
 # Settings the numbers depend on: a change makes the results stale (DESIGN §3), whatever the
 # panel's status, and the snapshot records them so the page can say what differs meanwhile.
 RESULT_SETTINGS = (
@@ -258,6 +263,8 @@ RESULT_SETTINGS = (
     # Not a number's input, but the snapshot records it (its settings and exports say whether
     # experts could skip) and a matrix's figures follow from what they skipped.
     "allow_skipped_comparisons",
+    # Not a number's input, but the snapshot records the scale its judgments were entered on.
+    "judgment_scale",
 )
 SETTINGS_FIELDS = (
     "title",
@@ -297,6 +304,10 @@ def evaluation_update_settings(
             allowed=changes.get("allow_skipped_comparisons", locked.allow_skipped_comparisons),
             method=changes.get("weighting_method", locked.weighting_method),
         )
+    if "judgment_scale" in changed:
+        from surveys.scales import judgment_scale_check  # surveys imports this app
+
+        judgment_scale_check(evaluation=locked, judgment_scale=changes["judgment_scale"])
     for name in changed:
         setattr(locked, name, changes[name])
         setattr(evaluation, name, changes[name])

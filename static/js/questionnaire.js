@@ -179,6 +179,14 @@
       enterAtEqual(radios(key));
       input.focus();
       changed();
+      return;
+    }
+    // The continuous scale has a number box instead (its slider follows the box's input).
+    var box = form.querySelector('input.judgment-value[name="pair-' + CSS.escape(key) + '"]');
+    if (box) {
+      box.value = button.dataset.token;
+      box.dispatchEvent(new Event("input", { bubbles: true }));
+      box.focus();
     }
   });
 

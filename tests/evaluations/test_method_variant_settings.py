@@ -212,9 +212,10 @@ def test_the_size_rule_re_assesses_the_stored_consistency_of_submitted_ballots(e
 @pytest.mark.parametrize("door", ["page", "api"])
 def test_arithmetic_aip_through_real_ballots_gives_the_engines_weights(evaluation, door):
     """Prize's experts 1, 3 and 4 through the expert's ballot service; expert 2 judged one
-    pair 0.8, which is off the 1–9 scale the ballots take (finer judgments are not a setting
-    yet): that ballot is refused, naming the pair, and the three others are compared with the
-    engine on the same matrices and weights, to 1e-12."""
+    pair 0.8, which is off the verbal 1–9 scale the ballots take by default: that ballot is
+    refused, naming the pair, and the three others are compared with the engine on the same
+    matrices and weights, to 1e-12. (With the continuous judgment scale all four enter and
+    give Prize's published weights: tests/evaluations/test_prize_reproduction.py.)"""
     open_for_ballots(evaluation)
     memberships = add_experts(evaluation, ["Expert 1", "Expert 2", "Expert 3", "Expert 4"])
     for membership, weight in zip(memberships, PRIZE_WEIGHTS, strict=True):
