@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from evaluations.api.views import EvaluationViewSet, ExportView, ResultsView
 from experts.api import TokenLoginView
+from experts.criterion_weights_api import ExpertWeightsView
 from surveys.api import (
     PairwiseBallotView,
     PairwiseWithdrawView,
@@ -24,6 +25,11 @@ v1 = [
     path("token/", TokenLoginView.as_view(), name="token"),
     path(f"{EVALUATION}results/", ResultsView.as_view(), name="results"),
     path(f"{EVALUATION}export/<str:fmt>/", ExportView.as_view(), name="export"),
+    path(
+        f"{EVALUATION}experts/<int:membership_id>/weights/",
+        ExpertWeightsView.as_view(),
+        name="expert-weights",
+    ),
     path("panels/", PanelListView.as_view(), name="panel-list"),
     path(f"{PANEL}pairwise/<int:parent_id>/", PairwiseBallotView.as_view(), name="pairwise"),
     path(f"{PANEL}ratings/<int:subject_id>/", RatingBallotView.as_view(), name="ratings"),

@@ -18,9 +18,11 @@ from django.utils.translation import gettext_lazy
 
 from experts.models import Invitation
 
+from .engine import ahp
 from .models import Evaluation, ResultSnapshot
 from .results.changes import results_changes
 from .results.comments import comments_labelled, comments_report
+from .results.criteria import criterion_weights_report
 from .services.limits import CR_RULE_BY_SIZE, settings_cr_limit
 
 WEAK_POINTS_SHOWN = 5
@@ -147,6 +149,7 @@ def results_report(*, data: dict) -> dict:
     return {
         "grades": grades,
         "settings": _settings(data["settings"]),
+        "fuzzy": data["settings"]["weighting_method"] in ahp.FUZZY_METHODS,
         "threshold": _threshold(data["settings"]),
         "indicators": data["indicators"],
         "leaves": [row for row in data["indicators"] if row["is_leaf"]],
@@ -168,6 +171,17 @@ def results_report(*, data: dict) -> dict:
         "complete": data["complete"],
         "missing": [missing_in_words(reason) for reason in data["missing"]],
         "weighted_votes": votes_weighted(data=data),
+        "zero_weight_warnings": [
+            {
+                "parent": warning["parent"],
+                "parent_name": names.get(warning["parent"], ""),
+                "children": ", ".join(
+                    f"{c} {names.get(c, '')}".strip() for c in warning["children"]
+                ),
+            }
+            for warning in data.get("zero_weight_warnings", [])
+        ],
+        "criterion_weights": criterion_weights_report(data=data, names=names),
         "grade_rank_inversions": grade_rank_inversions(data=data),
         "comments": comments_report(data=data),
     }
@@ -176,7 +190,10 @@ def results_report(*, data: dict) -> dict:
 def votes_weighted(*, data: dict) -> bool:
     """Whether the vote counts are sums of expert weights rather than numbers of experts:
     then they are "weighted votes", possibly fractional (DESIGN §2.6)."""
-    return any(abs(float(w) - 1) > 1e-9 for w in data.get("expert_weights", {}).values())
+    weights = list(data.get("expert_weights", {}).values())
+    for by_criterion in data.get("expert_criterion_weights", {}).values():
+        weights += list(by_criterion.values())
+    return any(abs(float(w) - 1) > 1e-9 for w in weights)
 
 
 def grade_rank_inversions(*, data: dict) -> list[dict]:
@@ -285,8 +302,11 @@ def _matrix(matrix: dict, names: dict, settings: dict) -> dict:
             {**child, "values": rows[x] if rows else [], "weight": weights[x]}
             for x, child in enumerate(children)
         ],
-        "over": matrix["cr"] is not None
-        and matrix["cr"] >= settings_cr_limit(settings, len(children)),
+        # A weight of 0 (Chang's method) makes CR infinite (stored as null): not acceptable.
+        "over": bool(matrix.get("zero_weights"))
+        or (
+            matrix["cr"] is not None and matrix["cr"] >= settings_cr_limit(settings, len(children))
+        ),
         "threshold": _number(settings_cr_limit(settings, len(children))),
         "consensus_percent": None if matrix["consensus"] is None else matrix["consensus"] * 100,
         "consensus_word": _word(matrix["consensus_word"]) if matrix["consensus_word"] else "",

@@ -7,6 +7,8 @@ changes one, the stored values must follow, or the panel page would count as val
 the results call inconsistent.
 """
 
+import math
+
 from evaluations.engine import ahp
 from evaluations.models import Evaluation, Indicator
 from evaluations.services.limits import cr_limit
@@ -81,11 +83,13 @@ def _reassess(evaluation: Evaluation, child_ids: list[int], ballots) -> set[Pair
     changed = set()
     for k, (ballot, prefix, _values) in enumerate(copies):
         cr, consistent = float(result.cr[k]), bool(result.consistent[k])
+        cr = cr if math.isfinite(cr) else None  # a weight of 0 (Chang): infinite, not JSON
         old_cr, old_consistent = (
             getattr(ballot, f"{prefix}cr"),
             getattr(ballot, f"{prefix}consistent"),
         )
-        if old_cr is None or abs(old_cr - cr) > CR_TOLERANCE or old_consistent != consistent:
+        moved = cr is None or old_cr is None or abs(old_cr - cr) > CR_TOLERANCE
+        if moved or old_consistent != consistent:
             setattr(ballot, f"{prefix}cr", cr)
             setattr(ballot, f"{prefix}consistent", consistent)
             changed.add(ballot)

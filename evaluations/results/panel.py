@@ -24,11 +24,23 @@ class PanelInput:
     indicators: list[dict]  # depth-first: {id, code, name, parent_code, recommendation, depth}
     grades: list[dict]  # {id, name, score}, best first
     subjects: list[dict]  # {id, name}
-    experts: dict[int, dict]  # membership id → {name, weight}
+    # membership id → {name, weight, criterion_weights {first-level code: weight}}
+    experts: dict[int, dict]
     pairwise: list[dict] = field(default_factory=list)  # {membership, parent_code, matrix, cr}
     ratings: list[dict] = field(default_factory=list)  # {membership, subject, leaf_code→grade idx}
     # The comments that came with the submitted answers (layout: module docstring, less names).
     comments: dict = field(default_factory=lambda: {"pairwise": [], "ratings": []})
+    # indicator code → the code of the first-level criterion above it (itself for a criterion,
+    # None for the root): whose expert weight a matrix or a rating of it takes.
+    criterion_of: dict[str, str | None] = field(default_factory=dict)
+
+
+def expert_weight(data: PanelInput, membership: int, code: str) -> float:
+    """The expert's weight for the matrix of parent `code`, or a rating of leaf `code`: their
+    weight for the criterion above it if they have one, else their overall weight."""
+    expert = data.experts[membership]
+    criterion = data.criterion_of.get(code)
+    return expert.get("criterion_weights", {}).get(criterion, expert["weight"])
 
 
 def panel_input(*, evaluation: Evaluation) -> PanelInput:
@@ -52,9 +64,14 @@ def panel_input(*, evaluation: Evaluation) -> PanelInput:
         grades=[{"id": g.pk, "name": g.name, "score": g.score} for g in grades],
         subjects=[{"id": s.pk, "name": s.name} for s in evaluation.subjects.all()],
         experts={
-            m.pk: {"name": m.display_name, "weight": m.weight}
+            m.pk: {
+                "name": m.display_name,
+                "weight": m.weight,
+                "criterion_weights": _criterion_weights(m.criterion_weights, tree),
+            }
             for m in evaluation.memberships.exclude(**LEFT_OUT)
         },
+        criterion_of=_criterion_of(tree),
     )
     children = _children_ids(tree)
     # Each expert's submitted copy counts (surveys.models): a draft on top of it does not.
@@ -161,6 +178,31 @@ def _settings(evaluation: Evaluation) -> dict:
         "aip_mean": evaluation.aip_mean,
         "ballot_inclusion": evaluation.ballot_inclusion,
         "operator": evaluation.operator,
+    }
+
+
+def _criterion_of(tree) -> dict[str, str | None]:
+    by_id = {indicator.pk: indicator for indicator, _depth in tree}
+    above: dict[str, str | None] = {}
+    for indicator, _depth in tree:  # depth-first: a parent comes before its children
+        parent = by_id.get(indicator.parent_id)
+        if parent is None:
+            above[indicator.code] = None
+        elif parent.parent_id is None:
+            above[indicator.code] = indicator.code
+        else:
+            above[indicator.code] = above[parent.code]
+    return above
+
+
+def _criterion_weights(stored: dict | None, tree) -> dict[str, float]:
+    """{code: weight} of the stored weights whose id is still a first-level criterion, in the
+    hierarchy's order (experts.criterion_weights writes them)."""
+    stored = stored or {}
+    return {
+        indicator.code: float(stored[str(indicator.pk)])
+        for indicator, depth in tree
+        if depth == 1 and str(indicator.pk) in stored
     }
 
 

@@ -1,0 +1,207 @@
+"""Expert weights per first-level criterion (issue 15 §3): a criterion's weight applies to
+every matrix and rating under it; the goal's matrix and the other criteria take the overall
+weight. Hand-computed results, the panel page and the API (round trips and refusals), the
+audit log, the recompute, the exports and the robustness analysis's refusal."""
+
+import csv
+import io
+import json
+
+import numpy as np
+import pytest
+from django.core.exceptions import ValidationError
+
+from evaluations.engine import ahp
+from evaluations.models import AuditEntry
+from evaluations.robustness.analysis import analysis_run
+from evaluations.services.results import results_recompute
+from experts.criterion_weights import membership_weights_set
+from experts.models import PanelMembership
+from tests.api.conftest import token_client
+from tests.evaluations.test_results_pages import (
+    EXPERTS,
+    JUDGMENTS,
+    add_experts,
+    open_for_ballots,
+    submit_judgments,
+    submit_ratings,
+)
+
+
+def answered(evaluation, experts: int = 2) -> list[PanelMembership]:
+    open_for_ballots(evaluation)
+    memberships = add_experts(evaluation, names=EXPERTS[:experts])
+    submit_judgments(evaluation, memberships)
+    submit_ratings(evaluation, memberships)
+    return memberships
+
+
+def matrix_of(snapshot, code: str) -> dict:
+    return next(m for m in snapshot.data["matrices"] if m["parent"] == code)
+
+
+def test_a_criterion_weight_applies_to_its_subtree_and_the_root_keeps_the_overall(evaluation):
+    wang, li = answered(evaluation)
+    membership_weights_set(membership=wang, actor=evaluation.owner, criterion_weights={"U1": 3})
+    snapshot = results_recompute(evaluation_id=evaluation.pk)
+    u, u1, u2 = (matrix_of(snapshot, code) for code in ("U", "U1", "U2"))
+    # Hand-computed AIJ entries b_12: U with weights 1:1, U1 with Wang's 3 against Li's 1.
+    first_u, second_u = JUDGMENTS[0]["U"][0], JUDGMENTS[1]["U"][0]
+    assert u["matrix"][0][1] == pytest.approx((first_u * second_u) ** 0.5, rel=1e-12)
+    first, second = JUDGMENTS[0]["U1"][0], JUDGMENTS[1]["U1"][0]
+    assert u1["matrix"][0][1] == pytest.approx(first**0.75 * second**0.25, rel=1e-12)
+    assert u2["matrix"][0][1] == pytest.approx(
+        (JUDGMENTS[0]["U2"][0] * JUDGMENTS[1]["U2"][0]) ** 0.5, rel=1e-12
+    )
+    assert [e["weight"] for e in u["per_expert"]] == [1.0, 1.0]
+    assert [e["weight"] for e in u1["per_expert"]] == [3.0, 1.0]
+    assert [e["weight"] for e in u2["per_expert"]] == [1.0, 1.0]
+    stack = np.array([ahp.from_upper(JUDGMENTS[k]["U1"]) for k in range(2)])
+    group = ahp.aggregate(stack, weights=[3, 1])
+    assert u1["weights"] == pytest.approx(group.weights.tolist(), abs=1e-12)
+    assert snapshot.data["expert_weights"] == {str(wang.pk): 1.0, str(li.pk): 1.0}
+    assert snapshot.data["expert_criterion_weights"] == {str(wang.pk): {"U1": 3.0}}
+
+
+def test_ratings_under_a_criterion_count_with_its_weight(evaluation):
+    wang, li = answered(evaluation)
+    membership_weights_set(membership=wang, actor=evaluation.owner, criterion_weights={"U1": 3})
+    snapshot = results_recompute(evaluation_id=evaluation.pk)
+    subject = snapshot.data["subjects"][0]
+    leaves = list(evaluation.indicators.filter(children__isnull=True).order_by("order", "id"))
+    grades = evaluation.grades.count()
+    for i, leaf in enumerate(leaves):
+        criterion = leaf.parent.code
+        # submit_ratings: expert k gives leaf i of subject 0 the grade (i + k) mod m.
+        expected = np.zeros(grades)
+        expected[i % grades] += 3 if criterion == "U1" else 1
+        expected[(i + 1) % grades] += 1
+        assert subject["counts"][leaf.code] == pytest.approx(expected.tolist()), leaf.code
+
+
+def test_changing_a_criterion_weight_is_logged_and_recomputes(evaluation):
+    wang, _li = answered(evaluation)
+    before = evaluation.input_version
+    evaluation.refresh_from_db()
+    version = evaluation.input_version
+    membership_weights_set(membership=wang, actor=evaluation.owner, criterion_weights={"U2": 0.5})
+    evaluation.refresh_from_db()
+    assert evaluation.input_version == version + 1 and version >= before
+    entry = AuditEntry.objects.filter(evaluation=evaluation).latest("pk")
+    assert entry.params["criteria_after"] == {"U2": 0.5}
+    assert entry.params["criteria_before"] == {}
+    # The same weights again change nothing and recompute nothing.
+    membership_weights_set(membership=wang, actor=evaluation.owner, criterion_weights={"U2": 0.5})
+    evaluation.refresh_from_db()
+    assert evaluation.input_version == version + 1
+
+
+@pytest.mark.parametrize(
+    ("values", "fragment"),
+    [
+        ({"U9": 2}, "“U9” is not a first-level criterion"),
+        ({"U11": 2}, "“U11” is not a first-level criterion"),  # a second-level one
+        ({"U1": -1}, "criterion U1: “-1” is not a positive number"),
+        ({"U1": "1e400"}, "criterion U1: “1e400” is not a positive number"),
+        ({"U1": "9" * 500}, "criterion U1:"),
+        ({"U1": True}, "criterion U1:"),
+        ({"U1": 5000}, "criterion U1: the weight may be at most 1000"),
+        ({f"X{n}": 1 for n in range(10)}, "at most 9 weights per criterion"),
+        (["U1", 2], "must be an object"),
+    ],
+)
+def test_bad_criterion_weights_are_refused_naming_expert_criterion_and_rule(
+    evaluation, values, fragment
+):
+    (wang,) = add_experts(evaluation)[:1]
+    with pytest.raises(ValidationError) as refused:
+        membership_weights_set(membership=wang, actor=evaluation.owner, criterion_weights=values)
+    messages = " ".join(refused.value.message_dict["criterion_weights"])
+    assert "Prof. Wang" in messages and fragment in messages
+    wang.refresh_from_db()
+    assert wang.criterion_weights == {}
+
+
+def test_the_panel_page_sets_and_shows_criterion_weights(evaluation, coordinator_client):
+    (wang,) = add_experts(evaluation)[:1]
+    u1 = evaluation.indicators.get(code="U1")
+    url = f"/evaluations/{evaluation.pk}/panel/{wang.pk}/criterion-weights/"
+    panel = coordinator_client.get(f"/evaluations/{evaluation.pk}/panel/")
+    assert url in panel.content.decode()
+    assert coordinator_client.get(url).status_code == 200
+    response = coordinator_client.post(url, {f"criterion-{u1.pk}": "2.5"})
+    assert response.status_code == 302
+    wang.refresh_from_db()
+    assert wang.criterion_weights == {str(u1.pk): 2.5}
+    page = coordinator_client.get(url).content.decode()
+    assert 'value="2.5"' in page
+    refused = coordinator_client.post(url, {f"criterion-{u1.pk}": "lots"})
+    assert refused.status_code == 400
+    assert "criterion U1: “lots” is not a positive number" in refused.content.decode()
+    wang.refresh_from_db()
+    assert wang.criterion_weights == {str(u1.pk): 2.5}
+    cleared = coordinator_client.post(url, {f"criterion-{u1.pk}": ""})
+    assert cleared.status_code == 302
+    wang.refresh_from_db()
+    assert wang.criterion_weights == {}
+
+
+def test_an_outsider_cannot_reach_the_criterion_weights_page(evaluation, outsider_client):
+    (wang,) = add_experts(evaluation)[:1]
+    url = f"/evaluations/{evaluation.pk}/panel/{wang.pk}/criterion-weights/"
+    assert outsider_client.get(url).status_code == 404
+    assert outsider_client.post(url, {}).status_code == 404
+
+
+def test_the_api_reads_and_sets_both_weights(evaluation, outsider):
+    (wang,) = add_experts(evaluation)[:1]
+    client = token_client(evaluation.owner)
+    url = f"/api/v1/evaluations/{evaluation.pk}/experts/{wang.pk}/weights/"
+    assert client.get(url).json() == {"membership": wang.pk, "weight": 1.0, "criterion_weights": {}}
+    response = client.put(url, {"weight": 2, "criterion_weights": {"U3": 4}}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json() == {"membership": wang.pk, "weight": 2.0, "criterion_weights": {"U3": 4.0}}
+    panel = client.get(f"/api/v1/evaluations/{evaluation.pk}/panel/").json()
+    assert panel["experts"][0]["criterion_weights"] == {"U3": 4.0}
+    refused = client.put(url, {"criterion_weights": {"U3": 0}}, format="json")
+    assert refused.status_code == 400
+    assert "criterion U3" in json.dumps(refused.json(), ensure_ascii=False)
+    wang.refresh_from_db()
+    assert wang.weight == 2.0 and len(wang.criterion_weights) == 1
+    assert client.put(url, {"weigth": 2}, format="json").status_code == 400  # unknown field
+    assert token_client(outsider).get(url).status_code == 404
+
+
+def test_the_exports_show_the_weight_used_per_matrix(evaluation, coordinator_client):
+    wang, _li = answered(evaluation)
+    membership_weights_set(membership=wang, actor=evaluation.owner, criterion_weights={"U1": 3})
+    snapshot = results_recompute(evaluation_id=evaluation.pk)
+    body = coordinator_client.get(f"/api/v1/evaluations/{evaluation.pk}/export/csv/").content
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    experts_u1 = [row for row in rows if row and row[0] == "Prof. Wang"]
+    # One row per matrix, in hierarchy order: U (overall 1), U1 (3), U2 and U3 (overall 1).
+    assert [row[1] for row in experts_u1] == ["1.0000", "3.0000", "1.0000", "1.0000"]
+    exported = coordinator_client.get(f"/api/v1/evaluations/{evaluation.pk}/export/json/").json()
+    data = exported.get("results", exported)
+    assert json.dumps(data).count('"expert_criterion_weights"') >= 1
+    page = coordinator_client.get(f"/evaluations/{evaluation.pk}/results/").content.decode()
+    assert 'id="criterion-weights"' in page and "U1" in page
+    assert snapshot.data["expert_criterion_weights"] == {str(wang.pk): {"U1": 3.0}}
+
+
+@pytest.mark.robustness_analysis
+def test_the_robustness_analysis_is_unavailable_with_criterion_weights(evaluation):
+    wang, _li = answered(evaluation)
+    membership_weights_set(membership=wang, actor=evaluation.owner, criterion_weights={"U1": 3})
+    results_recompute(evaluation_id=evaluation.pk)
+    analysis = analysis_run(evaluation_id=evaluation.pk)
+    assert analysis.status == "unavailable"
+    assert analysis.data == {"unavailable": "criterion_weights"}
+
+
+@pytest.mark.robustness_analysis
+def test_a_criterion_weight_equal_to_the_overall_keeps_the_robustness_analysis(evaluation):
+    wang, _li = answered(evaluation)
+    membership_weights_set(membership=wang, actor=evaluation.owner, criterion_weights={"U1": 1})
+    results_recompute(evaluation_id=evaluation.pk)
+    assert analysis_run(evaluation_id=evaluation.pk).status == "done"
