@@ -160,7 +160,11 @@ def test_the_api_reads_and_sets_both_weights(evaluation, outsider):
     assert client.get(url).json() == {"membership": wang.pk, "weight": 1.0, "criterion_weights": {}}
     response = client.put(url, {"weight": 2, "criterion_weights": {"U3": 4}}, format="json")
     assert response.status_code == 200, response.json()
-    assert response.json() == {"membership": wang.pk, "weight": 2.0, "criterion_weights": {"U3": 4.0}}
+    assert response.json() == {
+        "membership": wang.pk,
+        "weight": 2.0,
+        "criterion_weights": {"U3": 4.0},
+    }
     panel = client.get(f"/api/v1/evaluations/{evaluation.pk}/panel/").json()
     assert panel["experts"][0]["criterion_weights"] == {"U3": 4.0}
     refused = client.put(url, {"criterion_weights": {"U3": 0}}, format="json")
