@@ -181,7 +181,8 @@ def _consistency_table(report: dict) -> Table:
             m["ci"],
             m["ri"],
             m["cr"],
-            _yes_no(None if m["cr"] is None else not m["over"]),
+            # No CR and no zero weight: no judgments yet. A zero weight: CR is infinite.
+            _yes_no(None if m["cr"] is None and not m.get("zero_weights") else not m["over"]),
             None if m["consensus"] is None else Percent(m["consensus"]),
             m["consensus_word"],
         ]
@@ -209,6 +210,8 @@ def _matrix_table(matrix: dict) -> Table:
         ["CR", matrix["cr"]],
         [_("Acceptable (CR below the threshold)"), _yes_no(not matrix["over"])],
     ]
+    if matrix.get("zero_weights"):
+        figures.append([_("Weight of exactly 0 (Chang)"), ", ".join(matrix["zero_weights"])])
     experts = [
         [e["name"], e["weight"], _yes_no(e["included"]), e["lambda_max"], e["ci"], e["cr"]]
         for e in matrix["per_expert"]
