@@ -209,3 +209,20 @@ def test_a_criterion_weight_equal_to_the_overall_keeps_the_robustness_analysis(e
     membership_weights_set(membership=wang, actor=evaluation.owner, criterion_weights={"U1": 1})
     results_recompute(evaluation_id=evaluation.pk)
     assert analysis_run(evaluation_id=evaluation.pk).status == "done"
+
+
+def test_a_snapshot_from_before_these_keys_still_renders(evaluation, coordinator_client):
+    answered(evaluation)
+    snapshot = evaluation.snapshots.latest()
+    data = snapshot.data
+    data.pop("expert_criterion_weights")
+    data.pop("zero_weight_warnings")
+    for matrix in data["matrices"]:
+        matrix.pop("zero_weights")
+        for expert in matrix["per_expert"]:
+            expert.pop("zero_weights")
+    snapshot.save()
+    assert coordinator_client.get(f"/evaluations/{evaluation.pk}/results/").status_code == 200
+    for fmt in ("csv", "xlsx", "json"):
+        url = f"/api/v1/evaluations/{evaluation.pk}/export/{fmt}/"
+        assert coordinator_client.get(url).status_code == 200, fmt
