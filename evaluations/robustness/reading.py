@@ -6,8 +6,8 @@ the exports read them here (DESIGN §4: `results.robustness`).
         simulation: {
             status       "done" | "computing" | "failed" | "unavailable" | "none" (not
                          analysed: switched off, or a snapshot older than the analysis)
-            reason       when unavailable: "fuzzy_weighting" or "criterion_weights", and
-                         message, the same in words (robustness/availability.py)
+            reason       when unavailable: "fuzzy_weighting", and message, the same in
+                         words (robustness/availability.py)
             source, draws, seed, k, top, top_probability, rank_probabilities, … of the first
                          selected source (judgment noise, else the bootstrap), once done
             sources      {"noise": {…}, "bootstrap": {…}}: every selected source

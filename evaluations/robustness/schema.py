@@ -53,10 +53,10 @@ class SimulationSerializer(serializers.Serializer):
         "unavailable: the simulation cannot reproduce these results' method (reason).",
     )
     reason = serializers.ChoiceField(
-        choices=["fuzzy_weighting", "criterion_weights"],
+        choices=["fuzzy_weighting"],
         required=False,
-        help_text="When unavailable: a fuzzy weighting method, or experts weighted per "
-        "criterion (the simulation weighs crisp judgments, one weight per expert).",
+        help_text="When unavailable: a fuzzy weighting method (the simulation draws crisp "
+        "judgments only).",
     )
     message = serializers.CharField(required=False, help_text="The reason in words.")
     source = serializers.ChoiceField(

@@ -4,6 +4,7 @@ weight. Hand-computed results, the panel page and the API (round trips and refus
 audit log, the recompute, the exports and the robustness analysis's refusal."""
 
 import csv
+import dataclasses
 import io
 import json
 
@@ -12,9 +13,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from evaluations.engine import ahp
+from evaluations.engine.robustness import simulation
 from evaluations.models import AuditEntry
 from evaluations.robustness.analysis import analysis_run
-from evaluations.services.results import results_recompute
+from evaluations.services.results import panel_input, results_recompute
 from experts.criterion_weights import membership_weights_set
 from experts.models import PanelMembership
 from tests.api.conftest import token_client
@@ -193,22 +195,59 @@ def test_the_exports_show_the_weight_used_per_matrix(evaluation, coordinator_cli
     assert snapshot.data["expert_criterion_weights"] == {str(wang.pk): {"U1": 3.0}}
 
 
+@pytest.mark.parametrize(
+    ("aggregation", "mean", "method"),
+    [
+        ("aij", "geometric", "geometric"),
+        ("aij", "geometric", "eigenvector"),
+        ("aip", "geometric", "geometric"),
+        ("aip", "arithmetic", "eigenvector"),
+    ],
+)
+def test_the_robustness_simulation_weighs_experts_per_criterion_as_the_results_do(
+    evaluation, aggregation, mean, method
+):
+    evaluation.aggregation, evaluation.aip_mean = aggregation, mean
+    evaluation.weighting_method = method
+    evaluation.save()
+    wang, li, chen = answered(evaluation, experts=3)
+    membership_weights_set(
+        membership=wang, actor=evaluation.owner, weight=2, criterion_weights={"U1": 5, "U3": 0.2}
+    )
+    membership_weights_set(membership=chen, actor=evaluation.owner, criterion_weights={"U2": 3})
+    snapshot = results_recompute(evaluation_id=evaluation.pk).data
+    data = panel_input(evaluation=evaluation)
+    problem = simulation.from_panel(
+        settings=data.settings,
+        indicators=data.indicators,
+        grades=data.grades,
+        subjects=data.subjects,
+        experts=data.experts,
+        pairwise=data.pairwise,
+        ratings=data.ratings,
+    )
+    assert problem.node_weights is not None
+    baseline = simulation.deterministic(problem)
+    local = {row["code"]: row["local_weight"] for row in snapshot["indicators"]}
+    for n, code in enumerate(problem.codes):
+        assert baseline.local_weights[n] == pytest.approx(local[code], abs=1e-12), code
+    scores = {s["id"]: s["score"] for s in snapshot["subjects"]}
+    for k, subject in enumerate(problem.subjects):
+        assert baseline.scores[k] == pytest.approx(scores[subject], abs=1e-12)
+    # Without the node weights the simulation would weigh otherwise: the check can fail.
+    plain = simulation.deterministic(dataclasses.replace(problem, node_weights=None))
+    assert not np.allclose(plain.scores, baseline.scores, atol=1e-9)
+
+
 @pytest.mark.robustness_analysis
-def test_the_robustness_analysis_is_unavailable_with_criterion_weights(evaluation):
+def test_the_robustness_analysis_runs_with_criterion_weights(evaluation):
     wang, _li = answered(evaluation)
     membership_weights_set(membership=wang, actor=evaluation.owner, criterion_weights={"U1": 3})
     results_recompute(evaluation_id=evaluation.pk)
     analysis = analysis_run(evaluation_id=evaluation.pk)
-    assert analysis.status == "unavailable"
-    assert analysis.data == {"unavailable": "criterion_weights"}
-
-
-@pytest.mark.robustness_analysis
-def test_a_criterion_weight_equal_to_the_overall_keeps_the_robustness_analysis(evaluation):
-    wang, _li = answered(evaluation)
-    membership_weights_set(membership=wang, actor=evaluation.owner, criterion_weights={"U1": 1})
-    results_recompute(evaluation_id=evaluation.pk)
-    assert analysis_run(evaluation_id=evaluation.pk).status == "done"
+    assert analysis.status == "done", analysis.error
+    assert set(analysis.data["simulation"]) == {"noise", "bootstrap"}
+    assert analysis.data["leave_one_out"]
 
 
 def test_a_snapshot_from_before_these_keys_still_renders(evaluation, coordinator_client):
