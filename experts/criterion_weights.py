@@ -23,11 +23,19 @@ from evaluations.services import audit_record
 from evaluations.services.pipeline import results_mark_stale
 
 from .models import PanelMembership
-from .paste import ERROR_WEIGHT_TOO_LARGE, MAX_EXPERT_WEIGHT, expert_weight_parse, shown
-from .services import ERROR_WEIGHT
+from .paste import (
+    ERROR_WEIGHT_TOO_LARGE,
+    MAX_EXPERT_WEIGHT,
+    ExpertLine,
+    expert_weight_parse,
+    shown,
+)
 
 CODE_LIMIT = 20  # Indicator.code's max_length: a longer key cannot name a criterion
 
+ERROR_LINE_CRITERION_UNKNOWN = gettext_noop(
+    "Line {line}: “{criterion}” is not a first-level criterion of this evaluation."
+)
 ERROR_CRITERIA_NOT_OBJECT = gettext_noop(
     "{expert}: the weights per criterion must be an object {{criterion code: weight}}."
 )
@@ -128,6 +136,27 @@ def criterion_weights_clean(
     return cleaned
 
 
+def pasted_criterion_weights(
+    *, evaluation: Evaluation, experts: list[ExpertLine]
+) -> dict[int, dict[str, float]]:
+    """Each pasted line's CODE=weight fields as stored ({indicator id: weight}); a code that
+    is not a first-level criterion of the evaluation refuses the paste, naming the line."""
+    criteria = {c.code: c.pk for c in first_level_criteria(evaluation)}
+    stored, errors = {}, []
+    for expert in experts:
+        stored[expert.line] = {}
+        for code, weight in expert.criterion_weights:
+            if code in criteria:
+                stored[expert.line][str(criteria[code])] = weight
+            else:
+                errors.append(
+                    _(ERROR_LINE_CRITERION_UNKNOWN).format(line=expert.line, criterion=code)
+                )
+    if errors:
+        raise ValidationError({"text": errors})
+    return stored
+
+
 def _refused(*messages: str) -> ValidationError:
     return ValidationError({"criterion_weights": list(messages)})
 
@@ -180,6 +209,8 @@ def membership_weights_set(
 
 
 def _check_overall(weight: float) -> None:
+    from .services import ERROR_WEIGHT  # services imports this module (the pasted weights)
+
     if isinstance(weight, bool) or not math.isfinite(weight) or weight <= 0:
         raise ValidationError({"weight": _(ERROR_WEIGHT)})
     if weight > MAX_EXPERT_WEIGHT:

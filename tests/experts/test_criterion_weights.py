@@ -17,8 +17,15 @@ from evaluations.engine.robustness import simulation
 from evaluations.models import AuditEntry
 from evaluations.robustness.analysis import analysis_run
 from evaluations.services.results import panel_input, results_recompute
-from experts.criterion_weights import membership_weights_set
+from experts.criterion_weights import ERROR_LINE_CRITERION_UNKNOWN, membership_weights_set
 from experts.models import PanelMembership
+from experts.paste import (
+    ERROR_LINE_CRITERION_TOO_LARGE,
+    ERROR_LINE_CRITERION_TWICE,
+    ERROR_LINE_CRITERION_WEIGHT,
+    ERROR_LINE_FIELDS,
+)
+from experts.services import panel_add_experts
 from tests.api.conftest import token_client
 from tests.evaluations.test_results_pages import (
     EXPERTS,
@@ -28,6 +35,8 @@ from tests.evaluations.test_results_pages import (
     submit_judgments,
     submit_ratings,
 )
+
+BASE = "https://ahpanel.example"
 
 
 def answered(evaluation, experts: int = 2) -> list[PanelMembership]:
@@ -265,3 +274,64 @@ def test_a_snapshot_from_before_these_keys_still_renders(evaluation, coordinator
     for fmt in ("csv", "xlsx", "json"):
         url = f"/api/v1/evaluations/{evaluation.pk}/export/{fmt}/"
         assert coordinator_client.get(url).status_code == 200, fmt
+
+
+# --- the pasted list of experts: CODE=weight after the four columns --------------------------
+
+
+def test_pasted_lines_may_carry_weights_per_criterion(evaluation):
+    text = (
+        "Zhang Wei, zhang@example.com, HNU, 1.5, U1=2, U3: 0.5\n"
+        "li@example.com\n"
+        "Chen, chen@example.com,,, U2=4\n"
+    )
+    panel_add_experts(evaluation=evaluation, actor=evaluation.owner, text=text, base_url=BASE)
+    ids = {i.code: str(i.pk) for i in evaluation.indicators.filter(code__in=["U1", "U2", "U3"])}
+    stored = {
+        m.email: (m.weight, m.criterion_weights) for m in PanelMembership.objects.order_by("pk")
+    }
+    assert stored == {
+        "zhang@example.com": (1.5, {ids["U1"]: 2.0, ids["U3"]: 0.5}),
+        "li@example.com": (1.0, {}),
+        "chen@example.com": (1.0, {ids["U2"]: 4.0}),
+    }
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "Wang, a@example.com,,, U9=2",
+            ERROR_LINE_CRITERION_UNKNOWN.format(line=1, criterion="U9"),
+        ),
+        (
+            "Wang, a@example.com,,, U11=2",
+            ERROR_LINE_CRITERION_UNKNOWN.format(line=1, criterion="U11"),
+        ),
+        (
+            "Wang, a@example.com,,, U1=-2",
+            ERROR_LINE_CRITERION_WEIGHT.format(line=1, criterion="U1", value="-2"),
+        ),
+        (
+            "Wang, a@example.com,,, U1=1e400",
+            ERROR_LINE_CRITERION_WEIGHT.format(line=1, criterion="U1", value="1e400"),
+        ),
+        (
+            "Wang, a@example.com,,, U1=2000",
+            ERROR_LINE_CRITERION_TOO_LARGE.format(line=1, criterion="U1", limit=1000),
+        ),
+        (
+            "Wang, a@example.com,,, U1=2, U1=3",
+            ERROR_LINE_CRITERION_TWICE.format(line=1, criterion="U1"),
+        ),
+        ("Wang, a@example.com,,, U1", ERROR_LINE_FIELDS.format(line=1, count=5)),
+        ("Wang, a@example.com,," + ", U1=1" * 10, ERROR_LINE_FIELDS.format(line=1, count=14)),
+    ],
+)
+def test_a_bad_pasted_criterion_weight_refuses_the_paste_naming_line_and_criterion(
+    evaluation, line, message
+):
+    with pytest.raises(ValidationError) as refused:
+        panel_add_experts(evaluation=evaluation, actor=evaluation.owner, text=line, base_url=BASE)
+    assert refused.value.message_dict["text"] == [message]
+    assert not PanelMembership.objects.exists()
