@@ -6,7 +6,7 @@ the service the panel pages use (experts.criterion_weights), all or nothing: a r
 """
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from evaluations.api.scoping import coordinated
 from evaluations.api.strict import StrictInput
 from evaluations.models import Evaluation
+from evaluations.models.evaluation import MAX_CHILDREN
 
 from .authentication import TokenScope
 from .criterion_weights import (
@@ -33,16 +34,41 @@ CRITERIA_HELP = (
 )
 
 
+POSITIVE_WEIGHT = {
+    "type": "number",
+    "format": "double",
+    "minimum": 0,
+    "exclusiveMinimum": True,
+    "maximum": MAX_EXPERT_WEIGHT,
+}
+
+
+@extend_schema_field(POSITIVE_WEIGHT)
+class WeightField(serializers.FloatField):
+    """The overall weight: the schema states the service's range (positive, at most 1000)."""
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "maxProperties": MAX_CHILDREN,
+        "additionalProperties": {**POSITIVE_WEIGHT, "nullable": True},
+    }
+)
+class CriterionWeightsField(serializers.DictField):
+    """{criterion code: weight or null}; the values pass through as sent, for the service to
+    read bounded, with errors naming the expert, the criterion and the rule."""
+
+    child = serializers.JSONField(allow_null=True)
+
+
 class ExpertWeightsSerializer(StrictInput, serializers.Serializer):
-    weight = serializers.FloatField(
+    weight = WeightField(
         required=False,
         help_text=f"The overall weight (default 1; positive, at most {MAX_EXPERT_WEIGHT}); "
         "also the goal's matrix. Left out: unchanged.",
     )
-    # The values pass through as sent: the service reads them, bounded, with errors naming
-    # the expert, the criterion and the rule (a FloatField here would name neither).
-    criterion_weights = serializers.DictField(
-        child=serializers.JSONField(allow_null=True),
+    criterion_weights = CriterionWeightsField(
         required=False,
         help_text=CRITERIA_HELP + " Left out: unchanged.",
     )

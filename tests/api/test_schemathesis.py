@@ -41,6 +41,8 @@ DATA_DEPENDENT = {
     "PUT /api/v1/panels/{evaluation_id}/ratings/{subject_id}/",
     # Lines of e-mail addresses, not yet on the panel.
     "POST /api/v1/evaluations/{id}/experts/",
+    # Weights per criterion are keyed by the codes of this evaluation's first-level criteria.
+    "PUT /api/v1/evaluations/{evaluation_id}/experts/{membership_id}/weights/",
     # Screening: question and item ids of this survey's round, indicator codes of this
     # evaluation (items_from, place_under), a kind's options.
     "PUT /api/v1/panels/{evaluation_id}/screening/{survey_id}/",
