@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from evaluations.engine import ahp
 from evaluations.engine.robustness import simulation
 from evaluations.models import AuditEntry
+from evaluations.results.changes import results_changes
 from evaluations.robustness.analysis import analysis_run
 from evaluations.services.results import panel_input, results_recompute
 from experts.criterion_weights import ERROR_LINE_CRITERION_UNKNOWN, membership_weights_set
@@ -335,3 +336,19 @@ def test_a_bad_pasted_criterion_weight_refuses_the_paste_naming_line_and_criteri
         panel_add_experts(evaluation=evaluation, actor=evaluation.owner, text=line, base_url=BASE)
     assert refused.value.message_dict["text"] == [message]
     assert not PanelMembership.objects.exists()
+
+
+def test_the_results_name_a_criterion_weight_changed_since_the_snapshot(evaluation):
+    wang, _li = answered(evaluation)
+    snapshot = results_recompute(evaluation_id=evaluation.pk)
+    membership_weights_set(membership=wang, actor=evaluation.owner, criterion_weights={"U1": 2})
+    evaluation.refresh_from_db()
+    changes = results_changes(evaluation=evaluation, snapshot=snapshot)
+    assert {
+        "field": "expert_criterion_weights",
+        "label": "Weights per criterion of Prof. Wang",
+        "was": "the overall weight",
+        "now": "U1 2",
+    } in changes
+    anonymous = results_changes(evaluation=evaluation, snapshot=snapshot, named=False)
+    assert "An expert's weights per criterion" in [c["label"] for c in anonymous]
