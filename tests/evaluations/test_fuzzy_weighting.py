@@ -13,6 +13,7 @@ from evaluations.engine import ahp
 from evaluations.models import Evaluation
 from evaluations.robustness.analysis import analysis_run
 from surveys import services
+from surveys.models import PairwiseBallot
 from tests.api.conftest import token_client
 from tests.engine.reference import load
 from tests.evaluations.test_method_variant_settings import change_setting, recompute
@@ -195,3 +196,18 @@ def test_the_robustness_analysis_is_unavailable_for_fuzzy_methods(
     tab = coordinator_client.get(f"/evaluations/{evaluation.pk}/results/robustness/")
     assert tab.status_code == 200
     assert "not available for fuzzy weighting methods" in tab.content.decode()
+
+
+def test_switching_to_chang_and_back_restates_the_stored_crs(evaluation):
+    one_expert_answers_the_reference(evaluation)
+    ballot = PairwiseBallot.objects.get(parent__code="U", parent__evaluation=evaluation)
+    geometric_cr = ballot.submitted_cr
+    assert geometric_cr is not None
+
+    change_setting("page", evaluation, weighting_method="fuzzy_chang")
+    ballot.refresh_from_db()
+    assert (ballot.submitted_cr, ballot.submitted_consistent) == (None, False)
+
+    change_setting("api", evaluation, weighting_method="geometric")
+    ballot.refresh_from_db()
+    assert ballot.submitted_cr == pytest.approx(geometric_cr, abs=1e-12)
