@@ -53,6 +53,8 @@ def test_a_criterion_weight_is_set_saved_and_seen(
     page.goto(f"{live_server.url}/evaluations/{evaluation.pk}/panel/")
     link = page.locator(f"#expert-{wang.pk} a.criterion-weights-link")
     assert link.inner_text() == "Weights per criterion (set)"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(f"#expert-{wang.pk}").screenshot(path=str(SHOTS / "panel-row.png"))
 
     results_recompute(evaluation_id=evaluation.pk)
     page.goto(f"{live_server.url}/evaluations/{evaluation.pk}/results/")
@@ -72,6 +74,8 @@ def test_the_coordinator_picks_chang_and_sees_its_zero_weights(
     sign_in(coordinator)
     page.goto(f"{live_server.url}/evaluations/{evaluation.pk}/settings/")
     page.check("input[name=weighting_method][value=fuzzy_chang]")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("main form.settings-form").screenshot(path=str(SHOTS / "settings-form.png"))
     page.check("input[name=cr_policy][value=warn]")
     page.click("main form.settings-form button[type=submit]")
     page.wait_for_url(f"**/evaluations/{evaluation.pk}/**")
