@@ -7,6 +7,7 @@ from evaluations.api.views import EvaluationViewSet, ExportView, ResultsView
 from evaluations.direct_membership.api import LeafInputsView, LeafSourceView
 from evaluations.given_weights.api import GivenWeightsView
 from experts.api import TokenLoginView
+from experts.criterion_weights_api import ExpertWeightsView
 from surveys.api import (
     PairwiseBallotView,
     PairwiseWithdrawView,
@@ -40,6 +41,11 @@ v1 = [
         f"{EVALUATION}indicators/<int:indicator_id>/given-weights/",
         GivenWeightsView.as_view(),
         name="given-weights",
+    ),
+    path(
+        f"{EVALUATION}experts/<int:membership_id>/weights/",
+        ExpertWeightsView.as_view(),
+        name="expert-weights",
     ),
     path("panels/", PanelListView.as_view(), name="panel-list"),
     path(f"{PANEL}pairwise/<int:parent_id>/", PairwiseBallotView.as_view(), name="pairwise"),

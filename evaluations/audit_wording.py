@@ -52,6 +52,12 @@ def _number(value: float) -> str:
     return number_format(int(value) if value.is_integer() else value)
 
 
+def _criteria(weights: dict) -> str:
+    if not weights:
+        return _("the overall weight for every criterion")
+    return _listed([f"{code} {_number(weight)}" for code, weight in weights.items()])
+
+
 def _created(params: dict) -> str:
     key = params["template"]
     try:
@@ -69,6 +75,12 @@ def _copied(params: dict) -> str:
 
 
 def _settings(params: dict) -> str:
+    if "criteria_after" in params:
+        return _("weights per criterion of expert %(email)s: %(before)s → %(after)s") % {
+            "email": params["expert"],
+            "before": _criteria(params["criteria_before"]),
+            "after": _criteria(params["criteria_after"]),
+        }
     if "expert" in params:
         return _("weight of expert %(email)s: %(before)s → %(after)s") % {
             "email": params["expert"],

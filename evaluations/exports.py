@@ -186,7 +186,8 @@ def _consistency_table(report: dict) -> Table:
             m["ci"],
             m["ri"],
             m["cr"],
-            _yes_no(None if m["cr"] is None else not m["over"]),
+            # No CR and no zero weight: no judgments yet. A zero weight: CR is infinite.
+            _yes_no(None if m["cr"] is None and not m.get("zero_weights") else not m["over"]),
             None if m["consensus"] is None else Percent(m["consensus"]),
             m["consensus_word"],
             _("given") if m.get("given") else _("pairwise comparisons"),
@@ -241,6 +242,8 @@ def _matrix_table(matrix: dict) -> Table:
     ]
     if matrix.get("unanswered"):
         figures.append([_("Pairs nobody answered"), matrix["unanswered_text"]])
+    if matrix.get("zero_weights"):
+        figures.append([_("Weight of exactly 0 (Chang)"), ", ".join(matrix["zero_weights"])])
     experts = [
         [e["name"], e["weight"], _yes_no(e["included"]), e["lambda_max"], e["ci"], e["cr"],
          e.get("skipped", 0)]

@@ -174,7 +174,11 @@ class EvaluationSettingsForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_(
             "How each judgment matrix gives its local weights: the geometric mean (root) method "
-            "the paper uses, or the principal eigenvector."
+            "the paper uses, the principal eigenvector, or a fuzzy AHP method on the same 1–9 "
+            "judgments read as triangular fuzzy numbers (Buckley; Chang, whose extent analysis "
+            "can give an element a weight of exactly 0, shown on the results page). With a "
+            "fuzzy method CR is that of the crisp matrix with the fuzzy weights, and the "
+            "robustness simulation is not available."
         ),
     )
     ri_table = forms.ChoiceField(

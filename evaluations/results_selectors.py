@@ -17,9 +17,11 @@ from django.utils.translation import gettext_lazy
 
 from experts.models import Invitation
 
+from .engine import ahp
 from .models import Evaluation, ResultSnapshot
 from .results.changes import results_changes
 from .results.comments import comments_labelled, comments_report
+from .results.criteria import criterion_weights_report
 from .results.notices import dont_know_shown, few_ratings, missing_in_words
 from .services.limits import CR_RULE_BY_SIZE, settings_cr_limit
 
@@ -138,6 +140,7 @@ def results_report(*, data: dict) -> dict:
     return {
         "grades": grades,
         "settings": _settings(data["settings"]),
+        "fuzzy": data["settings"]["weighting_method"] in ahp.FUZZY_METHODS,
         "threshold": _threshold(data["settings"]),
         "indicators": data["indicators"],
         "leaves": [row for row in data["indicators"] if row["is_leaf"]],
@@ -164,6 +167,17 @@ def results_report(*, data: dict) -> dict:
         "weighted_votes": votes_weighted(data=data),
         # The rated / don't-know columns, where "don't know" was allowed or given.
         "dont_know_shown": dont_know_shown(data=data),
+        "zero_weight_warnings": [
+            {
+                "parent": warning["parent"],
+                "parent_name": names.get(warning["parent"], ""),
+                "children": ", ".join(
+                    f"{c} {names.get(c, '')}".strip() for c in warning["children"]
+                ),
+            }
+            for warning in data.get("zero_weight_warnings", [])
+        ],
+        "criterion_weights": criterion_weights_report(data=data, names=names),
         "grade_rank_inversions": grade_rank_inversions(data=data),
         "comments": comments_report(data=data),
     }
@@ -172,7 +186,10 @@ def results_report(*, data: dict) -> dict:
 def votes_weighted(*, data: dict) -> bool:
     """Whether the vote counts are sums of expert weights rather than numbers of experts:
     then they are "weighted votes", possibly fractional (DESIGN §2.6)."""
-    return any(abs(float(w) - 1) > 1e-9 for w in data.get("expert_weights", {}).values())
+    weights = list(data.get("expert_weights", {}).values())
+    for by_criterion in data.get("expert_criterion_weights", {}).values():
+        weights += list(by_criterion.values())
+    return any(abs(float(w) - 1) > 1e-9 for w in weights)
 
 
 def grade_rank_inversions(*, data: dict) -> list[dict]:
@@ -282,8 +299,11 @@ def _matrix(matrix: dict, names: dict, settings: dict) -> dict:
             {**child, "values": rows[x] if rows else [], "weight": weights[x]}
             for x, child in enumerate(children)
         ],
-        "over": matrix["cr"] is not None
-        and matrix["cr"] >= settings_cr_limit(settings, len(children)),
+        # A weight of 0 (Chang's method) makes CR infinite (stored as null): not acceptable.
+        "over": bool(matrix.get("zero_weights"))
+        or (
+            matrix["cr"] is not None and matrix["cr"] >= settings_cr_limit(settings, len(children))
+        ),
         "threshold": _number(settings_cr_limit(settings, len(children))),
         "consensus_percent": None if matrix["consensus"] is None else matrix["consensus"] * 100,
         "consensus_word": _word(matrix["consensus_word"]) if matrix["consensus_word"] else "",

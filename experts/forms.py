@@ -33,7 +33,8 @@ class PanelAddForm(forms.Form):
         ),
         help_text=_(
             "One e-mail address per line, or CSV lines “name, e-mail, organisation, weight” "
-            "(a header line and the weight are optional; the weight defaults to 1). "
+            "(a header line and the weight are optional; the weight defaults to 1), "
+            "optionally followed by weights per first-level criterion such as “U1=2, U3=0.5”. "
             "Each expert receives an invitation link by e-mail at once."
         ),
     )

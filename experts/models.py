@@ -42,6 +42,10 @@ class PanelMembership(models.Model):
     name = models.CharField(_("name"), max_length=200, blank=True)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     weight = models.FloatField(_("expert weight"), default=1.0)
+    # Weights per first-level criterion, {indicator id (a string, as JSON keys are): weight}:
+    # each applies to every matrix and rating under that criterion; a criterion not listed
+    # (and the root matrix) takes `weight`. Written by experts.criterion_weights only.
+    criterion_weights = models.JSONField(_("weights per criterion"), default=dict, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

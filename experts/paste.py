@@ -29,8 +29,16 @@ ERROR_PASTE_TOO_MANY = gettext_noop(
     "At most {limit} experts can be added at once; the text has {count} lines."
 )
 ERROR_LINE_FIELDS = gettext_noop(
-    "Line {line}: expected at most 4 fields (name, e-mail, organisation, weight), found {count}."
+    "Line {line}: expected at most 4 fields (name, e-mail, organisation, weight), then weights "
+    "per criterion as CODE=weight (e.g. U1=2); found {count} fields."
 )
+ERROR_LINE_CRITERION_WEIGHT = gettext_noop(
+    "Line {line}, weight for criterion {criterion}: “{value}” is not a positive number."
+)
+ERROR_LINE_CRITERION_TOO_LARGE = gettext_noop(
+    "Line {line}, weight for criterion {criterion}: at most {limit}."
+)
+ERROR_LINE_CRITERION_TWICE = gettext_noop("Line {line}: criterion {criterion} is given twice.")
 ERROR_LINE_QUOTE = gettext_noop("Line {line}: a quotation mark is not closed.")
 ERROR_LINE_EMAIL = gettext_noop("Line {line}, e-mail: “{value}” is not a valid e-mail address.")
 ERROR_LINE_EMAIL_MISSING = gettext_noop(
@@ -44,6 +52,12 @@ ERROR_LINE_WEIGHT = gettext_noop("Line {line}, weight: “{value}” is not a po
 ERROR_LINE_WEIGHT_TOO_LARGE = gettext_noop("Line {line}, weight: at most {limit}.")
 ERROR_WEIGHT_TOO_LARGE = gettext_noop("The expert weight may be at most {limit}.")
 ERROR_LINE_TOO_LONG = gettext_noop("Line {line}, {field}: at most {limit} characters.")
+
+# After the four columns, weights per first-level criterion: "U1=2" (or "U1: 2"), at most one
+# per criterion, and a hierarchy has at most 9 (MAX_CHILDREN). Codes are checked against the
+# evaluation by panel_add_experts.
+MAX_CRITERION_FIELDS = 9
+CRITERION_FIELD = re.compile(r"^(?P<code>[^=:\s]{1,20})\s*[=:]\s*(?P<weight>.*)$")
 
 # Field names a header line may use for the e-mail column (only the first line may be one).
 HEADER_EMAIL_NAMES = {
@@ -73,6 +87,8 @@ class ExpertLine:
     name: str = ""
     organisation: str = ""
     weight: float = 1.0
+    # (criterion code, weight) in the order given; codes not yet checked against a hierarchy.
+    criterion_weights: tuple[tuple[str, float], ...] = ()
 
 
 def expert_lines_parse(*, text: str, existing_emails: Iterable[str] = ()) -> list[ExpertLine]:
@@ -140,8 +156,10 @@ def _parse_line(number: int, fields: list[str] | None) -> tuple[ExpertLine | Non
         return None, [_(ERROR_LINE_QUOTE).format(line=number)]
     while len(fields) > 1 and not fields[-1]:
         fields.pop()  # trailing separators, as spreadsheets export empty columns
-    if len(fields) > 4:
+    extras = [CRITERION_FIELD.match(value) for value in fields[4:]]
+    if len(extras) > MAX_CRITERION_FIELDS or not all(extras):
         return None, [_(ERROR_LINE_FIELDS).format(line=number, count=len(fields))]
+    fields = fields[:4]
     if len(fields) == 1:
         name, email = _split_address(fields[0])
         values = {"name": name, "email": email, "organisation": ""}
@@ -160,9 +178,35 @@ def _parse_line(number: int, fields: list[str] | None) -> tuple[ExpertLine | Non
         errors.append(_(ERROR_LINE_WEIGHT).format(line=number, value=shown(weight_text)))
     elif weight > MAX_EXPERT_WEIGHT:
         errors.append(_(ERROR_LINE_WEIGHT_TOO_LARGE).format(line=number, limit=MAX_EXPERT_WEIGHT))
+    criteria = _criterion_weights(number, extras, errors)
     if errors:
         return None, errors
-    return ExpertLine(line=number, weight=weight, **values), []
+    return ExpertLine(line=number, weight=weight, criterion_weights=criteria, **values), []
+
+
+def _criterion_weights(number: int, extras: list, errors: list[str]) -> tuple:
+    """(code, weight) of a line's CODE=weight fields; refusals appended to `errors`."""
+    weights: dict[str, float] = {}
+    for found in extras:
+        code, text = found["code"], found["weight"].strip()
+        weight = expert_weight_parse(text)
+        if code in weights:
+            errors.append(_(ERROR_LINE_CRITERION_TWICE).format(line=number, criterion=code))
+        elif weight is None:
+            errors.append(
+                _(ERROR_LINE_CRITERION_WEIGHT).format(
+                    line=number, criterion=code, value=shown(text)
+                )
+            )
+        elif weight > MAX_EXPERT_WEIGHT:
+            errors.append(
+                _(ERROR_LINE_CRITERION_TOO_LARGE).format(
+                    line=number, criterion=code, limit=MAX_EXPERT_WEIGHT
+                )
+            )
+        else:
+            weights[code] = weight
+    return tuple(weights.items())
 
 
 def _split_address(value: str) -> tuple[str, str]:

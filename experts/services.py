@@ -27,6 +27,7 @@ from evaluations.models import AuditEntry, Evaluation
 from evaluations.services import audit_record
 from evaluations.services.pipeline import results_mark_stale
 
+from .criterion_weights import pasted_criterion_weights
 from .models import Invitation, PanelMembership, Profile
 from .paste import ERROR_WEIGHT_TOO_LARGE, MAX_EXPERT_WEIGHT, expert_lines_parse
 from .selectors import (
@@ -82,6 +83,7 @@ def panel_add_experts(
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     _check_not_closed(evaluation, field="text")
     experts = expert_lines_parse(text=text, existing_emails=panel_emails(evaluation=evaluation))
+    by_criterion = pasted_criterion_weights(evaluation=evaluation, experts=experts)
     requirements = _requirements_of(evaluation)
     links = []
     for expert in experts:
@@ -91,6 +93,7 @@ def panel_add_experts(
             name=expert.name,
             organisation=expert.organisation,
             weight=expert.weight,
+            criterion_weights=by_criterion[expert.line],
         )
         links.append(
             _invitation_issue(

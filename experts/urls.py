@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .criterion_weights_views import criterion_weights
 
 PANEL = "evaluations/<int:evaluation_id>/panel/"
 
@@ -11,6 +12,11 @@ urlpatterns = [
     path(f"{PANEL}<int:membership_id>/revoke/", views.panel_revoke, name="panel-revoke"),
     path(f"{PANEL}<int:membership_id>/restore/", views.panel_restore, name="panel-restore"),
     path(f"{PANEL}<int:membership_id>/weight/", views.panel_weight, name="panel-weight"),
+    path(
+        f"{PANEL}<int:membership_id>/criterion-weights/",
+        criterion_weights,
+        name="panel-criterion-weights",
+    ),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("panels/", views.expert_home, name="expert-home"),
 ]

@@ -83,11 +83,13 @@ def _reassess(evaluation: Evaluation, child_ids: list[int], ballots) -> set[Pair
         if np.isnan(cr_of[k]):
             continue  # skipped pairs the method cannot weigh: the stored figures stay
         cr, consistent = float(cr_of[k]), bool(consistent_of[k])
+        cr = cr if math.isfinite(cr) else None  # a weight of 0 (Chang): infinite, not JSON
         old_cr, old_consistent = (
             getattr(ballot, f"{prefix}cr"),
             getattr(ballot, f"{prefix}consistent"),
         )
-        if old_cr is None or abs(old_cr - cr) > CR_TOLERANCE or old_consistent != consistent:
+        moved = cr is None or old_cr is None or abs(old_cr - cr) > CR_TOLERANCE
+        if moved or old_consistent != consistent:
             setattr(ballot, f"{prefix}cr", cr)
             setattr(ballot, f"{prefix}consistent", consistent)
             changed.add(ballot)

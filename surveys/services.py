@@ -106,13 +106,20 @@ def pairwise_consistency(
     result = ahp.priorities(
         matrix, method=evaluation.weighting_method, ri=evaluation.ri_table, threshold=threshold
     )
-    revisions = (
-        []
-        if result.consistent
-        else ahp.diagnose(matrix, weights=result.weights, scale=evaluation.judgment_scale)
-    )
+    # A weight of 0 (Chang's fuzzy method) implies no ratio to revise toward: the root
+    # method's weights suggest the revisions then. Its CR is infinite: None here and stored,
+    # as JSON has no infinity, with consistent False (the CR policy blocks it as any CR ≥ limit).
+    positive = bool(np.all(result.weights > 0))
+    revisions = []
+    if not result.consistent:
+        revisions = ahp.diagnose(
+            matrix,
+            weights=result.weights if positive else None,
+            scale=evaluation.judgment_scale,
+        )
+    cr = float(result.cr) if np.isfinite(result.cr) else None
     weights = result.weights.tolist()
-    return Consistency(True, weights, result.cr, result.consistent, revisions, threshold)
+    return Consistency(True, weights, cr, result.consistent, revisions, threshold)
 
 
 def _clean_judgments(
@@ -220,7 +227,7 @@ def pairwise_ballot_save(
     blocked = evaluation.cr_policy == Evaluation.CRPolicy.BLOCK and check.consistent is False
     if submit and blocked:
         message = _(ERROR_INCONSISTENT).format(
-            cr=f"{check.cr:.3f}", threshold=f"{check.threshold:g}"
+            cr="∞" if check.cr is None else f"{check.cr:.3f}", threshold=f"{check.threshold:g}"
         )
         raise ValidationError({"judgments": message})
     ballot = PairwiseBallot.objects.filter(membership=membership, parent=parent).first()

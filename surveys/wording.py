@@ -127,6 +127,8 @@ def describe(row_name: str, col_name: str, value: float) -> str:
 
 def consistency_summary(cr: float | None, consistent: bool | None) -> str:
     """The short line announced when the consistency changes: "CR 0.123, inconsistent"."""
+    if cr is None and consistent is False:
+        return _("CR infinite (a weight of 0), inconsistent")
     if cr is None:
         return _("CR not known yet: answer every pair")
     verdict = _("consistent") if consistent else _("inconsistent")

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from experts.authentication import TokenScope
+from experts.criterion_weights import effective_criterion_weights, first_level_criteria
 from experts.selectors import PanelFigures, access_membership, panel_overview, revocation_effect
 from experts.services import (
     invitation_resend,
@@ -278,7 +279,13 @@ class EvaluationViewSet(
     @action(detail=True)
     def panel(self, request, pk=None):
         """Response figures as the paper reports them, and each expert's progress."""
-        overview = panel_overview(evaluation=self.get_object())
+        evaluation = self.get_object()
+        overview = panel_overview(evaluation=evaluation)
+        criteria = first_level_criteria(evaluation)
+
+        def criteria_of(membership):
+            return effective_criterion_weights(membership, criteria)
+
         return Response(
             {
                 "figures": _figures(overview.figures),
@@ -290,6 +297,8 @@ class EvaluationViewSet(
                         "name": row.membership.name,
                         "organisation": row.membership.organisation,
                         "weight": row.membership.weight,
+                        # {criterion code: weight}; …/experts/{membership}/weights/ sets them.
+                        "criterion_weights": criteria_of(row.membership),
                         "stage": row.stage.value,
                         # Revoked, with the submitted answers still in the results.
                         "answers_kept": row.answers_kept,

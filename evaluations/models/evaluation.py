@@ -20,6 +20,11 @@ class Evaluation(models.Model):
     class WeightingMethod(models.TextChoices):
         GEOMETRIC = "geometric", _("Geometric mean (root) method")
         EIGENVECTOR = "eigenvector", _("Eigenvector method")
+        FUZZY_BUCKLEY = (
+            "fuzzy_buckley",
+            _("Fuzzy AHP: Buckley's geometric mean of triangular fuzzy numbers (1985)"),
+        )
+        FUZZY_CHANG = "fuzzy_chang", _("Fuzzy AHP: Chang's extent analysis (1996)")
 
     class RITable(models.TextChoices):
         PAPER = "paper", _("The method paper's RI table")
@@ -83,7 +88,7 @@ class Evaluation(models.Model):
     )
     weighting_method = models.CharField(
         _("weighting method"),
-        max_length=12,
+        max_length=16,
         choices=WeightingMethod.choices,
         default=WeightingMethod.GEOMETRIC,
     )

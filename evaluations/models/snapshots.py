@@ -53,6 +53,9 @@ class RobustnessAnalysis(models.Model):
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
+        # Recorded instead of running when the simulation cannot reproduce the results' method
+        # (robustness/availability.py says why); final for the snapshot, like a failure.
+        UNAVAILABLE = "unavailable", _("Not available")
 
     evaluation = models.ForeignKey(
         Evaluation, on_delete=models.CASCADE, related_name="robustness_analyses"
@@ -62,7 +65,7 @@ class RobustnessAnalysis(models.Model):
     )
     version = models.PositiveBigIntegerField(_("version"))
     status = models.CharField(
-        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
     )
     settings = models.JSONField(_("settings"), default=dict)
     data = models.JSONField(_("analysis"), default=dict)

@@ -7,6 +7,8 @@ the API show the previous numbers and name, with this, what they were computed w
 
 from django.utils.translation import gettext as _
 
+from experts.criterion_weights import effective_criterion_weights, first_level_criteria
+
 from ..models import Evaluation, ResultSnapshot
 
 # The snapshot's "settings" keys, with the label and the choices that word each value.
@@ -41,6 +43,10 @@ def results_changes(
     changes = _setting_changes(evaluation, data.get("settings", {}))
     changes += _grade_changes(evaluation, data.get("grades"))
     changes += _weight_changes(evaluation, data.get("expert_weights"), named)
+    if "expert_criterion_weights" in data:  # a snapshot older than them has none to compare
+        changes += _criterion_weight_changes(
+            evaluation, data.get("expert_weights") or {}, data["expert_criterion_weights"], named
+        )
     changes += _structure_changes(evaluation, data)
     return changes
 
@@ -112,6 +118,38 @@ def _weight_changes(evaluation: Evaluation, used: dict | None, named: bool) -> l
             {"field": "expert_weight", "label": label, "was": f"{was:g}", "now": f"{now:g}"}
         )
     return changes
+
+
+def _criterion_weight_changes(
+    evaluation: Evaluation, overall: dict, used: dict, named: bool
+) -> list[dict]:
+    """Experts whose weights per criterion differ from those the snapshot used."""
+    criteria = first_level_criteria(evaluation)
+    changes = []
+    memberships = evaluation.memberships.filter(pk__in=[int(pk) for pk in overall])
+    for membership in memberships.order_by("pk"):
+        was = used.get(str(membership.pk), {})
+        now = effective_criterion_weights(membership, criteria)
+        if was == now:
+            continue
+        label = _("Weights per criterion of {name}").format(name=membership.display_name)
+        if not named:
+            label = _("An expert's weights per criterion")
+        changes.append(
+            {
+                "field": "expert_criterion_weights",
+                "label": label,
+                "was": _criteria_text(was),
+                "now": _criteria_text(now),
+            }
+        )
+    return changes
+
+
+def _criteria_text(weights: dict) -> str:
+    if not weights:
+        return _("the overall weight")
+    return ", ".join(f"{code} {weight:g}" for code, weight in weights.items())
 
 
 def _structure_changes(evaluation: Evaluation, data: dict) -> list[dict]:

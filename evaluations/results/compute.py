@@ -10,7 +10,7 @@ from ..robustness.flips import result_flip_points
 from ..services.limits import settings_cr_limit
 from .direct import direct_rows
 from .matrices import given_matrix_result, matrix_result
-from .panel import PanelInput
+from .panel import PanelInput, expert_weight
 
 OPERATORS = ("product_sum", "min_max", "product_max", "min_bounded_sum")
 
@@ -43,6 +43,13 @@ def results_compute(data: PanelInput) -> dict:
         "grades": [{"name": g["name"], "score": g["score"]} for g in data.grades],
         # Each expert's weight as used, so the page can say when a weight changed since.
         "expert_weights": {str(m): e["weight"] for m, e in data.experts.items()},
+        # And the weights per first-level criterion that replaced it in that criterion's
+        # subtree: {membership id: {criterion code: weight}}, experts with any only.
+        "expert_criterion_weights": {
+            str(m): e["criterion_weights"]
+            for m, e in data.experts.items()
+            if e.get("criterion_weights")
+        },
         "indicators": _indicator_rows(data.indicators, local, global_weights),
         "matrices": matrices,
         "consensus": _overall_consensus(matrices, global_weights),
@@ -50,6 +57,12 @@ def results_compute(data: PanelInput) -> dict:
             {"parent": m["parent"], "cr": m["cr"], "experts": m["inconsistent_experts"]}
             for m in matrices
             if m["cr"] is not None and m["cr"] >= settings_cr_limit(settings, len(m["children"]))
+        ],
+        # Chang's zero-weight defect, per matrix: the children its group weights put at 0.
+        "zero_weight_warnings": [
+            {"parent": m["parent"], "children": m["zero_weights"]}
+            for m in matrices
+            if m["zero_weights"]
         ],
         "subjects": [],
         "ranking": [],
@@ -211,15 +224,15 @@ def _subject_result(subject, root, local, global_weights, data, missing) -> dict
 
 
 def _vote_counts(subject_id, leaves, grade_count, data: PanelInput) -> dict[str, np.ndarray]:
-    """V_ijh: per leaf, the experts (weighted by expert weight) who chose each grade."""
+    """V_ijh: per leaf, the experts (weighted by expert weight: their weight for the leaf's
+    first-level criterion if they have one) who chose each grade."""
     counts = {code: np.zeros(grade_count) for code in leaves}
     for ballot in data.ratings:
         if ballot["subject"] != subject_id:
             continue
-        weight = data.experts[ballot["membership"]]["weight"]
         for code, grade_index in ballot["grades"].items():
             if code in counts:
-                counts[code][grade_index] += weight
+                counts[code][grade_index] += expert_weight(data, ballot["membership"], code)
     return counts
 
 

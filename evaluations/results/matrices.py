@@ -17,7 +17,7 @@ from ..engine.hierarchy import Node
 from ..models import Evaluation
 from ..services.limits import settings_cr_limit
 from . import skipped
-from .panel import PanelInput
+from .panel import PanelInput, expert_weight
 
 
 def matrix_result(node: Node, ballots: list[dict], data: PanelInput, missing: list[str]) -> dict:
@@ -43,6 +43,7 @@ def matrix_result(node: Node, ballots: list[dict], data: PanelInput, missing: li
         "consensus_word": None,
         "per_expert": [],
         "inconsistent_experts": [],
+        "zero_weights": [],
     }
     if not ballots:
         missing.append(f"no submitted judgments for {node.code}")
@@ -68,16 +69,19 @@ def matrix_result(node: Node, ballots: list[dict], data: PanelInput, missing: li
     keep = np.ones(len(ballots), dtype=bool)
     if settings["ballot_inclusion"] == Evaluation.BallotInclusion.CONSISTENT:
         keep = own.cr < threshold
+    # An expert's weight for this matrix: for the criterion above it, or overall (the root's).
+    expert_weights = [expert_weight(data, b["membership"], node.code) for b in ballots]
     result["per_expert"] = [
         {
             "membership": b["membership"],
             "name": data.experts[b["membership"]]["name"],
-            "weight": data.experts[b["membership"]]["weight"],
+            "weight": expert_weights[k],
             "weights": own.weights[k].tolist(),
-            "lambda_max": float(own.lambda_max[k]),
-            "ci": float(own.ci[k]),
-            "cr": float(own.cr[k]),
+            "lambda_max": finite(own.lambda_max[k]),
+            "ci": finite(own.ci[k]),
+            "cr": finite(own.cr[k]),
             "ri": float(index[k]),
+            "zero_weights": _zero_codes(node, own.weights[k]),
             "consistent": bool(own.cr[k] < threshold),
             "included": bool(keep[k]),
             # m, the pairs this expert skipped: their RI is RI(t, m) (Ágoston & Csató 2022).
@@ -91,7 +95,6 @@ def matrix_result(node: Node, ballots: list[dict], data: PanelInput, missing: li
     if not keep.any():
         missing.append(f"no consistent judgments for {node.code}")
         return result
-    expert_weights = [data.experts[b["membership"]]["weight"] for b in ballots]
     kept_gaps = bool(np.isnan(stack[keep]).any())
     aggregate = incomplete_panel.aggregate if kept_gaps else ahp.aggregate
     try:
@@ -102,10 +105,11 @@ def matrix_result(node: Node, ballots: list[dict], data: PanelInput, missing: li
     result.update(
         experts_included=int(keep.sum()),
         weights=group.weights.tolist(),
-        lambda_max=float(group.lambda_max),
-        ci=float(group.ci),
+        lambda_max=finite(group.lambda_max),
+        ci=finite(group.ci),
         ri=float(group.ri),
-        cr=float(group.cr),
+        cr=finite(group.cr),
+        zero_weights=_zero_codes(node, group.weights),
         consistent=bool(group.consistent),
         matrix=skipped.as_json(group.matrix),
     )
@@ -147,6 +151,7 @@ def given_matrix_result(node: Node, weights: list[float], source: str, ignored: 
         "consensus_word": None,
         "per_expert": [],
         "inconsistent_experts": [],
+        "zero_weights": [],
     }
 
 
@@ -163,3 +168,16 @@ def _group(aggregate, stack, expert_weights, settings: dict, threshold: float):
         if settings["aggregation"] == Evaluation.Aggregation.AIP
         else "geometric",
     )
+
+
+def finite(value) -> float | None:
+    """A JSON number: λmax, CI and CR are infinite when a weight is 0 (Chang's method; no
+    finite λmax fits it), and a snapshot is JSON, which has no infinity (PostgreSQL's jsonb
+    refuses it). null then, with the matrix's zero_weights saying why."""
+    value = float(value)
+    return value if np.isfinite(value) else None
+
+
+def _zero_codes(node: Node, weights: np.ndarray) -> list[str]:
+    """The children weighed exactly 0 (Chang's extent analysis can; ahp.Priorities)."""
+    return [child.code for child, w in zip(node.children, weights, strict=True) if w == 0]

@@ -26,7 +26,8 @@ class PanelInput:
     indicators: list[dict]
     grades: list[dict]  # {id, name, score}, best first
     subjects: list[dict]  # {id, name}
-    experts: dict[int, dict]  # membership id → {name, weight}
+    # membership id → {name, weight, criterion_weights {first-level code: weight}}
+    experts: dict[int, dict]
     pairwise: list[dict] = field(default_factory=list)  # {membership, parent_code, matrix, cr}
     # {membership, subject, grades: {leaf code: grade index}, dont_know: [leaf codes]}
     ratings: list[dict] = field(default_factory=list)
@@ -38,6 +39,17 @@ class PanelInput:
     # Per given node's code, the submitted pairwise ballots kept but left out while its
     # weights are given (evaluations/given_weights).
     ignored_pairwise: dict[str, int] = field(default_factory=dict)
+    # indicator code → the code of the first-level criterion above it (itself for a criterion,
+    # None for the root): whose expert weight a matrix or a rating of it takes.
+    criterion_of: dict[str, str | None] = field(default_factory=dict)
+
+
+def expert_weight(data: PanelInput, membership: int, code: str) -> float:
+    """The expert's weight for the matrix of parent `code`, or a rating of leaf `code`: their
+    weight for the criterion above it if they have one, else their overall weight."""
+    expert = data.experts[membership]
+    criterion = data.criterion_of.get(code)
+    return expert.get("criterion_weights", {}).get(criterion, expert["weight"])
 
 
 def panel_input(*, evaluation: Evaluation) -> PanelInput:
@@ -63,9 +75,14 @@ def panel_input(*, evaluation: Evaluation) -> PanelInput:
         grades=[{"id": g.pk, "name": g.name, "score": g.score} for g in grades],
         subjects=[{"id": s.pk, "name": s.name} for s in evaluation.subjects.all()],
         experts={
-            m.pk: {"name": m.display_name, "weight": m.weight}
+            m.pk: {
+                "name": m.display_name,
+                "weight": m.weight,
+                "criterion_weights": _criterion_weights(m.criterion_weights, tree),
+            }
             for m in evaluation.memberships.exclude(**LEFT_OUT)
         },
+        criterion_of=_criterion_of(tree),
     )
     given = {row["id"] for row in data.indicators if row["given_weights"] is not None}
     # Each expert's submitted copy counts (surveys.models): a draft on top of it does not.
@@ -244,6 +261,31 @@ def _given(indicator, children: list[int]) -> dict:
     return {
         "given_weights": [float(weights[str(pk)]) for pk in children] if usable else None,
         "given_weights_source": indicator.given_weights_source if usable else "",
+    }
+
+
+def _criterion_of(tree) -> dict[str, str | None]:
+    by_id = {indicator.pk: indicator for indicator, _depth in tree}
+    above: dict[str, str | None] = {}
+    for indicator, _depth in tree:  # depth-first: a parent comes before its children
+        parent = by_id.get(indicator.parent_id)
+        if parent is None:
+            above[indicator.code] = None
+        elif parent.parent_id is None:
+            above[indicator.code] = indicator.code
+        else:
+            above[indicator.code] = above[parent.code]
+    return above
+
+
+def _criterion_weights(stored: dict | None, tree) -> dict[str, float]:
+    """{code: weight} of the stored weights whose id is still a first-level criterion, in the
+    hierarchy's order (experts.criterion_weights writes them)."""
+    stored = stored or {}
+    return {
+        indicator.code: float(stored[str(indicator.pk)])
+        for indicator, depth in tree
+        if depth == 1 and str(indicator.pk) in stored
     }
 
 

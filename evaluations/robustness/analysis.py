@@ -33,6 +33,7 @@ from django.utils import timezone
 from ..models import Evaluation, ResultSnapshot, RobustnessAnalysis
 from ..services.results import panel_input
 from . import rules
+from .availability import unavailable_reason
 from .compute import analysis_compute
 
 logger = logging.getLogger(__name__)
@@ -211,6 +212,9 @@ def _analyse(row: RobustnessAnalysis) -> RobustnessAnalysis | None:
             logger.info("analysis of %s skipped: %s", row, ERROR_INPUT_MOVED)
             RobustnessAnalysis.objects.filter(pk=row.pk, started_at=row.started_at).delete()
             return None
+        reason = unavailable_reason(data)
+        if reason is not None:
+            return _unavailable(row, reason, chosen)
         figures = analysis_compute(data, chosen)
         json.dumps(figures, allow_nan=False)  # the contract: JSON numbers, never NaN
     except (OperationalError, InterfaceError):
@@ -255,6 +259,23 @@ def _write(row: RobustnessAnalysis, figures: dict, chosen: dict, seconds: float)
         )
     if not written:
         return None  # started over (new settings) or taken by another run meanwhile
+    row.refresh_from_db()
+    return row
+
+
+def _unavailable(row, reason: str, settings_used: dict):
+    """Record that this snapshot's analysis cannot run (availability.py), final like a
+    failure: the reason is a code the pages word; data says it too, for the API."""
+    RobustnessAnalysis.objects.filter(
+        pk=row.pk, status=Status.RUNNING, started_at=row.started_at
+    ).update(
+        status=Status.UNAVAILABLE,
+        error=reason,
+        settings=settings_used,
+        data={"unavailable": reason},
+        finished_at=timezone.now(),
+        compute_seconds=None,
+    )
     row.refresh_from_db()
     return row
 

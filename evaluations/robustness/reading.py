@@ -4,8 +4,10 @@ the exports read them here (DESIGN §4: `results.robustness`).
     robustness = {
         operator, exact, flip_points, most_critical, lines   the snapshot's own (flips.py)
         simulation: {
-            status       "done" | "computing" | "failed" | "none" (not analysed: switched off,
-                         or a snapshot older than the analysis)
+            status       "done" | "computing" | "failed" | "unavailable" | "none" (not
+                         analysed: switched off, or a snapshot older than the analysis)
+            reason       when unavailable: "fuzzy_weighting", and message, the same in
+                         words (robustness/availability.py)
             source, draws, seed, k, top, top_probability, rank_probabilities, … of the first
                          selected source (judgment noise, else the bootstrap), once done
             sources      {"noise": {…}, "bootstrap": {…}}: every selected source
@@ -19,6 +21,7 @@ A snapshot written before flip points existed has none: its flip_points list is 
 
 from ..models import Evaluation, ResultSnapshot
 from .analysis import analysis_latest
+from .availability import reason_text
 
 SOURCE_ORDER = ("noise", "bootstrap")
 EMPTY_FLIPS = {"operator": None, "exact": None, "flip_points": [], "most_critical": None}
@@ -49,6 +52,12 @@ def _simulation(latest, *, coordinator: bool) -> dict:
     analysis = latest.analysis
     if analysis is None:
         return {"status": "none"}
+    if analysis.status == "unavailable":
+        return {
+            "status": "unavailable",
+            "reason": analysis.error,
+            "message": reason_text(analysis.error),
+        }
     if analysis.status != "done":
         failed = {"status": "failed"}
         if coordinator:

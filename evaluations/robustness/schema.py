@@ -48,9 +48,17 @@ class MostCriticalSerializer(serializers.Serializer):
 
 class SimulationSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
-        choices=["done", "computing", "failed", "none"],
-        help_text="none: not analysed (switched off, or a snapshot older than the analysis).",
+        choices=["done", "computing", "failed", "unavailable", "none"],
+        help_text="none: not analysed (switched off, or a snapshot older than the analysis); "
+        "unavailable: the simulation cannot reproduce these results' method (reason).",
     )
+    reason = serializers.ChoiceField(
+        choices=["fuzzy_weighting"],
+        required=False,
+        help_text="When unavailable: a fuzzy weighting method (the simulation draws crisp "
+        "judgments only).",
+    )
+    message = serializers.CharField(required=False, help_text="The reason in words.")
     source = serializers.ChoiceField(
         choices=["noise", "bootstrap"], required=False, help_text="Judgment noise first."
     )

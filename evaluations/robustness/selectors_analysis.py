@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ..models import RobustnessAnalysis
 from ..results.comments import expert_aliases
+from .availability import reason_text
 from .cells import names_of, ordered_subjects, percent_cell, weight_cell
 
 SOURCES = ("noise", "bootstrap")
@@ -22,11 +23,21 @@ Status = RobustnessAnalysis.Status
 
 def analysis_state(*, analysis: RobustnessAnalysis | None, computing: bool) -> dict:
     """What the page says about the analysis of the latest snapshot: "computing" (queued or
-    running), "failed", "done", or "none" (never queued: no subject was ranked, or the
+    running), "failed", "done", "unavailable" (the simulation cannot reproduce the results'
+    method: `reason` says why), or "none" (never queued: no subject was ranked, or the
     analysis is switched off)."""
     if analysis is None or analysis.status in (Status.QUEUED, Status.RUNNING):
         state = "computing" if computing or analysis is not None else "none"
         return {"state": state, "version": None, "error": "", "finished_at": None, "seconds": None}
+    if analysis.status == Status.UNAVAILABLE:
+        return {
+            "state": "unavailable",
+            "version": analysis.version,
+            "error": "",
+            "reason": reason_text(analysis.error),
+            "finished_at": analysis.finished_at,
+            "seconds": None,
+        }
     return {
         "state": "failed" if analysis.status == Status.FAILED else "done",
         "version": analysis.version,

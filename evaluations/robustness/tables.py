@@ -19,6 +19,9 @@ def robustness_tables(*, robustness: dict, data: dict) -> list[Table]:
     if robustness.get("flip_points"):
         tables.append(_flip_table(robustness, names))
     simulation = robustness.get("simulation") or {}
+    if simulation.get("status") == "unavailable":
+        about = [[_("Not available"), simulation.get("message", "")]]
+        tables.append(Table(_("Robustness simulation"), _("Simulation"), [Section(None, about)]))
     for source, figures in (simulation.get("sources") or {}).items():
         tables.append(_simulation_table(source, figures, names, subjects, grades, data))
     if robustness.get("agreement"):

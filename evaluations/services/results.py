@@ -8,9 +8,13 @@ Snapshot data layout (all JSON):
   settings        the method settings the numbers were computed with
   grades          [{name, score}] best first
   expert_weights  {membership id: the expert weight used}
+  expert_criterion_weights  {membership id: {first-level code: weight}}: the weights per
+                  criterion used instead in that criterion's subtree (experts with any)
   indicators      [{code, name, parent, depth, is_leaf, local_weight, global_weight, rank}]
   matrices        one per parent with ≥ 2 children: group weights, λmax, CI, RI, CR, the
-                  aggregated matrix, consensus S*, and every included expert's own figures;
+                  aggregated matrix, consensus S*, and every included expert's own figures
+                  (with the expert weight used for that matrix); zero_weights, the children
+                  a fuzzy method (Chang's) weighs exactly 0 (codes; empty for the others);
                   source "pairwise", or "given" (the coordinator's direct weights, with
                   given_source and ignored_ballots, the figures from judgments null);
                   with skipped comparisons (issue 15 §1): `skipped` (pairs skipped over the

@@ -54,6 +54,9 @@ class Prepared:
     0 in the rows of experts who did not judge it, so one product with the draws' expert
     weights mixes every node at once; columns: each node's slice of them. answered (E, J):
     1 where the expert judged the node. votes (E, S·L·m): 1 where the expert gave the grade.
+    With the problem's node_weights, each expert's values, answered and votes are scaled by
+    factors (nodes, E), the node's weight over the overall weight: the draws' weights are the
+    overall ones times multipliers, and the products then weigh every node by its own weight.
     """
 
     problem: Problem
@@ -63,6 +66,7 @@ class Prepared:
     columns: tuple[slice, ...]
     answered: np.ndarray
     votes: np.ndarray
+    factors: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,14 +89,21 @@ def prepare(problem: Problem) -> Prepared:
     parts = [_mixed_values(problem, m) for m in matrices]
     values = np.zeros((experts, sum(part.shape[1] for part in parts)))
     answered = np.zeros((experts, len(matrices)))
+    factors = None
+    if problem.node_weights is not None:
+        factors = problem.node_weights / problem.expert_weights[None, :]
     columns, start = [], 0
     for j, (m, part) in enumerate(zip(matrices, parts, strict=True)):
         columns.append(slice(start, start + part.shape[1]))
-        values[m.experts, columns[-1]] = part
-        answered[m.experts, j] = 1.0
+        factor = 1.0 if factors is None else factors[m.node, m.experts]
+        values[m.experts, columns[-1]] = part * np.reshape(factor, (-1, 1))
+        answered[m.experts, j] = factor
         start += part.shape[1]
     grades = np.arange(problem.grade_scores.size)
-    votes = (problem.ratings[..., None] == grades).reshape(experts, -1).astype(float)
+    votes = (problem.ratings[..., None] == grades).astype(float)
+    if factors is not None:
+        votes *= factors[problem.leaves].T[:, None, :, None]  # (E, 1, L, 1)
+    votes = votes.reshape(experts, -1)
     return Prepared(
         problem=problem,
         matrices=matrices,
@@ -101,6 +112,7 @@ def prepare(problem: Problem) -> Prepared:
         columns=tuple(columns),
         answered=answered,
         votes=votes,
+        factors=factors,
     )
 
 
@@ -156,7 +168,10 @@ def run(
             values = mixed[:, prepared.columns[j]]
         else:
             noisy = _mixed_values(problem, matrices, noisy_logs(matrices))
-            values = np.matmul(weights[:, None, matrices.experts], noisy)[:, 0, :]
+            own = weights[:, matrices.experts]
+            if prepared.factors is not None:
+                own = own * prepared.factors[matrices.node, matrices.experts]
+            values = np.matmul(own[:, None, :], noisy)[:, 0, :]
         local[:, matrices.children] = _group(problem, matrices, values, totals[:, j])
     membership, rated = _membership(prepared, weights)
     valid = valid & rated

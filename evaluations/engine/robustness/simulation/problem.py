@@ -11,6 +11,9 @@ A Problem holds what the results are computed from (DESIGN §2.4–2.6), by inde
   matrices that enter the group weights (experts × t × t, complete and reciprocal) and, one
   per matrix, the index of the expert who gave it. A node with one child has local weight 1.
 - expert_weights (E,): positive; each expert's weight in the aggregation and in the votes.
+- node_weights (nodes, E), optional: each expert's weight for the matrix of node n (a parent)
+  and for the ratings of leaf n, where it differs from expert_weights (weights per first-level
+  criterion, which hold in the criterion's subtree); None: expert_weights everywhere.
 - ratings (E, S, L): the grade index (0 = best) each expert gave each subject on each leaf,
   -1 for none; leaves in node order.
 - fixed_rows (S, L, m), optional: membership rows that do not come from votes (a leaf given or
@@ -51,6 +54,7 @@ FIXED += "child, summing to 1"
 JUDGMENTS_SHAPE = "judgments: a node's matrices must be a stack (experts × t × t), t its children"
 JUDGMENT_EXPERTS = "judgments: a node's experts must be distinct expert indices, one per matrix"
 EXPERT_WEIGHTS = "expert_weights must be positive finite numbers, one per expert (at least one)"
+NODE_WEIGHTS = "node_weights must be positive finite numbers shaped nodes × experts"
 RATINGS_SHAPE = "ratings must be grade indices shaped experts × subjects × leaves"
 RATINGS_VALUES = "ratings must be whole grade indices from 0 to m − 1, or -1 for none"
 UNRATED = "ratings must give every leaf of every subject at least one rating"
@@ -87,6 +91,7 @@ class Problem:
     experts: tuple[Any, ...] | None = None
     fixed: Mapping[int, ArrayLike] = field(default_factory=dict)
     fixed_rows: np.ndarray | None = None
+    node_weights: np.ndarray | None = None
     children: tuple[np.ndarray, ...] = field(init=False, repr=False)
     leaves: np.ndarray = field(init=False, repr=False)
 
@@ -111,6 +116,7 @@ class Problem:
             ("children", children),
             ("leaves", leaves),
             ("judgments", given),
+            ("node_weights", _node_weights(self.node_weights, parents.size, weights.size)),
         ):
             object.__setattr__(self, name, value)
         self._check_labels()
@@ -186,6 +192,18 @@ def _expert_weights(value: ArrayLike) -> np.ndarray:
         raise ValueError(EXPERT_WEIGHTS) from None
     if weights.ndim != 1 or weights.size == 0 or not np.all(np.isfinite(weights) & (weights > 0)):
         raise ValueError(EXPERT_WEIGHTS)
+    return _frozen(weights)
+
+
+def _node_weights(value: ArrayLike | None, nodes: int, experts: int) -> np.ndarray | None:
+    if value is None:
+        return None
+    try:
+        weights = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(NODE_WEIGHTS) from None
+    if weights.shape != (nodes, experts) or not np.all(np.isfinite(weights) & (weights > 0)):
+        raise ValueError(f"{NODE_WEIGHTS} ({nodes} × {experts})")
     return _frozen(weights)
 
 
@@ -325,16 +343,18 @@ def from_panel(
     """A Problem from the results service's panel input (its PanelInput fields, as plain data).
 
     indicators: [{code, parent_code}] parents first; grades: [{score}] best first; subjects:
-    [{id}]; experts: {id: {weight}}; pairwise: [{membership, parent_code, matrix}]; ratings:
-    [{membership, subject, grades: {leaf code: grade index}}]; settings: aggregation,
-    weighting_method, operator, ballot_inclusion ("consistent" keeps only the matrices with
-    CR below their limit by the ri_table, as the results do: cr_threshold, or by the matrix's
-    size when cr_threshold_rule is "by_size"), and aip_mean (used with AIP) unless `mean` is
-    given. fixed_rows: {subject id: {leaf code: membership row, or None when the subject has none
-    yet}} for the leaves given or measured rather than voted (results.direct); votes for such
-    a leaf are not used. Labels: codes, subject ids, expert ids. Ratings of
-    unknown leaves or subjects are left out, and so are the subjects with a leaf nobody rated
-    and no fixed row: the results give them no score and no rank.
+    [{id}]; experts: {id: {weight, criterion_weights (optional) {first-level code: weight}}},
+    a criterion's weight holding for every matrix and rating in its subtree; pairwise:
+    [{membership, parent_code, matrix}]; ratings: [{membership, subject, grades: {leaf code:
+    grade index}}]; settings: aggregation, weighting_method, operator, ballot_inclusion
+    ("consistent" keeps only the matrices with CR below their limit by the ri_table, as the
+    results do: cr_threshold, or by the matrix's size when cr_threshold_rule is "by_size"),
+    and aip_mean (used with AIP) unless `mean` is given. fixed_rows: {subject id: {leaf code:
+    membership row, or None when the subject has none yet}} for the leaves given or measured
+    rather than voted (results.direct); votes for such a leaf are not used. Labels: codes,
+    subject ids, expert ids. Ratings of unknown leaves or subjects are left out, and so are
+    the subjects with a leaf nobody rated and no fixed row: the results give them no score
+    and no rank.
     """
     codes = [row["code"] for row in indicators]
     position = {code: n for n, code in enumerate(codes)}
@@ -370,7 +390,24 @@ def from_panel(
         experts=tuple(expert_ids),
         fixed=fixed,
         fixed_rows=None if rows is None else rows[rated],
+        node_weights=_panel_node_weights(codes, parents, experts, expert_ids),
     )
+
+
+def _panel_node_weights(codes, parents, experts, expert_ids) -> np.ndarray | None:
+    """(nodes, E): each node takes its first-level criterion's weight where the expert has
+    one; None when no expert has a weight per criterion that differs from their overall."""
+    overall = np.array([float(experts[e]["weight"]) for e in expert_ids])
+    weights = np.tile(overall, (len(codes), 1))
+    criterion = list(range(len(codes)))  # node → its first-level ancestor (root: itself)
+    for n in range(1, len(codes)):
+        criterion[n] = n if parents[n] == 0 else criterion[parents[n]]
+    for e, expert in enumerate(expert_ids):
+        by_code = experts[expert].get("criterion_weights") or {}
+        for n in range(1, len(codes)):
+            if codes[criterion[n]] in by_code:
+                weights[n, e] = float(by_code[codes[criterion[n]]])
+    return None if np.array_equal(weights, np.tile(overall, (len(codes), 1))) else weights
 
 
 def _panel_mean(settings: Mapping[str, Any]) -> str:

@@ -1,0 +1,33 @@
+"""When the robustness simulation cannot reproduce an evaluation's results, and says so.
+
+The simulation's batched engine weighs by the crisp methods only (simulation.problem's
+CRISP_ONLY). Rather than simulate something other than the results, the analysis of a snapshot
+computed with a fuzzy method is recorded as "unavailable" with the reason, and the Robustness
+tab, the API and the exports show it. (Expert weights per criterion are simulated as the
+results use them: simulation.from_panel's node weights.)
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from ..engine import ahp
+
+FUZZY_WEIGHTING = "fuzzy_weighting"
+
+REASONS = {
+    FUZZY_WEIGHTING: _(
+        "The robustness simulation is not available for fuzzy weighting methods (Buckley, "
+        "Chang): it draws crisp judgments only. The flip points above are computed from "
+        "these results' own weights."
+    ),
+}
+
+
+def unavailable_reason(data) -> str | None:
+    """Why the analysis of this panel input (results' PanelInput) cannot run, or None."""
+    if data.settings["weighting_method"] in ahp.FUZZY_METHODS:
+        return FUZZY_WEIGHTING
+    return None
+
+
+def reason_text(reason: str) -> str:
+    return str(REASONS.get(reason, reason))
