@@ -369,6 +369,35 @@ def test_the_form_offers_i_cannot_compare_and_takes_it(client, skipping, u1, exp
     assert "2 comparisons skipped" in page
 
 
+def test_on_the_continuous_scale_a_skip_is_a_checkbox_beside_the_number_box(
+    client, skipping, u1, expert
+):
+    """The continuous form's number box is the pair's field, so "I cannot compare these two"
+    is a checkbox of its own there; checked, it skips the pair whatever the box holds."""
+    skipping.judgment_scale = Evaluation.JudgmentScale.CONTINUOUS
+    skipping.save()
+    membership = accepted_membership(skipping, expert)
+    client.force_login(expert)
+    url = reverse("pairwise-form", args=[skipping.pk, u1.pk])
+    children = list(u1.children.all())
+    keys = [services.pair_key(r, c) for x, r in enumerate(children) for c in children[x + 1 :]]
+    assert f'type="checkbox" name="skip-{keys[1]}"' in client.get(url).content.decode()
+    data = {"action": "submit"}
+    for key, value in zip(keys, CYCLE, strict=True):
+        data[f"pair-{key}"] = "" if value is None else str(value)
+        data[f"comment-{key}"] = ""
+        if value is None:
+            data[f"skip-{key}"] = skipped.SKIP_TOKEN
+    data[f"pair-{keys[1]}"] = "2.5"  # typed, then skipped: the skip wins
+
+    assert client.post(url, data).status_code == 302
+
+    stored = PairwiseBallot.objects.get(membership=membership).submitted_judgments
+    assert [bool(stored[key].get("skipped")) for key in keys] == [v is None for v in CYCLE]
+    assert stored[keys[1]]["value"] is None
+    assert 'name="skip-' in client.get(url).content.decode()
+
+
 def test_the_form_refuses_too_many_skips_naming_the_pair(client, skipping, u1, expert):
     accepted_membership(skipping, expert)
     client.force_login(expert)
