@@ -21,6 +21,8 @@ from openpyxl import load_workbook
 from evaluations.engine import ahp, consensus, incomplete
 from evaluations.models import Evaluation
 from evaluations.results_selectors import missing_in_words
+from evaluations.robustness.analysis import analysis_run
+from evaluations.robustness.availability import SKIPPED_COMPARISONS, unavailable_reason
 from evaluations.robustness.compute import SKIPPED_NOT_SIMULATED, analysis_compute
 from evaluations.services.results import panel_input, results_compute, results_recompute
 from surveys import services
@@ -187,9 +189,22 @@ def test_a_group_whose_answers_do_not_link_is_missing_naming_the_pair(evaluation
 
 def test_the_robustness_analysis_says_it_needs_complete_matrices(evaluation):
     run(evaluation)
+    assert unavailable_reason(panel_input(evaluation=evaluation)) == SKIPPED_COMPARISONS
+    # The computation itself refuses such input too, should it be called directly.
     with pytest.raises(ValueError) as refused:
         analysis_compute(panel_input(evaluation=evaluation), {})
     assert str(refused.value) == SKIPPED_NOT_SIMULATED.format(count=2)
+
+
+@pytest.mark.robustness_analysis
+def test_the_analysis_of_skipped_ballots_is_recorded_unavailable_and_the_tab_says_why(
+    evaluation, coordinator_client
+):
+    run(evaluation)
+    analysis = analysis_run(evaluation_id=evaluation.pk)
+    assert analysis.status == "unavailable" and analysis.error == SKIPPED_COMPARISONS
+    tab = coordinator_client.get(reverse("results-robustness", args=[evaluation.pk]))
+    assert "not available while submitted ballots skip comparisons" in tab.content.decode()
 
 
 # --- pages and exports ------------------------------------------------------------------------
