@@ -26,25 +26,7 @@ def matrix_result(node: Node, ballots: list[dict], data: PanelInput, missing: li
     method, ri = settings["weighting_method"], settings["ri_table"]
     # The CR limit of this matrix: the fixed threshold, or by its order (the rule's setting).
     threshold = settings_cr_limit(settings, len(node.children))
-    result = {
-        "parent": node.code,
-        "children": [child.code for child in node.children],
-        "source": "pairwise",
-        "experts_submitted": len(ballots),
-        "experts_included": 0,
-        "weights": None,
-        "lambda_max": None,
-        "ci": None,
-        "ri": None,
-        "cr": None,
-        "consistent": None,
-        "matrix": None,
-        "consensus": None,
-        "consensus_word": None,
-        "per_expert": [],
-        "inconsistent_experts": [],
-        "zero_weights": [],
-    }
+    result = _no_figures(node, source="pairwise", experts_submitted=len(ballots))
     if not ballots:
         missing.append(f"no submitted judgments for {node.code}")
         return result
@@ -132,15 +114,20 @@ def given_matrix_result(node: Node, weights: list[float], source: str, ignored: 
     """A node whose local weights the coordinator gave: the same keys as matrix_result, the
     weights as given, nothing computed from judgments. `ignored` counts the submitted
     pairwise ballots kept for it but left out while the weights are given."""
+    result = _no_figures(node, source="given", experts_submitted=0)
+    result.update(given_source=source, ignored_ballots=ignored, weights=list(weights))
+    return result
+
+
+def _no_figures(node: Node, *, source: str, experts_submitted: int) -> dict:
+    """A matrix entry before anything is computed from judgments (the snapshot's keys)."""
     return {
         "parent": node.code,
         "children": [child.code for child in node.children],
-        "source": "given",
-        "given_source": source,
-        "ignored_ballots": ignored,
-        "experts_submitted": 0,
+        "source": source,
+        "experts_submitted": experts_submitted,
         "experts_included": 0,
-        "weights": list(weights),
+        "weights": None,
         "lambda_max": None,
         "ci": None,
         "ri": None,

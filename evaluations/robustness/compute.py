@@ -37,14 +37,10 @@ SKIPPED_NOT_SIMULATED = (
 )
 
 
-def analysis_compute(data, settings: dict) -> dict:
-    """The analysis of `data` (the results service's PanelInput) under the robustness
-    `settings` (rules.FIELDS, the seed already chosen). Raises ValueError (the engine's
-    message) when the panel input gives the engine no evaluation to analyse."""
-    skipping = sum(1 for ballot in data.pairwise if np.isnan(ballot["matrix"]).any())
-    if skipping:
-        raise ValueError(SKIPPED_NOT_SIMULATED.format(count=skipping))
-    problem = simulation.from_panel(
+def panel_problem(data) -> simulation.Problem:
+    """The simulation's input from the results service's PanelInput: the same ballots,
+    settings and expert weights, and the given or measured rows fixed."""
+    return simulation.from_panel(
         settings=data.settings,
         indicators=data.indicators,
         grades=data.grades,
@@ -54,6 +50,16 @@ def analysis_compute(data, settings: dict) -> dict:
         ratings=data.ratings,
         fixed_rows=_fixed_rows(data),
     )
+
+
+def analysis_compute(data, settings: dict) -> dict:
+    """The analysis of `data` (the results service's PanelInput) under the robustness
+    `settings` (rules.FIELDS, the seed already chosen). Raises ValueError (the engine's
+    message) when the panel input gives the engine no evaluation to analyse."""
+    skipping = sum(1 for ballot in data.pairwise if np.isnan(ballot["matrix"]).any())
+    if skipping:
+        raise ValueError(SKIPPED_NOT_SIMULATED.format(count=skipping))
+    problem = panel_problem(data)
     labels = _Labels(data.experts, named=settings["flagged_experts_named"])
     baseline = simulation.deterministic(problem)
     runs = {

@@ -5,7 +5,7 @@ import pytest
 
 from evaluations.engine.robustness import simulation
 from evaluations.engine.robustness.simulation import batch
-from evaluations.results.direct import direct_rows
+from evaluations.robustness.compute import panel_problem
 from evaluations.services.results import results_compute
 from tests.evaluations.test_direct_membership_compute import panel
 
@@ -13,20 +13,7 @@ TOLERANCE = 1e-12
 
 
 def problem_of(data):
-    fixed = {
-        subject["id"]: {code: direct_rows(subject, data).rows.get(code) for code in data.direct}
-        for subject in data.subjects
-    }
-    return simulation.from_panel(
-        settings=data.settings,
-        indicators=data.indicators,
-        grades=data.grades,
-        subjects=data.subjects,
-        experts=data.experts,
-        pairwise=data.pairwise,
-        ratings=data.ratings,
-        fixed_rows=fixed,
-    )
+    return panel_problem(data)  # the rows the results use, fixed (evaluations.robustness)
 
 
 def test_the_deterministic_result_is_the_results_services():

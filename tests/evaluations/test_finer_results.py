@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from evaluations.engine import ahp
 from evaluations.engine.robustness import simulation
+from evaluations.robustness.compute import panel_problem
 from evaluations.services.lifecycle import evaluation_update_settings
 from evaluations.services.results import panel_input, results_recompute
 from surveys import services
@@ -57,15 +58,7 @@ def test_the_results_page_and_the_json_export_name_the_scale(coordinator_client,
 
 def test_the_robustness_noise_runs_on_finer_judgments(finer_panel):
     data = panel_input(evaluation=finer_panel)
-    problem = simulation.from_panel(
-        settings=data.settings,
-        indicators=data.indicators,
-        grades=data.grades,
-        subjects=data.subjects,
-        experts=data.experts,
-        pairwise=data.pairwise,
-        ratings=data.ratings,
-    )
+    problem = panel_problem(data)
     result = simulation.simulate(problem, source="noise", draws=200, k=1, seed=7)
     np.testing.assert_allclose(result.rank_probabilities.sum(axis=1), 1.0)
 

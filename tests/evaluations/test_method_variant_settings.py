@@ -16,6 +16,7 @@ from evaluations.engine import ahp, ri
 from evaluations.engine.robustness import simulation
 from evaluations.models import Evaluation
 from evaluations.results_selectors import results_report
+from evaluations.robustness.compute import panel_problem
 from evaluations.services.lifecycle import evaluation_update_settings
 from evaluations.services.results import panel_input, results_recompute
 from surveys import services
@@ -344,15 +345,7 @@ def test_the_robustness_problem_takes_the_aip_mean_and_the_size_rule(evaluation)
     snapshot = recompute(evaluation)
     data = panel_input(evaluation=evaluation)
 
-    problem = simulation.from_panel(
-        settings=data.settings,
-        indicators=data.indicators,
-        grades=data.grades,
-        subjects=data.subjects,
-        experts=data.experts,
-        pairwise=data.pairwise,
-        ratings=data.ratings,
-    )
+    problem = panel_problem(data)
 
     assert (problem.method, problem.mean) == ("aip", "arithmetic")
     u = problem.codes.index("U")

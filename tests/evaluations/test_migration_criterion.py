@@ -4,38 +4,26 @@ back to the schema before them and forward again, its results computed afresh eq
 snapshot exactly, with no expert weighted per criterion and no zero weight."""
 
 import pytest
-from django.core.management import call_command
-from django.db import connection
 
-from evaluations.management.commands import seed_demo
 from evaluations.models import Evaluation
 from evaluations.services.results import panel_input, results_compute
 from experts.models import PanelMembership
-from tests.evaluations.test_migration_method_variants import migrate
+from tests.evaluations.migrating import columns, migrate, seeded_demo
 
 BEFORE = [("experts", "0005_remove_loginfailure"), ("evaluations", "0006_method_variant_settings")]
 
 
-def membership_columns() -> set[str]:
-    with connection.cursor() as cursor:
-        table = PanelMembership._meta.db_table
-        return {c.name for c in connection.introspection.get_table_description(cursor, table)}
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_demo_keeps_its_numbers_through_the_criterion_migrations(capsys):
-    call_command("seed_demo")
-    capsys.readouterr()
-    evaluation = Evaluation.objects.get(title=seed_demo.DEMO_TITLE)
-    snapshot = evaluation.snapshots.latest().data
+    evaluation, snapshot = seeded_demo(capsys)
 
     migrate(BEFORE)
     try:
-        assert "criterion_weights" not in membership_columns()
+        assert "criterion_weights" not in columns(PanelMembership)
     finally:
         migrate()
 
-    assert "criterion_weights" in membership_columns()
+    assert "criterion_weights" in columns(PanelMembership)
     evaluation = Evaluation.objects.get(pk=evaluation.pk)
     assert evaluation.weighting_method == "geometric"
     assert all(m.criterion_weights == {} for m in evaluation.memberships.all())

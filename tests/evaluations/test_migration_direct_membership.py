@@ -3,40 +3,28 @@ before it, is taken back to the schema without the settings and forward again; e
 then voted and its results computed afresh equal its snapshot."""
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
-from evaluations.management.commands import seed_demo
-from evaluations.models import Evaluation, Indicator, LeafInput
+from evaluations.models import Indicator, LeafInput
 from evaluations.services.results import panel_input, results_compute
-
-from .test_migration_method_variants import migrate
+from tests.evaluations.migrating import columns, migrate, seeded_demo
 
 BEFORE = [("evaluations", "0006_method_variant_settings")]
 NEW_COLUMNS = {"membership_source", "better", "thresholds", "threshold_shape", "unit"}
 
 
-def indicator_columns() -> set[str]:
-    with connection.cursor() as cursor:
-        table = Indicator._meta.db_table
-        return {c.name for c in connection.introspection.get_table_description(cursor, table)}
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_demo_keeps_its_numbers_through_the_migration(capsys):
-    call_command("seed_demo")
-    capsys.readouterr()
-    evaluation = Evaluation.objects.get(title=seed_demo.DEMO_TITLE)
-    snapshot = evaluation.snapshots.latest().data
+    evaluation, snapshot = seeded_demo(capsys)
 
     migrate(BEFORE)
     try:
-        assert not NEW_COLUMNS & indicator_columns()
+        assert not NEW_COLUMNS & columns(Indicator)
         assert LeafInput._meta.db_table not in connection.introspection.table_names()
     finally:
         migrate()
 
-    assert NEW_COLUMNS <= indicator_columns()
+    assert NEW_COLUMNS <= columns(Indicator)
     sources = set(evaluation.indicators.values_list("membership_source", flat=True))
     assert sources == {"votes"}
     data = panel_input(evaluation=evaluation)

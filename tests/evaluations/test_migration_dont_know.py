@@ -4,41 +4,22 @@ again; its settings are off and 3, and its results computed afresh equal its sna
 don't-know and no leaf below the minimum (the demo's raters rate every leaf)."""
 
 import pytest
-from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-from evaluations.management.commands import seed_demo
 from evaluations.models import Evaluation
 from evaluations.services.results import panel_input, results_compute
+from tests.evaluations.migrating import columns, migrate, seeded_demo
 
 BEFORE = [("evaluations", "0006_method_variant_settings")]
 NEW_COLUMNS = {"allow_dont_know", "min_ratings_per_leaf"}
 
 
-def migrate(targets=None):
-    executor = MigrationExecutor(connection)
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-
-
-def evaluation_columns() -> set[str]:
-    with connection.cursor() as cursor:
-        table = Evaluation._meta.db_table
-        return {c.name for c in connection.introspection.get_table_description(cursor, table)}
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_demo_keeps_its_numbers_through_the_dont_know_migration(capsys):
-    call_command("seed_demo")
-    capsys.readouterr()
-    evaluation = Evaluation.objects.get(title=seed_demo.DEMO_TITLE)
-    snapshot = evaluation.snapshots.latest().data
+    evaluation, snapshot = seeded_demo(capsys)
 
     migrate(BEFORE)
     try:
-        assert not NEW_COLUMNS & evaluation_columns()
+        assert not NEW_COLUMNS & columns(Evaluation)
     finally:
         migrate()
 

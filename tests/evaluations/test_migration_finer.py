@@ -1,41 +1,33 @@
-"""Migration 0007 (the judgment scale) keeps every existing evaluation's numbers and ballots: the
+"""Migration 0011 (the judgment scale) keeps every existing evaluation's numbers and ballots: the
 demo, built before it, is taken back to the schema without the setting and forward again; it is
 on the verbal scale, its results computed afresh equal its snapshot bit for bit, and its stored
 judgments are all on that scale, so every ballot can still be saved as it is."""
 
 import pytest
-from django.core.management import call_command
 
-from evaluations.management.commands import seed_demo
 from evaluations.models import Evaluation
 from evaluations.services.results import panel_input, results_compute
 from surveys.models import PairwiseBallot
 from surveys.scales import scale_value
-from tests.evaluations.test_migration_method_variants import (
-    evaluation_columns,
-    migrate,
-    stored_consistency,
-)
+from tests.evaluations.migrating import columns, migrate, seeded_demo
+from tests.evaluations.test_migration_method_variants import stored_consistency
 
 BEFORE = [("evaluations", "0006_method_variant_settings")]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_demo_keeps_its_numbers_and_its_ballots_through_the_migration(capsys):
-    call_command("seed_demo")
-    capsys.readouterr()
-    evaluation = Evaluation.objects.get(title=seed_demo.DEMO_TITLE)
-    snapshot = evaluation.snapshots.latest().data
+    evaluation, snapshot = seeded_demo(capsys)
     ballots = stored_consistency(evaluation)
 
     migrate(BEFORE)
     try:
-        assert "judgment_scale" not in evaluation_columns()  # the schema before the setting
+        assert "judgment_scale" not in columns(Evaluation)  # the schema before the setting
     finally:
         migrate()
 
     evaluation = Evaluation.objects.get(pk=evaluation.pk)
-    assert "judgment_scale" in evaluation_columns()
+    assert "judgment_scale" in columns(Evaluation)
     assert evaluation.judgment_scale == "verbal"
     assert stored_consistency(evaluation) == ballots
     data = panel_input(evaluation=evaluation)

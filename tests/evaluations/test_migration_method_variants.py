@@ -4,31 +4,15 @@ back to the schema without the settings and forward again, and its results compu
 equal its snapshot bit for bit."""
 
 import pytest
-from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from evaluations.engine.robustness import simulation
-from evaluations.management.commands import seed_demo
 from evaluations.models import Evaluation
 from evaluations.services.results import panel_input, results_compute
 from surveys.models import PairwiseBallot
+from tests.evaluations.migrating import columns, migrate, seeded_demo
 
 BEFORE = [("evaluations", "0005_robustness_analysis")]
 NEW_COLUMNS = {"cr_threshold_rule", "aip_mean", "allow_skipped_comparisons"}
-
-
-def migrate(targets=None):
-    executor = MigrationExecutor(connection)
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-
-
-def evaluation_columns() -> set[str]:
-    with connection.cursor() as cursor:
-        table = Evaluation._meta.db_table
-        return {c.name for c in connection.introspection.get_table_description(cursor, table)}
 
 
 def stored_consistency(evaluation) -> list[tuple]:
@@ -41,20 +25,17 @@ def stored_consistency(evaluation) -> list[tuple]:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_demo_keeps_its_numbers_through_the_migration(capsys):
-    call_command("seed_demo")
-    capsys.readouterr()
-    evaluation = Evaluation.objects.get(title=seed_demo.DEMO_TITLE)
-    snapshot = evaluation.snapshots.latest().data
+    evaluation, snapshot = seeded_demo(capsys)
     ballots = stored_consistency(evaluation)
 
     migrate(BEFORE)
     try:
-        assert not NEW_COLUMNS & evaluation_columns()  # really the schema before the settings
+        assert not NEW_COLUMNS & columns(Evaluation)  # really the schema before the settings
     finally:
         migrate()
 
     evaluation = Evaluation.objects.get(pk=evaluation.pk)
-    assert NEW_COLUMNS <= evaluation_columns()
+    assert NEW_COLUMNS <= columns(Evaluation)
     # The migration's defaults are today's method, and the ballots' stored CRs are untouched.
     assert (evaluation.ri_table, evaluation.cr_threshold, evaluation.cr_threshold_rule) == (
         "paper",

@@ -17,6 +17,7 @@ from evaluations.engine.robustness import simulation
 from evaluations.models import AuditEntry
 from evaluations.results.changes import results_changes
 from evaluations.robustness.analysis import analysis_run
+from evaluations.robustness.compute import panel_problem
 from evaluations.services.results import panel_input, results_recompute
 from experts.criterion_weights import ERROR_LINE_CRITERION_UNKNOWN, membership_weights_set
 from experts.models import PanelMembership
@@ -227,15 +228,7 @@ def test_the_robustness_simulation_weighs_experts_per_criterion_as_the_results_d
     membership_weights_set(membership=chen, actor=evaluation.owner, criterion_weights={"U2": 3})
     snapshot = results_recompute(evaluation_id=evaluation.pk).data
     data = panel_input(evaluation=evaluation)
-    problem = simulation.from_panel(
-        settings=data.settings,
-        indicators=data.indicators,
-        grades=data.grades,
-        subjects=data.subjects,
-        experts=data.experts,
-        pairwise=data.pairwise,
-        ratings=data.ratings,
-    )
+    problem = panel_problem(data)
     assert problem.node_weights is not None
     baseline = simulation.deterministic(problem)
     local = {row["code"]: row["local_weight"] for row in snapshot["indicators"]}
