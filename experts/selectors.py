@@ -257,10 +257,16 @@ def panel_requirements(*, evaluation_ids: Iterable[int]) -> dict[int, Requiremen
     )
     for evaluation_id, parent_id in parent_rows:
         parents[evaluation_id].add(parent_id)
+    # Subjects are rated on the voted leaves: none when the coordinator gives or measures
+    # every leaf's membership (issue 15 §2).
     subject_counts = dict(
-        Subject.objects.filter(evaluation_id__in=ids)
+        Subject.objects.filter(
+            evaluation_id__in=ids,
+            evaluation__indicators__children__isnull=True,
+            evaluation__indicators__membership_source=Indicator.MembershipSource.VOTES,
+        )
         .values("evaluation_id")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("pk", distinct=True))
         .values_list("evaluation_id", "count")
     )
     return {

@@ -10,6 +10,8 @@ from experts.models import Invitation, PanelMembership
 
 from .models import PairwiseBallot, RatingBallot
 
+VOTES = Indicator.MembershipSource.VOTES
+
 
 def memberships_of(*, user: AbstractBaseUser) -> QuerySet[PanelMembership]:
     """The panels the user answers on: not revoked, and opened (nothing to answer in a draft).
@@ -58,7 +60,14 @@ def questionnaire(*, membership: PanelMembership) -> dict:
         for indicator, _depth in tree
         if child_count.get(indicator.pk, 0) >= 2 and indicator.given_weights is None
     ]
+    # Rating forms ask about the voted leaves; with every leaf given or measured by the
+    # coordinator (issue 15 §2) there is nothing to rate.
+    voted = any(
+        indicator.pk not in child_count and indicator.membership_source == VOTES
+        for indicator, _depth in tree
+    )
     subjects = [(subject, ratings.get(subject.pk)) for subject in evaluation.subjects.all()]
+    subjects = subjects if voted else []
     # Forms whose submitted answers count, a draft on top or not (as the panel page counts).
     submitted = sum(
         1 for _item, ballot in matrices + subjects if ballot and ballot.submitted_at is not None

@@ -62,3 +62,22 @@ def test_earlier_votes_for_a_leaf_now_measured_stay_stored(membership, open_eval
     )
     first = list(open_evaluation.grades.all())[0].pk
     assert ballot.submitted_ratings[str(leaf.pk)]["grade"] == first  # kept, unused
+
+
+def test_with_every_leaf_measured_the_experts_have_no_rating_form_to_fill(
+    membership, open_evaluation
+):
+    from experts.selectors import panel_requirements
+    from surveys.selectors import questionnaire
+
+    subjects = open_evaluation.subjects.count()
+    assert len(questionnaire(membership=membership)["subjects"]) == subjects
+    assert panel_requirements(evaluation_ids=[open_evaluation.pk])[open_evaluation.pk].ratings == (
+        subjects
+    )
+    for leaf in open_evaluation.indicators.filter(children__isnull=True):
+        measure(leaf)
+
+    forms = questionnaire(membership=membership)
+    assert forms["subjects"] == [] and forms["total"] == len(forms["matrices"])
+    assert panel_requirements(evaluation_ids=[open_evaluation.pk])[open_evaluation.pk].ratings == 0
