@@ -33,7 +33,13 @@ ERRORS = {
 
 
 NO_NUL_PATTERN = r"^[^\x00]*$"
-NOT_BLANK_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"  # and more than white space
+# White space as Python counts it (str.isspace: what DRF strips and `\S` skips), spelled out:
+# a JSON Schema regex's `\s` is ECMAScript's, which leaves out \x1c-\x1f and \x85 and takes
+# in \ufeff, so "\x1c" would be valid text to a client and blank to the server.
+PYTHON_WHITE_SPACE = (
+    r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+NOT_BLANK_PATTERN = rf"^[^\x00]*[^{PYTHON_WHITE_SPACE}\x00][^\x00]*$"  # more than white space
 # A blank evaluation has no template to take its title from, so it needs one of its own.
 CREATE_TITLE_RULE = [
     {"required": ["template"], "properties": {"template": {"type": "string"}}},

@@ -2,9 +2,12 @@
 for the object's state, 409), and what it calls invalid is refused with 400 naming the field.
 One test per disagreement schemathesis found."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
+from evaluations.api.schema import NOT_BLANK_PATTERN
 from evaluations.models import Evaluation
 from evaluations.services.limits import ERROR_CR_THRESHOLD
 from experts.models import ApiToken
@@ -134,13 +137,27 @@ def test_the_schema_says_text_must_be_more_than_white_space_and_hold_no_nul(sche
     ]
     create = schema["components"]["schemas"]["EvaluationCreateRequest"]
 
-    assert title["pattern"] == r"^[^\x00]*[^\s\x00][^\x00]*$"
+    assert title["pattern"] == NOT_BLANK_PATTERN
     assert create["properties"]["subjects"]["items"]["pattern"] == title["pattern"]
     # Without a template the evaluation takes no title from one: it needs its own.
     assert {"required": ["title"]}.items() <= create["anyOf"][1].items()
 
 
-@pytest.mark.parametrize("title", ["   ", "a\x00b"])
+WHITE_SPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
+def test_the_schemas_white_space_is_pythons_which_the_server_strips():
+    """A text of white space only is blank to the server (DRF strips what str.isspace calls
+    white space) and invalid to the schema, and anything else is valid to both: the schema's
+    pattern spells Python's white space out, as a JSON Schema regex's \\s is ECMAScript's."""
+    pattern = re.compile(NOT_BLANK_PATTERN)
+    for char in WHITE_SPACE:
+        assert not pattern.search(f"{char} {char}"), hex(ord(char))
+    for char in ("\ufeff", "\x1b", "a", "中"):
+        assert pattern.search(f" {char} "), hex(ord(char))
+
+
+@pytest.mark.parametrize("title", ["   ", "a\x00b", "\x1c\x85", "\u3000"])
 def test_a_title_the_schema_calls_invalid_is_refused(api, evaluation, title):
     response = api.patch(settings_url(evaluation), {"title": title}, format="json")
 
