@@ -370,6 +370,10 @@ class PairwiseWithdrawView(PairwiseBallotView):
 
 
 def _ratings_list(ratings: dict, codes: dict[int, str]) -> list[dict]:
+    # In the indicators' order, not the stored object's (PostgreSQL's jsonb orders its keys
+    # by length, so a ballot read back would list U21 before U11's siblings otherwise).
+    position = {pk: n for n, pk in enumerate(codes)}
+    ordered = sorted(ratings.items(), key=lambda item: position.get(int(item[0]), len(position)))
     return [
         {
             "indicator": codes.get(int(key)),
@@ -377,7 +381,7 @@ def _ratings_list(ratings: dict, codes: dict[int, str]) -> list[dict]:
             "dont_know": bool(answer.get("dont_know")),
             "comment": answer.get("comment", ""),
         }
-        for key, answer in ratings.items()
+        for key, answer in ordered
     ]
 
 

@@ -1,6 +1,7 @@
 """REST endpoints for a leaf's membership source and inputs: the coordinator's only, through
 the same services as the page (their ValidationErrors become the API's 400s)."""
 
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -108,7 +109,8 @@ def _inputs_out(leaf: Indicator) -> dict:
         "indicator": leaf.code,
         "inputs": [
             {"subject": item.subject_id, "row": item.row, "value": item.value}
-            for item in leaf.inputs.all()
+            # The row for all subjects first, on every database (PostgreSQL sorts NULL last).
+            for item in leaf.inputs.order_by(F("subject_id").asc(nulls_first=True), "id")
         ],
     }
 
