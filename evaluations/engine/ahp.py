@@ -135,6 +135,12 @@ class GroupPriorities(Priorities):
     expert_weights: np.ndarray
     method: str
 
+    @classmethod
+    def of(cls, group: Priorities, **made_from) -> "GroupPriorities":
+        """`group`'s weights and consistency with what they were made from (the fields above)."""
+        figures = (group.weights, group.lambda_max, group.ci, group.cr, group.ri, group.threshold)
+        return cls(*figures, **made_from)
+
 
 @dataclass(frozen=True)
 class Revision:
@@ -189,13 +195,8 @@ def aggregate(
         group_weights = _mean_priorities(individual.weights, alpha, mean)[None]
         lambda_max = lambda_max_of(matrix[None], group_weights)
     group = as_priorities(group_weights, lambda_max, ri, threshold, batched=False)
-    return GroupPriorities(
-        group.weights,
-        group.lambda_max,
-        group.ci,
-        group.cr,
-        group.ri,
-        group.threshold,
+    return GroupPriorities.of(
+        group,
         matrix=matrix,
         individual=individual,
         expert_weights=alpha,

@@ -92,13 +92,8 @@ def aggregate(
         else:
             c = incomplete.incomplete_cr(matrix, ri)
             group = Priorities(w, c.lambda_max, c.ci, c.cr, c.ri, threshold)
-    return ahp.GroupPriorities(
-        group.weights,
-        group.lambda_max,
-        group.ci,
-        group.cr,
-        group.ri,
-        group.threshold,
+    return ahp.GroupPriorities.of(
+        group,
         matrix=matrix,
         individual=own,
         expert_weights=alpha,
