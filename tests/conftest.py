@@ -152,3 +152,12 @@ def accepted_membership(evaluation, user) -> PanelMembership:
         expires_at=timezone.now() + timedelta(days=30),
     )
     return membership
+
+
+@pytest.fixture
+def report_renderers(monkeypatch) -> bool:
+    """PDF and Word reports renderable: the real evaluations.reports, or stand-ins on a
+    branch without it (tests/report_stand_ins.py). True when the real ones are used."""
+    from tests.report_stand_ins import reports_available
+
+    return reports_available(monkeypatch)
