@@ -48,7 +48,7 @@ ERROR_TOO_LARGE = gettext_noop("The file would exceed %(limit)d MB; it was not k
 ERROR_TIME = gettext_noop("Rendering took too long and was stopped.")
 ERROR_ATTEMPTS = gettext_noop("Rendering stopped %(count)d times; ask for the file again later.")
 ERROR_QUEUE = gettext_noop("The file could not be queued for rendering; try again in a minute.")
-ERROR_RENDER = gettext_noop("Rendering failed; the details are in the server's log.")
+ERROR_RENDER = gettext_noop("Rendering failed; the details are in the server log.")
 
 
 def export_job_request(
