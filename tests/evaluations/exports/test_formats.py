@@ -33,9 +33,7 @@ def test_the_package_keeps_the_names_the_rest_of_the_project_reads():
 def test_the_size_counts_membership_cells_matrix_cells_for_each_expert_and_comments(snapshot):
     data = snapshot.data
     leaves = sum(1 for indicator in data["indicators"] if indicator["is_leaf"])
-    cells = sum(
-        len(m["children"]) ** 2 * (1 + len(m["per_expert"])) for m in data["matrices"]
-    )
+    cells = sum(len(m["children"]) ** 2 * (1 + len(m["per_expert"])) for m in data["matrices"])
     comments = len(data["comments"]["pairwise"]) + len(data["comments"]["ratings"])
 
     assert export_size(snapshot) == len(data["subjects"]) * leaves + cells + comments
