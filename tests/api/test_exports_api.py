@@ -7,14 +7,18 @@ from django.urls import reverse
 from evaluations.exports import formats
 from evaluations.models import ExportJob
 from tests.api.conftest import token_client
-from tests.evaluations.exports.conftest import deferred, fake_pdf, snapshot  # noqa: F401
-from tests.evaluations.test_results_pages import accept
+from tests.evaluations.test_results_pages import accept, panel_results
 
 MAGIC = {"csv": b"\xef\xbb\xbf", "xlsx": b"PK", "json": b"{", "pdf": b"%PDF", "docx": b"PK"}
 
 
 def export_url(evaluation, fmt):
     return reverse("v1:export", args=[evaluation.pk, fmt])
+
+
+@pytest.fixture
+def snapshot(evaluation):
+    return panel_results(evaluation)
 
 
 @pytest.fixture
@@ -28,7 +32,7 @@ def test_a_small_export_comes_back_directly_in_its_media_type(
     evaluation,
     snapshot,
     report_renderers,
-    fmt,  # noqa: F811
+    fmt,
 ):
     response = api.get(export_url(evaluation, fmt))
 
@@ -42,7 +46,7 @@ def test_a_small_export_comes_back_directly_in_its_media_type(
 def test_a_client_asking_for_octet_stream_gets_the_bytes_labelled_so(
     api,
     evaluation,
-    snapshot,  # noqa: F811
+    snapshot,
 ):
     response = api.get(export_url(evaluation, "xlsx"), HTTP_ACCEPT="application/octet-stream")
 
@@ -58,7 +62,7 @@ def test_a_large_report_answers_202_and_its_job_is_polled_until_done(
     evaluation,
     snapshot,
     fake_pdf,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks() as callbacks:
         response = api.get(export_url(evaluation, "pdf"))
@@ -91,7 +95,7 @@ def test_a_large_report_answers_202_and_its_job_is_polled_until_done(
 
 @pytest.mark.usefixtures("deferred")
 def test_another_persons_job_is_a_404_in_the_api(
-    coordinator, expert, outsider, evaluation, snapshot, fake_pdf,  # noqa: F811
+    coordinator, expert, outsider, evaluation, snapshot, fake_pdf,
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
     evaluation.results_visible_to_experts = True
