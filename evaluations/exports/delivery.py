@@ -16,7 +16,7 @@ def export_deliver(
 ) -> HttpResponse | ExportJob:
     """The file as a response when it is small enough to render now, else its job.
     With `history`, the coordinator's file also holds every submission and withdrawal."""
-    history = history and evaluation.owner_id == user.pk
+    history = history and fmt.takes_history and evaluation.owner_id == user.pk
     if export_deferred(fmt=fmt, snapshot=snapshot):
         return export_job_request(
             evaluation=evaluation, snapshot=snapshot, user=user, fmt=fmt.name, history=history

@@ -37,6 +37,12 @@ class ExportFormat:
     render: Callable[..., bytes]
     deferrable: bool
 
+    @property
+    def takes_history(self) -> bool:
+        """Whether `history` changes the file: the tables' formats add the ballots' history;
+        the reports have none, so a report asked for with it is the same file."""
+        return self.name in writers.FORMATS
+
 
 def _tables_file(*, evaluation, snapshot, user, history: bool, fmt: str) -> bytes:
     # Files are documents about this evaluation: their headings use its language, matching

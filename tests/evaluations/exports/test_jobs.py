@@ -79,7 +79,7 @@ def test_asking_again_reuses_the_queued_and_the_done_job(
     assert len(fake_pdf) == 1
 
 
-def test_the_history_option_and_another_format_are_other_jobs(
+def test_another_format_is_another_job_and_the_history_option_changes_no_report(
     coordinator_client, evaluation, snapshot, fake_pdf, report_renderers,
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
@@ -89,8 +89,9 @@ def test_the_history_option_and_another_format_are_other_jobs(
         ask(coordinator_client, evaluation, "docx")
 
     assert sorted(ExportJob.objects.values_list("fmt", "history")) == [
-        ("docx", False), ("pdf", False), ("pdf", True),
+        ("docx", False), ("pdf", False),
     ]  # fmt: skip
+    assert len(fake_pdf) == 1
 
 
 def test_a_failed_rendering_is_recorded_and_polled_without_a_server_error(
@@ -166,6 +167,19 @@ def test_a_file_over_the_size_cap_is_not_kept(
 
     job = export_job_run(job_id=job.pk)
     assert (job.status, job.content, job.error) == ("failed", None, jobs.ERROR_TOO_LARGE)
+
+
+def test_polling_a_job_reads_it_in_a_few_queries_and_never_renders(
+    coordinator_client, coordinator, evaluation, snapshot, fake_pdf, django_assert_max_num_queries
+):
+    job = export_job_request(
+        evaluation=evaluation, snapshot=snapshot, user=coordinator, fmt="pdf", history=False
+    )
+    coordinator_client.get(job_url("results-export-job-status", job))  # the session, warmed
+
+    with django_assert_max_num_queries(4):  # session, user, evaluation, job
+        coordinator_client.get(job_url("results-export-job-status", job))
+    assert fake_pdf == []
 
 
 def test_jobs_expire_after_a_day(coordinator, evaluation, snapshot, fake_pdf):
