@@ -3,8 +3,9 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from evaluations.api.views import EvaluationViewSet, ExportView, ResultsView
+from evaluations.api.views import EvaluationViewSet, ResultsView
 from evaluations.direct_membership.api import LeafInputsView, LeafSourceView
+from evaluations.exports.api import ExportJobFileView, ExportJobView, ExportView
 from evaluations.given_weights.api import GivenWeightsView
 from experts.api import TokenLoginView
 from experts.criterion_weights_api import ExpertWeightsView
@@ -27,6 +28,12 @@ v1 = [
     path("token/", TokenLoginView.as_view(), name="token"),
     path(f"{EVALUATION}results/", ResultsView.as_view(), name="results"),
     path(f"{EVALUATION}export/<str:fmt>/", ExportView.as_view(), name="export"),
+    path(f"{EVALUATION}export/jobs/<int:job_id>/", ExportJobView.as_view(), name="export-job"),
+    path(
+        f"{EVALUATION}export/jobs/<int:job_id>/file/",
+        ExportJobFileView.as_view(),
+        name="export-job-file",
+    ),
     path(
         f"{EVALUATION}leaves/<int:indicator_id>/membership/",
         LeafSourceView.as_view(),

@@ -62,6 +62,8 @@ app.conf.update(
     beat_schedule={
         "recompute-stale": {"task": "evaluations.sweep_stale", "schedule": 60.0},
         "analyses-lost": {"task": "evaluations.sweep_analyses", "schedule": 60.0},
+        # Export files are kept a day (evaluations/exports/jobs.py: JOB_TTL).
+        "exports-expired": {"task": "evaluations.expire_exports", "schedule": 3600.0},
     },
     # Two queues: "celery" for the results recomputes and everything else, "analysis" for the
     # slower analyses of a snapshot (robustness simulations), so they never wait in front of
@@ -73,7 +75,11 @@ app.conf.update(
         Queue("celery", routing_key="celery"),
         Queue("analysis", routing_key="analysis"),
     ),
-    task_routes={"evaluations.analyse_robustness": {"queue": "analysis"}},
+    # Large PDF and Word reports are rendered there too: seconds of layout, like an analysis.
+    task_routes={
+        "evaluations.analyse_robustness": {"queue": "analysis"},
+        "evaluations.render_export": {"queue": "analysis"},
+    },
 )
 
 app.autodiscover_tasks()

@@ -250,6 +250,13 @@ RESULT_SNAPSHOTS_KEPT = max(1, int(os.environ.get("RESULT_SNAPSHOTS_KEPT", "50")
 # recompute, as every task does there: about half a second per submission on the demo.
 ROBUSTNESS_ANALYSIS = env_bool("ROBUSTNESS_ANALYSIS", True)
 
+# A PDF or Word report of a snapshot larger than this (evaluations/exports/formats.py:
+# export_size, cells of the membership and judgment-matrix tables) is rendered by a task on
+# the "analysis" queue and the page or API polls for it; a smaller one comes back within the
+# request. Provisional: the figure is where rendering passes about 2 s, as measured in
+# BENCHMARKS.md (the demo is far below it).
+EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "5000"))
+
 # A token made on the API tokens page expires after this many days unless its owner picks
 # another number (at most 3650): a forgotten token stops working by itself.
 API_TOKEN_DEFAULT_EXPIRY_DAYS = int(os.environ.get("API_TOKEN_DEFAULT_EXPIRY_DAYS", "90"))

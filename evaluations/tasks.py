@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError, connection
 
+from .exports.jobs import export_job_run, export_jobs_expire
 from .models import Evaluation
 from .robustness.analysis import analysis_run, analysis_sweep
 from .services.pipeline import recompute_run, recompute_sweep
@@ -69,3 +70,30 @@ def analyse_robustness(evaluation_id: int) -> int | None:
 def sweep_analyses() -> dict:
     """Requeue robustness analyses a lost task left queued or running; run by the scheduler."""
     return analysis_sweep()
+
+
+@shared_task(
+    name="evaluations.render_export",
+    # Routed to the "analysis" queue (config/celery.py): a large report never waits in front
+    # of a results recompute. A blink of the database is retried; any other error is recorded
+    # on the job (status failed) for the page and the API to show.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=5,
+    # A report rendered in the background is one past about 2 s in a request; minutes mean
+    # something is wrong. The soft limit records the failure on the job; both stay below
+    # jobs.LOST_AFTER (5 minutes) so a killed run is claimed again only once it is dead.
+    soft_time_limit=120,
+    time_limit=180,
+)
+def export_render_job(job_id: int) -> int | None:
+    """Render an export job's file; returns the job's id once recorded, or None."""
+    job = export_job_run(job_id=job_id)
+    return job.pk if job else None
+
+
+@shared_task(name="evaluations.expire_exports")
+def expire_exports() -> int:
+    """Delete export jobs and their files a day old; run hourly by the scheduler."""
+    return export_jobs_expire()

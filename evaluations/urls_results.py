@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from .exports import views as exports
 from .robustness import views as robustness
 from .views import results
 
@@ -24,7 +25,22 @@ urlpatterns = [
     ),
     path(
         "evaluations/<int:evaluation_id>/results/export.<str:fmt>",
-        results.results_export,
+        exports.results_export,
         name="results-export",
+    ),
+    path(
+        "evaluations/<int:evaluation_id>/results/exports/<int:job_id>/",
+        exports.export_job_page,
+        name="results-export-job",
+    ),
+    path(
+        "evaluations/<int:evaluation_id>/results/exports/<int:job_id>/status/",
+        exports.export_job_status,
+        name="results-export-job-status",
+    ),
+    path(
+        "evaluations/<int:evaluation_id>/results/exports/<int:job_id>/file/",
+        exports.export_job_file,
+        name="results-export-job-file",
     ),
 ]

@@ -1,5 +1,6 @@
 """Shared fixtures: named personas (a coordinator, an outsider) and reference data paths."""
 
+import dataclasses
 import hashlib
 from datetime import timedelta
 from pathlib import Path
@@ -10,6 +11,7 @@ from django.test import override_settings
 from django.utils import timezone, translation
 
 from config.celery import app as celery_app
+from evaluations.exports import formats
 from evaluations.models import Evaluation
 from evaluations.services import evaluation_create_from_template
 from experts.models import Invitation, PanelMembership
@@ -152,3 +154,33 @@ def accepted_membership(evaluation, user) -> PanelMembership:
         expires_at=timezone.now() + timedelta(days=30),
     )
     return membership
+
+
+@pytest.fixture
+def report_renderers(monkeypatch) -> bool:
+    """PDF and Word reports renderable: the real evaluations.reports, or stand-ins on a
+    branch without it (tests/report_stand_ins.py). True when the real ones are used."""
+    from tests.report_stand_ins import reports_available
+
+    return reports_available(monkeypatch)
+
+
+@pytest.fixture
+def deferred(settings):
+    """Every PDF and Word report goes to a job (the limit below any snapshot's size)."""
+    settings.EXPORT_SYNC_LIMIT = 0
+
+
+@pytest.fixture
+def fake_pdf(monkeypatch):
+    """A PDF renderer that records its calls and returns the same bytes each time: the tests
+    of the jobs compare the job's file with a direct rendering, and count renderings."""
+    calls = []
+
+    def render(*, evaluation, snapshot, user, history=False):
+        calls.append((evaluation.pk, snapshot.version, user.username))
+        return b"%PDF-1.4\n% " + f"{evaluation.pk} v{snapshot.version} {user.username}".encode()
+
+    fmt = dataclasses.replace(formats.REGISTRY["pdf"], render=render)
+    monkeypatch.setitem(formats.REGISTRY, "pdf", fmt)
+    return calls

@@ -18,6 +18,7 @@ from surveys.screening.models import (
     ScreeningSurvey,
 )
 from tests.conftest import accepted_membership
+from tests.report_stand_ins import done_export_job
 
 
 def _routes(patterns, prefix=""):
@@ -65,6 +66,7 @@ OBJECT_IDS = {
     "question_id": lambda evaluation: _question(evaluation).pk,
     "item_id": lambda evaluation: _item(evaluation).pk,
     "round_number": lambda evaluation: _round(evaluation).number,
+    "job_id": lambda evaluation: done_export_job(evaluation, evaluation.owner).pk,
 }
 
 

@@ -23,6 +23,7 @@ from surveys.screening import services as screening
 from tests.api.conftest import token_client
 from tests.conftest import accepted_membership
 from tests.hostile import DEEP_JSON, ZERO_JUDGMENTS
+from tests.report_stand_ins import done_export_job
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -69,6 +70,7 @@ def site(open_evaluation, coordinator, expert):
         "question_id": question.pk,
         "item_id": question.items.first().pk,
         "round_number": 1,
+        "job_id": done_export_job(evaluation, coordinator).pk,
     }
     return {"evaluation": evaluation, "root": root, "leaf": leaf, "ids": ids}
 

@@ -22,8 +22,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import get_resolver
+from django.utils import timezone
 
-from evaluations.models import Evaluation
+from evaluations.models import Evaluation, ExportJob
 from evaluations.services import evaluation_create_from_template
 from evaluations.services.results import results_recompute
 from experts.tokens import api_token_create
@@ -168,6 +169,13 @@ def world(db):
     }
     read_only = api_token_create(user=users["owner"], name="ro", read_only=True)[1]
     survey = _screening_survey(evaluation, users["owner"])
+    # A finished export job of the owner's: only they (and, were it an expert's, the
+    # coordinator) read it; its routes are results routes.
+    export_job = ExportJob.objects.create(
+        evaluation=evaluation, version=evaluation.snapshots.get().version, fmt="csv",
+        requested_by=users["owner"], status="done", content=b"a,b\r\n", size=5,
+        queued_at=timezone.now(), finished_at=timezone.now(),
+    )  # fmt: skip
     evaluation.refresh_from_db()
     return {
         "users": users,
@@ -176,6 +184,7 @@ def world(db):
         "read_only": read_only,
         "owner_token_id": tokens["owner"][0].pk,
         "survey": survey,
+        "export_job": export_job,
     }
 
 
@@ -212,6 +221,7 @@ def url_of(route: str, world) -> str:
         "question_id": world["survey"].questions.get().pk,
         "item_id": world["survey"].questions.get().items.first().pk,
         "round_number": 1,
+        "job_id": world["export_job"].pk,
     }
 
     def fill(match: re.Match) -> str:

@@ -1,4 +1,5 @@
-"""REST endpoints for coordinators (evaluations, hierarchy, panel, experts, results, exports).
+"""REST endpoints for coordinators (evaluations, hierarchy, panel, experts, results; the
+exports are evaluations/exports/api.py).
 
 Querysets come from scoping.py; writes go through the same services as the HTML forms.
 """
@@ -8,7 +9,6 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -28,7 +28,6 @@ from experts.services import (
     site_url,
 )
 
-from .. import exports
 from ..models import Evaluation, Indicator
 from ..results_selectors import results_data_for, results_status
 from ..robustness.reading import with_robustness
@@ -40,7 +39,7 @@ from ..services import (
     evaluation_update_settings,
 )
 from ..services.lifecycle import SettingsConflict
-from ..views.results import MAX_VERSION, export_response, snapshot_asked
+from ..views.results import MAX_VERSION, snapshot_asked
 from . import scoping
 from .conflicts import CONFLICT_RESPONSE, state_conflicts
 from .serializers import (
@@ -543,29 +542,4 @@ class ResultsView(APIView):
                 ),
                 "results": data,
             }
-        )
-
-
-class ExportView(APIView):
-    """The results as a file: CSV (UTF-8 with BOM), XLSX (one sheet per table) or JSON."""
-
-    permission_classes = PERMISSIONS
-
-    @extend_schema(
-        parameters=[VERSION_PARAMETER, HISTORY_PARAMETER],
-        responses={(200, "*/*"): OpenApiTypes.BINARY},
-    )
-    def get(self, request, evaluation_id: int, fmt: str):
-        evaluation = scoping.results_readable(request.user).filter(pk=evaluation_id).first()
-        if evaluation is None or fmt not in exports.FORMATS:
-            raise Http404
-        snapshot = snapshot_asked(request, evaluation)
-        if snapshot is None:
-            raise Http404
-        return export_response(
-            evaluation=evaluation,
-            snapshot=snapshot,
-            user=request.user,
-            fmt=fmt,
-            history=request.query_params.get("history") == "1",
         )

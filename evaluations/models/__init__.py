@@ -3,6 +3,7 @@ trail of changes to it, and the results computed from its ballots."""
 
 from .audit import AuditEntry
 from .evaluation import MAX_CHILDREN, Evaluation
+from .exports import ExportJob
 from .inputs import LeafInput
 from .snapshots import ResultSnapshot, RobustnessAnalysis
 from .structure import Grade, Indicator, Subject
@@ -11,6 +12,7 @@ __all__ = [
     "MAX_CHILDREN",
     "AuditEntry",
     "Evaluation",
+    "ExportJob",
     "Grade",
     "Indicator",
     "LeafInput",

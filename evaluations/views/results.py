@@ -1,4 +1,5 @@
-"""Results pages, the SME management profile, the printable report and the exports.
+"""Results pages, the SME management profile and the printable report (the exports are
+evaluations/exports/views.py).
 
 They only read: the latest snapshot (or the one asked for with ?version=) as the worker wrote
 it. Access is `access_results`: the coordinator, or the panel's experts when shared.
@@ -8,17 +9,14 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
-from surveys.history import history_export
-
-from .. import charts, exports
+from .. import charts
 from ..models import Evaluation, ResultSnapshot, Subject
 from ..results_selectors import (
     access_results,
@@ -29,8 +27,6 @@ from ..results_selectors import (
     snapshot_get,
     snapshot_latest,
 )
-from ..robustness.reading import with_robustness
-from ..robustness.tables import robustness_tables
 from ..robustness.whatif import whatif_data
 
 # Snapshot versions are a PositiveBigIntegerField: anything longer is no version at all.
@@ -124,55 +120,6 @@ def results_profile(request: HttpRequest, evaluation_id: int, subject_id: int) -
     if context["profile"]:
         context["radar"] = _radar(report, [context["profile"]], f"radar-{subject.pk}")
     return render(request, "evaluations/results/profile.html", context)
-
-
-@login_required
-@require_GET
-@query_checked
-def results_export(request: HttpRequest, evaluation_id: int, fmt: str) -> HttpResponse:
-    if fmt not in exports.FORMATS:
-        raise Http404
-    evaluation = access_results(user=request.user, evaluation_id=evaluation_id)
-    snapshot = snapshot_asked(request, evaluation)
-    if snapshot is None:
-        raise Http404
-    return export_response(
-        evaluation=evaluation,
-        snapshot=snapshot,
-        user=request.user,
-        fmt=fmt,
-        history=request.GET.get("history") == "1",
-    )
-
-
-def export_response(
-    *, evaluation: Evaluation, snapshot: ResultSnapshot, user, fmt: str, history: bool = False
-) -> HttpResponse:
-    """The snapshot as a CSV, XLSX or JSON download, as `user` may see it (pages and API).
-    With `history`, the coordinator's file also holds every submission and withdrawal."""
-    # Files are documents about this evaluation: their headings use its language, matching
-    # the indicator and grade names inside them.
-    with translation.override(evaluation.language):
-        data = results_data_for(evaluation=evaluation, snapshot=snapshot, user=user)
-        data = with_robustness(evaluation=evaluation, snapshot=snapshot, data=data, user=user)
-        revisions = None
-        if history and evaluation.owner_id == user.pk:
-            revisions = history_export(evaluation=evaluation, data=data)
-        if fmt == "json":
-            body = exports.export_json(snapshot=snapshot, data=data, history=revisions)
-        else:
-            tables = exports.results_tables(report=results_report(data=data))
-            tables += robustness_tables(robustness=data["robustness"], data=data)
-            if revisions is not None:
-                tables.append(exports.history_table(history=revisions))
-            writer = exports.export_csv if fmt == "csv" else exports.export_xlsx
-            body = writer(tables=tables)
-    response = HttpResponse(body, content_type=exports.CONTENT_TYPES[fmt])
-    filename = exports.export_filename(
-        evaluation_id=evaluation.pk, version=snapshot.version, fmt=fmt
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 # --- charts -------------------------------------------------------------------------------

@@ -180,7 +180,7 @@ def test_exports_download_as_files(coordinator, evaluation):
 
     assert csv.status_code == 200 and csv.content.startswith("\ufeff".encode())
     assert xlsx.content[:2] == b"PK"
-    assert client.get(reverse("v1:export", args=[evaluation.pk, "pdf"])).status_code == 404
+    assert client.get(reverse("v1:export", args=[evaluation.pk, "odt"])).status_code == 404
 
 
 def test_results_are_hidden_from_experts_unless_shared(membership, expert, open_evaluation):

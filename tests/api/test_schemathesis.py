@@ -29,6 +29,7 @@ from experts.tokens import api_token_create
 from surveys.screening.responses import response_for_expert, response_save
 from surveys.screening.services import question_add, round_close, round_open, survey_create
 from tests.conftest import accepted_membership
+from tests.report_stand_ins import done_export_job
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
@@ -78,7 +79,7 @@ def connection_kept_across_requests():
 
 
 @pytest.fixture
-def identities(db):
+def identities(db, report_renderers):
     """A coordinator with an open evaluation, and an expert on its panel; a token each, both
     allowed to write."""
     User = get_user_model()
@@ -106,6 +107,7 @@ def identities(db):
             "question_id": rating.pk,
             "item_id": rating.items.first().pk,
             "round_number": 1,
+            "job_id": done_export_job(evaluation, coordinator).pk,
         },
     }
 

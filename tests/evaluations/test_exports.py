@@ -169,7 +169,7 @@ def test_the_filename_names_the_evaluation_and_the_version(
     assert response["Content-Disposition"] == f'attachment; filename="{expected}"'
 
 
-@pytest.mark.parametrize("fmt", ["pdf", "xls", "CSV", "json2"])
+@pytest.mark.parametrize("fmt", ["odt", "xls", "CSV", "json2"])
 def test_an_unknown_export_format_is_a_404(coordinator_client, evaluation, snapshot, fmt):
     assert export(coordinator_client, evaluation, fmt).status_code == 404
 
