@@ -13,7 +13,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-
 from openpyxl.utils import get_column_letter
 
 from evaluations.models import Evaluation, Indicator, Subject
