@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from evaluations.engine import ahp
+from evaluations.models import ResultSnapshot
 from evaluations.services.lifecycle import evaluation_create_from_template
 from surveys.models import BallotRevision, Channel, PairwiseBallot, RatingBallot
 from surveys.spreadsheets import layout
@@ -44,7 +45,7 @@ def _preview(client, evaluation):
 
 
 def test_a_filled_questionnaire_round_trips_into_submitted_ballots(
-    coordinator_client, open_evaluation, member, filled
+    coordinator_client, open_evaluation, member, filled, django_capture_on_commit_callbacks
 ):
     response = _upload(coordinator_client, open_evaluation, ("erin.xlsx", filled))
     assert response.status_code == 302
@@ -59,7 +60,8 @@ def test_a_filled_questionnaire_round_trips_into_submitted_ballots(
         expected = ahp.priorities(ahp.from_upper(upper, n), method="geometric", ri="paper").cr
         assert checks[str(matrix.parent.pk)]["cr"] == pytest.approx(float(expected), abs=1e-12)
     assert b"CR " in page.content
-    stored = coordinator_client.post(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        stored = coordinator_client.post(url)
     assert stored.status_code == 302
     ballots = PairwiseBallot.objects.filter(membership=member)
     assert ballots.count() == len(structure.matrices)
@@ -71,8 +73,6 @@ def test_a_filled_questionnaire_round_trips_into_submitted_ballots(
     assert channels == {Channel.SPREADSHEET}
     assert not SpreadsheetUpload.objects.exists()
     # The results recompute (in-process in tests) includes the new ballots.
-    from evaluations.models import ResultSnapshot
-
     snapshot = ResultSnapshot.objects.filter(evaluation=open_evaluation).order_by("-version")[0]
     assert snapshot.pairwise_ballots == len(structure.matrices)
     assert snapshot.rating_ballots == len(structure.subjects)
