@@ -29,6 +29,7 @@ from evaluations.services.results import results_recompute
 from experts.tokens import api_token_create
 from surveys.screening import rounds
 from surveys.screening import services as screening
+from surveys.spreadsheets.models import SpreadsheetUpload
 from tests.conftest import accepted_membership
 from tests.test_access import _routes
 
@@ -168,6 +169,10 @@ def world(db):
     }
     read_only = api_token_create(user=users["owner"], name="ro", read_only=True)[1]
     survey = _screening_survey(evaluation, users["owner"])
+    # A spreadsheet upload's preview, named by the routes' shared <token>.
+    SpreadsheetUpload.objects.create(
+        evaluation=evaluation, user=users["owner"], token="an-unknown-invitation", files=[]
+    )
     evaluation.refresh_from_db()
     return {
         "users": users,

@@ -5,11 +5,12 @@ from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from evaluations.api.parsers import BoundedJSONParser
 from experts.authentication import TokenScope
 
 from .access import access_member, access_spreadsheets, access_upload
@@ -94,7 +95,9 @@ class QuestionnaireFileView(APIView):
 
 class QuestionnaireUploadView(APIView):
     permission_classes = PERMISSIONS
-    parser_classes = [MultiPartParser]
+    # Multipart for the files; the bounded JSON parser too, so that a JSON body gets the
+    # API's usual 400 ("choose at least one file") rather than a 415.
+    parser_classes = [MultiPartParser, BoundedJSONParser]
 
     @extend_schema(
         request={"multipart/form-data": UploadInSerializer},
@@ -132,7 +135,6 @@ class QuestionnairePreviewView(APIView):
 
 class QuestionnaireCommitView(APIView):
     permission_classes = PERMISSIONS
-    parser_classes = [JSONParser]
 
     @extend_schema(
         request=CommitInSerializer,
@@ -140,9 +142,9 @@ class QuestionnaireCommitView(APIView):
     )
     def post(self, request, evaluation_id: int, token: str):
         evaluation = access_spreadsheets(user=request.user, evaluation_id=evaluation_id)
-        found = access_upload(evaluation=evaluation, user=request.user, token=token)
-        data = CommitInSerializer(data=request.data)
+        data = CommitInSerializer(data=request.data)  # a malformed body: 400 before the 404
         data.is_valid(raise_exception=True)
+        found = access_upload(evaluation=evaluation, user=request.user, token=token)
         members = chosen_members(data.validated_data["members"], len(found.files))
         try:
             stored = upload_commit(upload=found, user=request.user, members=members)
