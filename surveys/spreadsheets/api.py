@@ -22,14 +22,14 @@ from .views import XLSX, chosen_members, request_too_big, xlsx_response
 PERMISSIONS = [IsAuthenticated, TokenScope]
 
 
-class ErrorSerializer(serializers.Serializer):
+class QuestionnaireErrorSerializer(serializers.Serializer):
     file = serializers.CharField()
     sheet = serializers.CharField(help_text="Empty for an error of the whole file.")
     cell = serializers.CharField(help_text="Empty for an error of the whole sheet or file.")
     rule = serializers.CharField()
 
 
-class PreviewSerializer(serializers.Serializer):
+class QuestionnairePreviewSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Names this preview in the commit call.")
     mode = serializers.ChoiceField(SpreadsheetUpload.Mode.choices)
     expires_at = serializers.DateTimeField()
@@ -45,14 +45,14 @@ class PreviewSerializer(serializers.Serializer):
     members = serializers.ListField(child=serializers.DictField())
 
 
-class UploadInSerializer(serializers.Serializer):
+class QuestionnaireUploadInSerializer(serializers.Serializer):
     files = serializers.ListField(child=serializers.FileField(), help_text="The .xlsx files.")
     mode = serializers.ChoiceField(
         SpreadsheetUpload.Mode.choices, default=SpreadsheetUpload.Mode.ALL_OR_NOTHING
     )
 
 
-class CommitInSerializer(serializers.Serializer):
+class QuestionnaireCommitInSerializer(serializers.Serializer):
     members = serializers.DictField(
         child=serializers.IntegerField(),
         required=False,
@@ -62,10 +62,10 @@ class CommitInSerializer(serializers.Serializer):
     )
 
 
-class CommitOutSerializer(serializers.Serializer):
+class QuestionnaireCommitOutSerializer(serializers.Serializer):
     files = serializers.ListField(child=serializers.CharField())
     ballots = serializers.IntegerField()
-    errors = ErrorSerializer(many=True)
+    errors = QuestionnaireErrorSerializer(many=True)
 
 
 class QuestionnaireFileView(APIView):
@@ -100,8 +100,8 @@ class QuestionnaireUploadView(APIView):
     parser_classes = [MultiPartParser, BoundedJSONParser]
 
     @extend_schema(
-        request={"multipart/form-data": UploadInSerializer},
-        responses={201: PreviewSerializer},
+        request={"multipart/form-data": QuestionnaireUploadInSerializer},
+        responses={201: QuestionnairePreviewSerializer},
     )
     def post(self, request, evaluation_id: int):
         evaluation = access_spreadsheets(user=request.user, evaluation_id=evaluation_id)
@@ -120,29 +120,31 @@ class QuestionnaireUploadView(APIView):
             )
         except ValidationError as error:
             raise serializers.ValidationError(error.message_dict) from None
-        return Response(PreviewSerializer(upload_summary(found)).data, status=201)
+        return Response(QuestionnairePreviewSerializer(upload_summary(found)).data, status=201)
 
 
 class QuestionnairePreviewView(APIView):
     permission_classes = PERMISSIONS
 
-    @extend_schema(responses=PreviewSerializer)
+    @extend_schema(responses=QuestionnairePreviewSerializer)
     def get(self, request, evaluation_id: int, token: str):
         evaluation = access_spreadsheets(user=request.user, evaluation_id=evaluation_id)
         found = access_upload(evaluation=evaluation, user=request.user, token=token)
-        return Response(PreviewSerializer(upload_summary(found)).data)
+        return Response(QuestionnairePreviewSerializer(upload_summary(found)).data)
 
 
 class QuestionnaireCommitView(APIView):
     permission_classes = PERMISSIONS
 
     @extend_schema(
-        request=CommitInSerializer,
-        responses={200: CommitOutSerializer, 400: CommitOutSerializer},
+        request=QuestionnaireCommitInSerializer,
+        responses={200: QuestionnaireCommitOutSerializer, 400: QuestionnaireCommitOutSerializer},
     )
     def post(self, request, evaluation_id: int, token: str):
         evaluation = access_spreadsheets(user=request.user, evaluation_id=evaluation_id)
-        data = CommitInSerializer(data=request.data)  # a malformed body: 400 before the 404
+        data = QuestionnaireCommitInSerializer(
+            data=request.data
+        )  # a malformed body: 400 before the 404
         data.is_valid(raise_exception=True)
         found = access_upload(evaluation=evaluation, user=request.user, token=token)
         members = chosen_members(data.validated_data["members"], len(found.files))
@@ -150,5 +152,5 @@ class QuestionnaireCommitView(APIView):
             stored = upload_commit(upload=found, user=request.user, members=members)
         except ValidationError as error:
             raise serializers.ValidationError(error.message_dict) from None
-        body = CommitOutSerializer(stored).data
+        body = QuestionnaireCommitOutSerializer(stored).data
         return Response(body, status=200 if stored.files else 400)

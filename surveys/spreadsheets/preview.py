@@ -71,6 +71,8 @@ def _forms(checked: dict, structure, codes: dict, grades: dict) -> list[dict]:
         forms.append(
             {
                 "kind": "pairwise",
+                "children": [child.code for child in matrix.children],
+                "matrix": _grid(matrix.children, answers),
                 "sheet": checked["sheets"].get(f"pairwise-{matrix.parent.pk}", ""),
                 "parent": matrix.parent.code,
                 "judgments": judgments,
@@ -100,3 +102,19 @@ def _forms(checked: dict, structure, codes: dict, grades: dict) -> list[dict]:
             }
         )
     return forms
+
+
+def _grid(children, answers: dict) -> list[list[str]]:
+    """The matrix as the paper prints it: 1 on the diagonal, the answers above it, their
+    reciprocals below ("" where unanswered, "skip" where skipped)."""
+    n = len(children)
+    grid = [["1" if i == j else "" for j in range(n)] for i in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            answer = answers.get(f"{children[i].pk}-{children[j].pk}") or {}
+            if answer.get("skipped"):
+                grid[i][j] = grid[j][i] = "skip"
+            elif answer.get("value") is not None:
+                value = float(answer["value"])
+                grid[i][j], grid[j][i] = token(value), token(1 / value)
+    return grid
