@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import openpyxl
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from ..scales import refusal, scale_value
 from . import layout
@@ -67,6 +68,9 @@ ERROR_FORMULA = gettext_noop(
 ERROR_DATE = gettext_noop(
     "The cell holds a date, not a judgment: the spreadsheet turned “1/3” into a date. Format "
     "the cell as text, or choose the value from the cell's list."
+)
+ERROR_NOT_A_VALUE = gettext_noop(
+    "The cell holds something other than text or a number: choose a value from the cell's list."
 )
 ERROR_NOT_A_GRADE = gettext_noop(
     "“{value}” is not a grade of this evaluation: choose a grade from the cell's list."
@@ -241,21 +245,19 @@ def _ids_match(sheet, key: int, items: list, columns: bool) -> bool:
 def _cell_value(cell, sheet, found: ReadFile):
     """The cell's answer as text or a number; None when empty or refused (then noted)."""
     value = cell.value
-    if cell.data_type == "f" or not isinstance(
-        value, str | int | float | type(None) | datetime.datetime
-    ):
+    formula = cell.data_type == "f" or isinstance(value, ArrayFormula | DataTableFormula)
+    if formula or (isinstance(value, str) and value.lstrip().startswith("=")):
         found.refuse(_(ERROR_FORMULA), sheet.title, cell.coordinate)
         return None
-    if isinstance(value, str) and value.lstrip().startswith("="):
-        found.refuse(_(ERROR_FORMULA), sheet.title, cell.coordinate)
-        return None
-    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+    if isinstance(value, datetime.date | datetime.time | datetime.timedelta):
         found.refuse(_(ERROR_DATE), sheet.title, cell.coordinate)
         return None
     if isinstance(value, str):
-        value = value.strip()[: TEXT_LIMIT + 1]
-        return value or None
-    return value
+        return value.strip()[: TEXT_LIMIT + 1] or None
+    if value is None or isinstance(value, int | float):
+        return value
+    found.refuse(_(ERROR_NOT_A_VALUE), sheet.title, cell.coordinate)
+    return None
 
 
 def _read_matrix(sheet, matrix, evaluation, words, found: ReadFile) -> dict:

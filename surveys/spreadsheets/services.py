@@ -63,9 +63,11 @@ def upload_preview(
         raise ValidationError({"files": _(ERROR_NO_FILES)})
     if len(files) > MAX_FILES:
         raise ValidationError({"files": _(ERROR_TOO_MANY_FILES).format(limit=MAX_FILES)})
+    if evaluation.status != Evaluation.Status.OPEN:
+        raise ValidationError({"files": _(ballots.ERROR_NOT_OPEN)})
     structure = layout.structure_of(evaluation)
-    members = set(evaluation.memberships.values_list("pk", flat=True))
-    found = []
+    members = {membership.pk for membership in upload_members(evaluation)}
+    found, seen = [], set()
     for upload in files:
         read = questionnaire_read(
             name=upload.name or "?", upload=upload, structure=structure, members=members
@@ -73,6 +75,9 @@ def upload_preview(
         checked = read.as_dict()
         if not read.errors:
             _check_forms(checked, structure)
+        if checked["membership"] is not None and checked["membership"] in seen:
+            _refuse(checked, _(ERROR_SAME_MEMBER))
+        seen.add(checked["membership"])
         found.append(checked)
     # Previews nobody stored: dropped once they can no longer be stored.
     SpreadsheetUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_LIFETIME).delete()

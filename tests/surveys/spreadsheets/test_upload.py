@@ -351,3 +351,77 @@ def test_the_api_lists_errors_by_file_sheet_cell_and_rule(
         {"file": "x.xlsx", "sheet": code, "cell": "D6", "rule": ERROR_FORMULA}
     ]
     assert body["can_store"] is False
+
+
+def test_a_date_in_an_input_cell_is_refused(coordinator_client, open_evaluation, member, filled):
+    import datetime
+
+    code = layout.structure_of(open_evaluation).matrices[0].parent.code
+    data = _edited(filled, lambda book: book[code].cell(6, 4, datetime.datetime(2026, 1, 3)))
+    errors, _page = _bad(coordinator_client, open_evaluation, data)
+    assert [(e["cell"], "turned “1/3” into a date" in e["rule"]) for e in errors] == [("D6", True)]
+
+
+def test_two_files_of_one_expert_are_refused(coordinator_client, open_evaluation, member, filled):
+    _upload(coordinator_client, open_evaluation, ("a.xlsx", filled), ("b.xlsx", filled))
+    upload, url, page = _preview(coordinator_client, open_evaluation)
+    assert upload.files[0]["errors"] == []
+    assert "same expert" in upload.files[1]["errors"][0]["rule"]
+
+
+def test_a_revoked_experts_questionnaire_is_refused(
+    coordinator_client, open_evaluation, member, filled
+):
+    member.invitation.status = "revoked"
+    member.invitation.save()
+    errors, _page = _bad(coordinator_client, open_evaluation, filled)
+    assert "no longer on the panel" in errors[0]["rule"]
+
+
+def test_nothing_is_read_while_the_panel_is_closed(
+    coordinator_client, open_evaluation, member, filled
+):
+    open_evaluation.status = "closed"
+    open_evaluation.save()
+    errors, page = _bad(coordinator_client, open_evaluation, filled)
+    assert page.status_code == 400
+    assert "The panel is not open" in page.content.decode()
+
+
+def test_the_upload_checks_the_csrf_token(coordinator, open_evaluation, member, filled):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(coordinator)
+    assert _upload(client, open_evaluation, ("erin.xlsx", filled)).status_code == 403
+    assert not SpreadsheetUpload.objects.exists()
+
+
+def test_skips_dont_knows_and_half_steps_round_trip(coordinator_client, open_evaluation, member):
+    open_evaluation.allow_skipped_comparisons = True
+    open_evaluation.allow_dont_know = True
+    open_evaluation.judgment_scale = "intermediate"
+    open_evaluation.cr_policy = "warn"  # these judgments are far from consistent
+    open_evaluation.save()
+    structure = layout.structure_of(open_evaluation)
+
+    def value(i, j):
+        return "skip" if (i, j) == (0, 3) else {1: "2.5", 2: "1/2.5"}.get(j - i, "3")
+
+    data = fill(
+        questionnaire_build(evaluation=open_evaluation, membership=member),
+        evaluation=open_evaluation,
+        value=value,
+        grade="don't know",
+    )
+    _upload(coordinator_client, open_evaluation, ("erin.xlsx", data))
+    upload, url, page = _preview(coordinator_client, open_evaluation)
+    assert upload.files[0]["errors"] == []
+    assert coordinator_client.post(url).status_code == 302
+    four = next(m for m in structure.matrices if len(m.children) == 4)
+    ballot = PairwiseBallot.objects.get(membership=member, parent=four.parent)
+    first, second, fourth = four.children[0], four.children[1], four.children[3]
+    assert ballot.submitted_judgments[f"{first.pk}-{fourth.pk}"]["skipped"] is True
+    assert ballot.submitted_judgments[f"{first.pk}-{second.pk}"]["value"] == 2.5
+    rating = RatingBallot.objects.filter(membership=member).first()
+    assert all(answer["dont_know"] for answer in rating.submitted_ratings.values())
