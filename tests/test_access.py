@@ -17,6 +17,7 @@ from surveys.screening.models import (
     ScreeningRound,
     ScreeningSurvey,
 )
+from surveys.spreadsheets.models import SpreadsheetUpload
 from tests.conftest import accepted_membership
 
 
@@ -65,6 +66,12 @@ OBJECT_IDS = {
     "question_id": lambda evaluation: _question(evaluation).pk,
     "item_id": lambda evaluation: _item(evaluation).pk,
     "round_number": lambda evaluation: _round(evaluation).number,
+    # A spreadsheet upload's preview (surveys/spreadsheets), made by the evaluation's owner.
+    "token": lambda evaluation: (
+        SpreadsheetUpload.objects.get_or_create(
+            evaluation=evaluation, user=evaluation.owner, defaults={"files": []}
+        )[0].token
+    ),
 }
 
 
