@@ -75,7 +75,7 @@ class QuestionnaireFileView(APIView):
         parameters=[
             OpenApiParameter(
                 "membership",
-                int,
+                {"type": "integer", "minimum": 1},
                 description="The panel member's id (pre-filled with their answers); "
                 "left out: the blank questionnaire.",
             )
@@ -138,7 +138,7 @@ class QuestionnaireCommitView(APIView):
 
     @extend_schema(
         request=QuestionnaireCommitInSerializer,
-        responses={200: QuestionnaireCommitOutSerializer, 400: QuestionnaireCommitOutSerializer},
+        responses={200: QuestionnaireCommitOutSerializer, 409: QuestionnaireCommitOutSerializer},
     )
     def post(self, request, evaluation_id: int, token: str):
         evaluation = access_spreadsheets(user=request.user, evaluation_id=evaluation_id)
@@ -153,4 +153,6 @@ class QuestionnaireCommitView(APIView):
         except ValidationError as error:
             raise serializers.ValidationError(error.message_dict) from None
         body = QuestionnaireCommitOutSerializer(stored).data
-        return Response(body, status=200 if stored.files else 400)
+        # Nothing stored (all or nothing with an error, or no correct file): a conflict with
+        # the files' content, listed as on the page rather than as fields of the request.
+        return Response(body, status=200 if stored.files else 409)

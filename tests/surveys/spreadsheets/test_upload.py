@@ -425,3 +425,18 @@ def test_skips_dont_knows_and_half_steps_round_trip(coordinator_client, open_eva
     assert ballot.submitted_judgments[f"{first.pk}-{second.pk}"]["value"] == 2.5
     rating = RatingBallot.objects.filter(membership=member).first()
     assert all(answer["dont_know"] for answer in rating.submitted_ratings.values())
+
+
+def test_an_api_commit_that_stores_nothing_is_a_409_listing_the_errors(
+    client, coordinator, open_evaluation, member
+):
+    client.force_login(coordinator)
+    data = fill(questionnaire_build(evaluation=open_evaluation), evaluation=open_evaluation)
+    base = f"/api/v1/evaluations/{open_evaluation.pk}/questionnaires/"
+    body = client.post(base, {"files": [upload_file(data, "blank.xlsx")]}).json()
+    commit = client.post(f"{base}{body['token']}/commit/", {}, content_type="application/json")
+    assert commit.status_code == 409
+    assert [e["rule"] for e in commit.json()["errors"]] == [
+        "Choose the panel member whose answers this blank questionnaire holds."
+    ]
+    assert _counts() == (0, 0, 0)
