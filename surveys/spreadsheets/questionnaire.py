@@ -196,13 +196,14 @@ def _quoted(text: str) -> str:
 def _reciprocal_formula(upper: str, continuous: bool, skip: str) -> str:
     """b_yx = 1/b_xy. On the text scales the answer is text ("1/3"), so the reciprocal is
     spelled, not divided: a spreadsheet would read the text "1/3" as a date."""
-    skipped = f"IF({upper}={_quoted(skip)},{_quoted(skip)}," if skip else 'IF(FALSE,"",'
     if continuous:
-        return f'=IF({upper}="","",{skipped}IF(ISNUMBER({upper}),1/{upper},"")))'
-    return (
-        f'=IF({upper}="","",{skipped}IF({upper}="1","1",'
-        f'IF(LEFT({upper},2)="1/",MID({upper},3,9),"1/"&{upper}))))'
-    )
+        reciprocal = f'IF(ISNUMBER({upper}),1/{upper},"")'
+    else:
+        spelled = f'IF(LEFT({upper},2)="1/",MID({upper},3,9),"1/"&{upper})'
+        reciprocal = f'IF({upper}="1","1",{spelled})'
+    if skip:
+        reciprocal = f"IF({upper}={_quoted(skip)},{_quoted(skip)},{reciprocal})"
+    return f'=IF({upper}="","",{reciprocal})'
 
 
 def _scale_validation(evaluation: Evaluation, words) -> DataValidation:

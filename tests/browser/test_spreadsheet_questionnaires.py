@@ -9,6 +9,7 @@ import pytest
 
 from evaluations.models import Evaluation
 from surveys.models import BallotRevision, Channel, PairwiseBallot
+from tests.browser.test_accessibility import axe
 from tests.conftest import accepted_membership
 from tests.surveys.spreadsheets.conftest import fill
 
@@ -46,12 +47,20 @@ def test_a_coordinator_downloads_uploads_previews_and_stores_a_questionnaire(
     page.set_input_files("#id_files", [str(good), str(bad)])
     page.get_by_label("save the files that are correct").check()
     _shot(screenshot, "2-upload")
+    assert axe(page) == []
     page.get_by_role("button", name="Read the files and preview").click()
     page.wait_for_selector("#upload-errors")
     assert "not-a-workbook.xlsx" in page.locator("#upload-errors").inner_text()
     assert "CR 0.000, consistent" in page.content()
     assert PairwiseBallot.objects.count() == 0  # nothing stored yet
     _shot(screenshot, "3-preview")
+    assert axe(page) == []
+    preview = page.url
+    page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": preview}])
+    page.reload()
+    _shot(screenshot, "3-preview-zh-hans")
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": preview}])
+    page.reload()
 
     page.get_by_role("button", name="Store the answers of 1 file").click()
     page.wait_for_selector("text=ballot(s) submitted")
