@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.csrf import csrf_exempt
 
 from .access import access_member, access_spreadsheets, access_upload
@@ -124,11 +124,22 @@ def preview(request: HttpRequest, evaluation_id: int, token: str) -> HttpRespons
         return render(request, "surveys/spreadsheets/preview.html", context, status=400)
     messages.success(
         request,
-        _("Stored from %(files)s file(s): %(ballots)s ballot(s) submitted.")
-        % {"files": len(stored.files), "ballots": stored.ballots},
+        ngettext(
+            "Stored: %(ballots)s ballot submitted from %(files)s.",
+            "Stored: %(ballots)s ballots submitted from %(files)s.",
+            stored.ballots,
+        )
+        % {"ballots": stored.ballots, "files": ", ".join(stored.files)},
     )
     for error in stored.errors:
+        where = " ".join(part for part in (error["sheet"], error["cell"]) if part)
         messages.error(
-            request, f"{error['file']} · {error['sheet']} {error['cell']}: {error['rule']}"
+            request,
+            _("Not stored: %(file)s%(where)s: %(rule)s")
+            % {
+                "file": error["file"],
+                "where": f" ({where})" if where else "",
+                "rule": error["rule"],
+            },
         )
     return redirect("panel", evaluation_id=evaluation.pk)

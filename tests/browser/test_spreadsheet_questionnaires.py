@@ -63,7 +63,7 @@ def test_a_coordinator_downloads_uploads_previews_and_stores_a_questionnaire(
     page.reload()
 
     page.get_by_role("button", name="Store the answers of 1 file").click()
-    page.wait_for_selector("text=ballot(s) submitted")
+    page.wait_for_selector("text=Stored: 6 ballots submitted from erin.xlsx.")
     assert PairwiseBallot.objects.filter(membership=member, submitted_at__isnull=False).exists()
     assert set(BallotRevision.objects.values_list("channel", flat=True)) == {Channel.SPREADSHEET}
     _shot(screenshot, "4-stored")
