@@ -68,6 +68,7 @@ v1 = [
         name="ratings-withdraw",
     ),
     path("", include("surveys.screening.api.urls")),
+    path("", include("surveys.spreadsheets.urls_api")),
     path("", include(router.urls)),
 ]
 

@@ -17,6 +17,8 @@ class Channel(models.TextChoices):
     API = "api", _("API")
     # Answers given on paper and typed in by the coordinator (no form for it yet).
     PAPER = "paper", _("paper, entered by the coordinator")
+    # A filled XLSX questionnaire uploaded by the coordinator (surveys/spreadsheets/).
+    SPREADSHEET = "spreadsheet", _("spreadsheet")
 
 
 class PairwiseBallot(models.Model):
@@ -141,7 +143,7 @@ class BallotRevision(models.Model):
     )
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     # Blank for the first revision of ballots submitted before revisions were kept.
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, blank=True)
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     cr = models.FloatField(_("CR"), null=True, blank=True)
     consistent = models.BooleanField(_("consistent"), null=True, blank=True)
@@ -179,3 +181,4 @@ from .screening.models import (  # noqa: E402, F401
     ScreeningRound,
     ScreeningSurvey,
 )
+from .spreadsheets.models import SpreadsheetUpload  # noqa: E402, F401

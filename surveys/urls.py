@@ -38,4 +38,6 @@ urlpatterns = [
     path("", include("surveys.screening.urls_setup")),
     path("", include("surveys.screening.urls_rounds")),
     path("", include("surveys.screening.urls_respond")),
+    # Spreadsheet questionnaires (surveys/spreadsheets/): download, upload, preview, store.
+    path("", include("surveys.spreadsheets.urls")),
 ]

@@ -17,6 +17,7 @@ from surveys.screening.models import (
     ScreeningRound,
     ScreeningSurvey,
 )
+from surveys.spreadsheets.models import SpreadsheetUpload
 from tests.conftest import accepted_membership
 from tests.report_stand_ins import done_export_job
 
@@ -67,6 +68,12 @@ OBJECT_IDS = {
     "item_id": lambda evaluation: _item(evaluation).pk,
     "round_number": lambda evaluation: _round(evaluation).number,
     "job_id": lambda evaluation: done_export_job(evaluation, evaluation.owner).pk,
+    # A spreadsheet upload's preview (surveys/spreadsheets), made by the evaluation's owner.
+    "token": lambda evaluation: (
+        SpreadsheetUpload.objects.get_or_create(
+            evaluation=evaluation, user=evaluation.owner, defaults={"files": []}
+        )[0].token
+    ),
 }
 
 

@@ -30,6 +30,7 @@ from evaluations.services.results import results_recompute
 from experts.tokens import api_token_create
 from surveys.screening import rounds
 from surveys.screening import services as screening
+from surveys.spreadsheets.models import SpreadsheetUpload
 from tests.conftest import accepted_membership
 from tests.test_access import _routes
 
@@ -176,6 +177,10 @@ def world(db):
         requested_by=users["owner"], status="done", content=b"a,b\r\n", size=5,
         queued_at=timezone.now(), finished_at=timezone.now(),
     )  # fmt: skip
+    # A spreadsheet upload's preview, named by the routes' shared <token>.
+    SpreadsheetUpload.objects.create(
+        evaluation=evaluation, user=users["owner"], token="an-unknown-invitation", files=[]
+    )
     evaluation.refresh_from_db()
     return {
         "users": users,

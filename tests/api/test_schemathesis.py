@@ -55,6 +55,9 @@ DATA_DEPENDENT = {
     f"POST {SCREENING}questions/",
     f"POST {SCREENING}questions/{{question_id}}/items/",
     f"PATCH {SCREENING}questions/{{question_id}}/items/{{item_id}}/",
+    # Spreadsheet questionnaires: files made for this evaluation, a preview's token.
+    "POST /api/v1/evaluations/{evaluation_id}/questionnaires/",
+    "POST /api/v1/evaluations/{evaluation_id}/questionnaires/{token}/commit/",
 }
 
 

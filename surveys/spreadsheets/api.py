@@ -1,0 +1,158 @@
+"""REST: the questionnaire as a file, an upload returning the preview, and the commit. The
+same services and the same access rule as the pages (access.access_spreadsheets)."""
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from evaluations.api.parsers import BoundedJSONParser
+from experts.authentication import TokenScope
+
+from .access import access_member, access_spreadsheets, access_upload
+from .models import SpreadsheetUpload
+from .preview import upload_summary
+from .services import upload_commit, upload_preview
+from .views import XLSX, chosen_members, request_too_big, xlsx_response
+
+PERMISSIONS = [IsAuthenticated, TokenScope]
+
+
+class QuestionnaireErrorSerializer(serializers.Serializer):
+    file = serializers.CharField()
+    sheet = serializers.CharField(help_text="Empty for an error of the whole file.")
+    cell = serializers.CharField(help_text="Empty for an error of the whole sheet or file.")
+    rule = serializers.CharField()
+
+
+class QuestionnairePreviewSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Names this preview in the commit call.")
+    mode = serializers.ChoiceField(SpreadsheetUpload.Mode.choices)
+    expires_at = serializers.DateTimeField()
+    files = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Per file: index, name, membership {id, name} (null for a blank "
+        "questionnaire), respondent, suggested_member, forms (pairwise: sheet, parent, "
+        "judgments, cr, consistent, threshold; rating: sheet, subject, ratings) and errors.",
+    )
+    error_count = serializers.IntegerField()
+    correct_files = serializers.IntegerField()
+    can_store = serializers.BooleanField()
+    members = serializers.ListField(child=serializers.DictField())
+
+
+class QuestionnaireUploadInSerializer(serializers.Serializer):
+    files = serializers.ListField(child=serializers.FileField(), help_text="The .xlsx files.")
+    mode = serializers.ChoiceField(
+        SpreadsheetUpload.Mode.choices, default=SpreadsheetUpload.Mode.ALL_OR_NOTHING
+    )
+
+
+class QuestionnaireCommitInSerializer(serializers.Serializer):
+    members = serializers.DictField(
+        child=serializers.IntegerField(),
+        required=False,
+        default=dict,
+        help_text="For each blank questionnaire, by its file index: the membership id whose "
+        'answers it holds, e.g. {"0": 12}.',
+    )
+
+
+class QuestionnaireCommitOutSerializer(serializers.Serializer):
+    files = serializers.ListField(child=serializers.CharField())
+    ballots = serializers.IntegerField()
+    errors = QuestionnaireErrorSerializer(many=True)
+
+
+class QuestionnaireFileView(APIView):
+    permission_classes = PERMISSIONS
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "membership",
+                {"type": "integer", "minimum": 1},
+                description="The panel member's id (pre-filled with their answers); "
+                "left out: the blank questionnaire.",
+            )
+        ],
+        responses={(200, XLSX): OpenApiTypes.BINARY},
+    )
+    def get(self, request, evaluation_id: int):
+        evaluation = access_spreadsheets(user=request.user, evaluation_id=evaluation_id)
+        membership = None
+        asked = str(request.query_params.get("membership") or "")
+        if asked:
+            if not asked.isdigit() or len(asked) > 19:
+                raise serializers.ValidationError({"membership": "Give a membership id."})
+            membership = access_member(evaluation=evaluation, membership_id=int(asked))
+        return xlsx_response(evaluation, membership)
+
+
+class QuestionnaireUploadView(APIView):
+    permission_classes = PERMISSIONS
+    # Multipart for the files; the bounded JSON parser too, so that a JSON body gets the
+    # API's usual 400 ("choose at least one file") rather than a 415.
+    parser_classes = [MultiPartParser, BoundedJSONParser]
+
+    @extend_schema(
+        request={"multipart/form-data": QuestionnaireUploadInSerializer},
+        responses={201: QuestionnairePreviewSerializer},
+    )
+    def post(self, request, evaluation_id: int):
+        evaluation = access_spreadsheets(user=request.user, evaluation_id=evaluation_id)
+        refusal = request_too_big(request)
+        if refusal:
+            return Response({"files": [refusal]}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        mode = request.data.get("mode") or SpreadsheetUpload.Mode.ALL_OR_NOTHING
+        if mode not in SpreadsheetUpload.Mode.values:
+            raise serializers.ValidationError({"mode": "all or per_file"})
+        try:
+            found = upload_preview(
+                evaluation=evaluation,
+                user=request.user,
+                files=request.FILES.getlist("files"),
+                mode=mode,
+            )
+        except ValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        return Response(QuestionnairePreviewSerializer(upload_summary(found)).data, status=201)
+
+
+class QuestionnairePreviewView(APIView):
+    permission_classes = PERMISSIONS
+
+    @extend_schema(responses=QuestionnairePreviewSerializer)
+    def get(self, request, evaluation_id: int, token: str):
+        evaluation = access_spreadsheets(user=request.user, evaluation_id=evaluation_id)
+        found = access_upload(evaluation=evaluation, user=request.user, token=token)
+        return Response(QuestionnairePreviewSerializer(upload_summary(found)).data)
+
+
+class QuestionnaireCommitView(APIView):
+    permission_classes = PERMISSIONS
+
+    @extend_schema(
+        request=QuestionnaireCommitInSerializer,
+        responses={200: QuestionnaireCommitOutSerializer, 409: QuestionnaireCommitOutSerializer},
+    )
+    def post(self, request, evaluation_id: int, token: str):
+        evaluation = access_spreadsheets(user=request.user, evaluation_id=evaluation_id)
+        data = QuestionnaireCommitInSerializer(
+            data=request.data
+        )  # a malformed body: 400 before the 404
+        data.is_valid(raise_exception=True)
+        found = access_upload(evaluation=evaluation, user=request.user, token=token)
+        members = chosen_members(data.validated_data["members"], len(found.files))
+        try:
+            stored = upload_commit(upload=found, user=request.user, members=members)
+        except ValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        body = QuestionnaireCommitOutSerializer(stored).data
+        # Nothing stored (all or nothing with an error, or no correct file): a conflict with
+        # the files' content, listed as on the page rather than as fields of the request.
+        return Response(body, status=200 if stored.files else 409)

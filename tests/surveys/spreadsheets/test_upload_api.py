@@ -1,0 +1,66 @@
+"""The spreadsheet questionnaires' API: download, upload returning the preview, commit."""
+
+import pytest
+
+from surveys.spreadsheets import layout
+from surveys.spreadsheets.questionnaire import questionnaire_build
+from surveys.spreadsheets.reading import ERROR_FORMULA
+
+from .conftest import fill, upload_file
+from .test_upload import _counts, _edited
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_api_downloads_uploads_previews_and_commits(
+    client, coordinator, open_evaluation, member
+):
+
+    client.force_login(coordinator)
+    base = f"/api/v1/evaluations/{open_evaluation.pk}/"
+    download = client.get(f"{base}questionnaire.xlsx?membership={member.pk}")
+    assert download.status_code == 200 and download.content[:2] == b"PK"
+    data = fill(download.content, evaluation=open_evaluation)
+    response = client.post(f"{base}questionnaires/", {"files": [upload_file(data)]})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["can_store"] is True and body["files"][0]["errors"] == []
+    crs = [form["cr"] for form in body["files"][0]["forms"] if form["kind"] == "pairwise"]
+    assert crs and all(cr == pytest.approx(0, abs=1e-9) for cr in crs)
+    assert _counts() == (0, 0, 0)
+    commit = client.post(
+        f"{base}questionnaires/{body['token']}/commit/", {}, content_type="application/json"
+    )
+    assert commit.status_code == 200, commit.content
+    assert commit.json()["ballots"] == len(body["files"][0]["forms"])
+
+
+def test_the_api_lists_errors_by_file_sheet_cell_and_rule(
+    client, coordinator, open_evaluation, member, filled
+):
+    client.force_login(coordinator)
+    code = layout.structure_of(open_evaluation).matrices[0].parent.code
+    data = _edited(filled, lambda book: book[code].cell(6, 4, "=A1"))
+    body = client.post(
+        f"/api/v1/evaluations/{open_evaluation.pk}/questionnaires/",
+        {"files": [upload_file(data, "x.xlsx")]},
+    ).json()
+    assert body["files"][0]["errors"] == [
+        {"file": "x.xlsx", "sheet": code, "cell": "D6", "rule": ERROR_FORMULA}
+    ]
+    assert body["can_store"] is False
+
+
+def test_an_api_commit_that_stores_nothing_is_a_409_listing_the_errors(
+    client, coordinator, open_evaluation, member
+):
+    client.force_login(coordinator)
+    data = fill(questionnaire_build(evaluation=open_evaluation), evaluation=open_evaluation)
+    base = f"/api/v1/evaluations/{open_evaluation.pk}/questionnaires/"
+    body = client.post(base, {"files": [upload_file(data, "blank.xlsx")]}).json()
+    commit = client.post(f"{base}{body['token']}/commit/", {}, content_type="application/json")
+    assert commit.status_code == 409
+    assert [e["rule"] for e in commit.json()["errors"]] == [
+        "Choose the panel member whose answers this blank questionnaire holds."
+    ]
+    assert _counts() == (0, 0, 0)
