@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PYDECISION := pydecision==5.1.8
 
-.PHONY: demo test test-services lint bench clean refresh-reference
+.PHONY: demo test test-services lint bench clean refresh-reference system-packages
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "ahpanel needs Python 3.11"'
@@ -28,7 +28,7 @@ $(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed-dev
 
 # DEBUG=1: a developer's machine, which may run without a SECRET_KEY (the settings refuse to
 # start without one otherwise).
-demo: $(VENV)/.installed-runtime
+demo: $(VENV)/.installed-runtime system-packages
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
@@ -41,6 +41,18 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk
 
+# What the PDF and Word reports load from the system: Pango and HarfBuzz (WeasyPrint), cairo
+# (CairoSVG draws the charts for Word) and the Chinese font the PDF embeds. The Dockerfile
+# installs the same list (tests/test_deployment_files.py). Installed already: dpkg says so
+# and nothing runs.
+REPORT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 fonts-noto-cjk
+
+system-packages:
+	@dpkg -s $(REPORT_PACKAGES) >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    $(REPORT_PACKAGES); }
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
@@ -52,7 +64,7 @@ lint: $(VENV)/.installed-dev
 # database and live server).
 TEST_JOBS ?= auto
 
-test: lint $(CHROMIUM)
+test: lint $(CHROMIUM) system-packages
 	$(PY) -m pytest -m "not services" -n $(TEST_JOBS)
 
 # Against the real services: every test that touches the database, the broker or a worker.

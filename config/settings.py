@@ -345,5 +345,9 @@ LOGGING = {
         # django-axes says at INFO that it runs on every failed sign-in; its warnings (a new or
         # repeated failure, a lockout) are the ones worth keeping.
         "axes": {"level": "WARNING"},
+        # WeasyPrint (the PDF report) logs every step and page at INFO and, at WARNING, each
+        # CSS rule of ahpanel.css it does not support (screen-only media queries): noise on
+        # every PDF. Its errors (a resource refused or missing) are kept.
+        "weasyprint": {"level": "ERROR"},
     },
 }

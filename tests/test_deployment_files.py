@@ -135,3 +135,70 @@ def test_the_load_benchmark_runs_the_analyses_on_a_worker_of_their_own():
 
     assert '"-Q", "celery"' in source and '"-Q", "analysis"' in source
     assert 'ROBUSTNESS_ANALYSIS="1"' in source
+
+
+# What the PDF and Word reports load from the system (evaluations/reports): WeasyPrint's
+# Pango, PangoFT2 and HarfBuzz subsetting, CairoSVG's cairo, and the Chinese font.
+REPORT_SYSTEM_PACKAGES = {
+    "libpango-1.0-0",
+    "libpangoft2-1.0-0",
+    "libharfbuzz-subset0",
+    "libcairo2",
+    "fonts-noto-cjk",
+}
+
+
+def dockerfile_apt_packages() -> set[str]:
+    return apt_packages((REPO_ROOT / "Dockerfile").read_text())
+
+
+def apt_packages(dockerfile: str) -> set[str]:
+    """The packages of a Dockerfile's `apt-get install` commands (continued lines joined)."""
+    text = dockerfile.replace("\\\n", " ")
+    packages = set()
+    for command in re.findall(r"apt-get install ([^&\n]*)", text):
+        packages |= {word for word in command.split() if not word.startswith("-")}
+    return packages
+
+
+def makefile_variable(name: str) -> set[str]:
+    text = (REPO_ROOT / "Makefile").read_text()
+    match = re.search(rf"^{name} :?= (.*)$", text, re.M)
+    assert match, f"the Makefile sets no {name}"
+    return set(match[1].split())
+
+
+def makefile_prerequisites(target: str) -> list[str]:
+    match = re.search(rf"^{target}:(.*)$", (REPO_ROOT / "Makefile").read_text(), re.M)
+    assert match, f"the Makefile has no {target} target"
+    return match[1].split()
+
+
+def test_the_dockerfile_installs_what_the_reports_need_without_recommends():
+    text = (REPO_ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+
+    assert REPORT_SYSTEM_PACKAGES <= dockerfile_apt_packages()
+    assert "procps" in dockerfile_apt_packages()  # the health checks' pgrep
+    assert all(
+        "--no-install-recommends" in command
+        for command in re.findall(r"apt-get install [^&\n]*", text)
+    )
+
+
+def test_the_makefile_installs_the_same_packages_before_the_demo_and_the_tests():
+    text = (REPO_ROOT / "Makefile").read_text()
+    recipe = text[text.index("\nsystem-packages:") :].split("\n\n")[0]
+
+    assert makefile_variable("REPORT_PACKAGES") == REPORT_SYSTEM_PACKAGES
+    assert "dpkg -s $(REPORT_PACKAGES)" in recipe  # nothing to do when installed
+    assert "apt-get install -y -qq --no-install-recommends" in recipe
+    assert "$(REPORT_PACKAGES)" in recipe.split("apt-get install")[1]
+    assert "system-packages" in makefile_prerequisites("demo")
+    assert "system-packages" in makefile_prerequisites("test")
+
+
+def test_the_dockerfile_package_parser_reads_a_continued_install_line():
+    """The parser above, on a line it must read: a test that the tests can fail."""
+    sample = "RUN apt-get update && apt-get install -y --no-install-recommends a \\\n  b c && rm x"
+
+    assert apt_packages(sample) == {"a", "b", "c"}

@@ -11,19 +11,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
-from .. import charts
 from ..models import Evaluation, ResultSnapshot, Subject
+from ..reports.charts import report_charts, subjects_radar
+from ..reports.context import report_context, results_context
 from ..results_selectors import (
     access_results,
     report_subject,
-    results_data_for,
-    results_report,
-    results_status,
     snapshot_get,
     snapshot_latest,
 )
@@ -70,19 +67,7 @@ def query_checked(view):
 def _context(request: HttpRequest, evaluation_id: int) -> dict:
     evaluation = access_results(user=request.user, evaluation_id=evaluation_id)
     snapshot = snapshot_asked(request, evaluation)
-    is_owner = evaluation.owner_id == request.user.pk
-    data = report = None
-    if snapshot is not None:
-        data = results_data_for(evaluation=evaluation, snapshot=snapshot, user=request.user)
-        report = results_report(data=data)
-    return {
-        "results_data": data,
-        "evaluation": evaluation,
-        "is_owner": is_owner,
-        "snapshot": snapshot,
-        "status": results_status(evaluation=evaluation, snapshot=snapshot, named=is_owner),
-        "report": report,
-    }
+    return results_context(evaluation=evaluation, snapshot=snapshot, user=request.user)
 
 
 @login_required
@@ -91,7 +76,7 @@ def _context(request: HttpRequest, evaluation_id: int) -> dict:
 def results(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     context = _context(request, evaluation_id)
     if context["report"]:
-        context["charts"] = _charts(context["report"])
+        context["charts"] = report_charts(context["report"])
         # Moving weights in the browser: the snapshot's data as this reader may see it.
         context["whatif"] = whatif_data(data=context["results_data"])
     return render(request, "evaluations/results/results.html", context)
@@ -101,9 +86,10 @@ def results(request: HttpRequest, evaluation_id: int) -> HttpResponse:
 @require_GET
 @query_checked
 def results_report_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
-    context = _context(request, evaluation_id)
-    if context["report"]:
-        context["charts"] = _charts(context["report"])
+    # The PDF renders the same template with the same context (evaluations/reports).
+    evaluation = access_results(user=request.user, evaluation_id=evaluation_id)
+    snapshot = snapshot_asked(request, evaluation)
+    context = report_context(evaluation=evaluation, snapshot=snapshot, user=request.user)
     return render(request, "evaluations/results/report.html", context)
 
 
@@ -118,69 +104,7 @@ def results_profile(request: HttpRequest, evaluation_id: int, subject_id: int) -
     report = context["report"]
     context["profile"] = report and report_subject(report=report, subject_id=subject.pk)
     if context["profile"]:
-        context["radar"] = _radar(report, [context["profile"]], f"radar-{subject.pk}")
+        context["radar"] = subjects_radar(report, [context["profile"]], f"radar-{subject.pk}")
     return render(request, "evaluations/results/profile.html", context)
 
 
-# --- charts -------------------------------------------------------------------------------
-
-
-def _charts(report: dict) -> dict:
-    """The SVG charts of a report, marked safe: charts.py escapes every text it places.
-    A subject's heat map goes on the subject, where its section is rendered."""
-    leaves = sorted(
-        (row for row in report["leaves"] if row["global_weight"] is not None),
-        key=lambda row: -row["global_weight"],
-    )
-    weights = charts.bar_chart(
-        [(f"{row['code']} {row['name']}", row["global_weight"]) for row in leaves],
-        chart_id="chart-weights",
-        title=_("Global weights of the leaf indicators"),
-        description=_("One bar per leaf indicator, largest first; the value is printed."),
-    )
-    for subject in report["subjects"]:
-        subject["heat_map"] = _heat_map(report, subject)
-    return {
-        "weights": mark_safe(weights) if leaves else "",
-        "radar": _radar(report, report["subjects"], "chart-radar"),
-    }
-
-
-def _heat_map(report: dict, subject: dict) -> str:
-    rows = [row for group in subject["groups"] for row in group["rows"]]
-    if not rows or rows[0]["cells"][0]["degree"] is None:
-        return ""
-    markup = charts.heat_map(
-        [f"{row['code']} {row['name']}" for row in rows],
-        [grade["name"] for grade in report["grades"]],
-        [[cell["degree"] for cell in row["cells"]] for row in rows],
-        chart_id=f"chart-heat-{subject['id']}",
-        title=_("Membership degrees of {subject}").format(subject=subject["name"]),
-        description=_(
-            "Leaf indicators in rows, grades in columns; each cell prints the share of experts "
-            "who chose that grade. Darker cells are larger."
-        ),
-    )
-    return mark_safe(markup)
-
-
-def _radar(report: dict, subjects: list[dict], chart_id: str) -> str:
-    scored = [s for s in subjects if s["score"] is not None]
-    scores = [grade["score"] for grade in report["grades"]]
-    if not scored or len(scores) < 2:
-        return ""
-    markup = charts.radar(
-        [(row["code"], row["name"]) for row in report["first_level"]],
-        [(s["name"], [g["score"] for g in s["groups"]]) for s in scored],
-        low=min(scores),
-        high=max(scores),
-        rings=sorted(set(scores)),
-        chart_id=chart_id,
-        title=_("Scores of the first-level indicators"),
-        description=_(
-            "One axis per first-level indicator, from the worst grade score at the centre to "
-            "the best at the rim; one outline per subject, told apart by line pattern, marker "
-            "and the legend."
-        ),
-    )
-    return mark_safe(markup)
