@@ -253,9 +253,9 @@ ROBUSTNESS_ANALYSIS = env_bool("ROBUSTNESS_ANALYSIS", True)
 # A PDF or Word report of a snapshot larger than this (evaluations/exports/formats.py:
 # export_size, cells of the membership and judgment-matrix tables) is rendered by a task on
 # the "analysis" queue and the page or API polls for it; a smaller one comes back within the
-# request. Provisional: the figure is where rendering passes about 2 s, as measured in
-# BENCHMARKS.md (the demo is far below it).
-EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "5000"))
+# request. The demo's size is 486 and its PDF takes about 2 s on two cores (BENCHMARKS.md,
+# "Reports"), so the demo's reports come back directly and anything larger goes to the task.
+EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "500"))
 
 # A token made on the API tokens page expires after this many days unless its owner picks
 # another number (at most 3650): a forgotten token stops working by itself.
