@@ -38,4 +38,6 @@ urlpatterns = [
     path("", include("surveys.screening.urls_setup")),
     path("", include("surveys.screening.urls_rounds")),
     path("", include("surveys.screening.urls_respond")),
+    # Paper ballots typed in by the coordinator or a data-entry assistant (surveys/paper/).
+    path("", include("surveys.paper.urls")),
 ]
