@@ -182,6 +182,10 @@ def paper_compare(request: HttpRequest, evaluation_id: int, entry_id: int) -> Ht
     if request.method == "POST":
         if not access.is_coordinator:
             raise PermissionDenied
+        if context["second"] is None or entry.status != PaperEntry.Status.PENDING:
+            # Nothing to choose between: one typing only, or the form already counted.
+            context["errors"] = {"entry": [_("There are no two typings of this form to resolve.")]}
+            return render(request, "surveys/paper/compare.html", context, status=409)
         choices = {
             key.removeprefix("choice-"): value
             for key, value in request.POST.items()
