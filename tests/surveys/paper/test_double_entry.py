@@ -165,3 +165,21 @@ def test_a_discarded_typing_is_kept_marked_and_logged(paper_expert, u1, assistan
         services.paper_entry_discard(entry=entry, actor=coordinator)
     # The same person may now type the form again as a first typing.
     assert enter(form, judgments_for(u1, CONSISTENT), assistant).status == services.PENDING
+
+
+def test_the_history_export_names_the_form_number_and_both_typists(
+    paper_expert, u1, assistant, second_assistant
+):
+    from evaluations.exports import history_table
+    from surveys.history import evaluation_history
+
+    form = PaperForm(membership=paper_expert, parent=u1)
+    enter(form, judgments_for(u1, CONSISTENT), assistant)
+    enter(form, judgments_for(u1, CONSISTENT), second_assistant)
+
+    table = history_table(history=evaluation_history(evaluation=u1.evaluation))
+    header, rows = table.sections[0].header, table.sections[0].rows
+
+    assert header[-2:] == ["Paper form number", "Entered by"]
+    assert {tuple(row[-2:]) for row in rows} == {("F-1", "dana + dora")}
+    assert {row[3] for row in rows} == {"paper"}
