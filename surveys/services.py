@@ -412,6 +412,8 @@ def _record(
     else:
         params = {"kind": "rating", "subject": ballot.subject.name}
         what = f"ratings of {ballot.subject.name}"
+    if channel == Channel.PAPER:  # the actor typed it in: the log names whose form it was
+        params["expert"] = membership.display_name
     audit_record(
         evaluation=membership.evaluation,
         actor=actor,

@@ -180,7 +180,16 @@ def _audit(form: PaperForm, actor, action, entry: PaperEntry, what: str) -> None
         actor=actor,
         action=action,
         detail=f"{form.membership.display_name}: {form.label} {what}{number}",
-        params={"entry": entry.pk, "kind": "pairwise" if form.pairwise else "rating"},
+        params={
+            "entry": entry.pk,
+            "expert": form.membership.display_name,
+            "form_number": entry.form_number,
+            **(
+                {"kind": "pairwise", "code": form.parent.code}
+                if form.pairwise
+                else {"kind": "rating", "subject": form.subject.name}
+            ),
+        },
     )
 
 

@@ -187,3 +187,21 @@ def test_the_schema_documents_the_paper_endpoints(client):
     assert "post" in paths["/api/v1/evaluations/{evaluation_id}/paper/pairwise/"]
     assert "post" in paths["/api/v1/evaluations/{evaluation_id}/paper/ratings/"]
     assert "post" in paths["/api/v1/evaluations/{evaluation_id}/experts/named/"]
+
+
+def test_double_entry_is_a_setting_of_the_evaluation_api(api, open_evaluation):
+    before = api.get(f"/api/v1/evaluations/{open_evaluation.pk}/").json()
+
+    response = api.patch(
+        f"/api/v1/evaluations/{open_evaluation.pk}/", {"double_entry": True}, format="json"
+    )
+
+    assert before["double_entry"] is False
+    assert response.status_code == 200 and response.json()["double_entry"] is True
+    open_evaluation.refresh_from_db()
+    assert open_evaluation.double_entry is True
+    refused = api.patch(
+        f"/api/v1/evaluations/{open_evaluation.pk}/", {"double_entry": "maybe"}, format="json"
+    )
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["field"] == "double_entry"

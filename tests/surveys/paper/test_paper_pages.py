@@ -194,3 +194,33 @@ def test_the_assistants_home_lists_the_evaluation_to_type_in(assistant_client, o
     page = assistant_client.get("/panels/").content.decode()
 
     assert f"/evaluations/{open_evaluation.pk}/paper/" in page
+
+
+def test_double_entry_is_on_the_settings_page(coordinator_client, open_evaluation):
+    url = f"/evaluations/{open_evaluation.pk}/settings/"
+    page = coordinator_client.get(url).content.decode()
+    assert 'name="double_entry"' in page
+
+
+def test_a_post_with_too_many_fields_is_refused_without_a_server_error(
+    coordinator_client, open_evaluation, paper_expert
+):
+    u1 = open_evaluation.indicators.get(code="U1")
+    url = f"/evaluations/{open_evaluation.pk}/paper/{paper_expert.pk}/pairwise/{u1.pk}/"
+    data = {f"pair-{n}-{n + 1}": "3" for n in range(5_000)}
+
+    response = coordinator_client.post(url, data)
+
+    assert response.status_code == 400
+    assert not PairwiseBallot.objects.exists()
+
+
+def test_a_tampered_pair_is_refused_naming_it(coordinator_client, open_evaluation, paper_expert):
+    u1 = open_evaluation.indicators.get(code="U1")
+    url = f"/evaluations/{open_evaluation.pk}/paper/{paper_expert.pk}/pairwise/{u1.pk}/"
+    data = {**posted_pairs(u1, CONSISTENT), "pair-999998-999999": "3"}
+
+    response = coordinator_client.post(url, data)
+
+    assert response.status_code == 400
+    assert "“999998-999999” is not a comparison of this form." in response.content.decode()

@@ -129,3 +129,20 @@ def test_a_closed_panel_takes_no_paper_forms(paper_expert, open_evaluation, coor
         )
 
     assert "status" in error.value.message_dict
+
+
+def test_the_activity_log_names_whose_paper_form_was_typed_in(
+    paper_expert, open_evaluation, coordinator
+):
+    from evaluations.audit_wording import audit_entry_detail
+
+    u1 = open_evaluation.indicators.get(code="U1")
+    enter(
+        PaperForm(membership=paper_expert, parent=u1),
+        judgments_for(u1, CONSISTENT),
+        coordinator,
+        "F-5",
+    )
+
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.SUBMITTED)
+    assert audit_entry_detail(entry) == "pairwise comparisons under U1 of Wang Fang, paper form F-5"
