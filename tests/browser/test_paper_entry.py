@@ -2,6 +2,7 @@
 pairwise form and one rating form, and under double entry resolves two typings that differ."""
 
 import pytest
+from django.conf import settings
 
 from experts.models import PanelMembership
 from surveys import services as ballots
@@ -103,3 +104,13 @@ def test_the_coordinator_resolves_a_double_entry_mismatch(
 
     page.goto(f"{live_server.url}/evaluations/{open_evaluation.pk}/paper/")
     screenshot("home")
+
+    # The same pages in Chinese: every string of them is translatable.
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "zh-hans", "url": live_server.url}]
+    )
+    page.goto(
+        f"{live_server.url}/evaluations/{open_evaluation.pk}/paper/{member.pk}/pairwise/{u1.pk}/"
+    )
+    page.wait_for_selector('html[lang="zh-hans"]')
+    screenshot("pairwise-form-zh-hans")
