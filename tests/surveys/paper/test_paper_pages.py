@@ -2,6 +2,8 @@
 comparison of two typings, name-only experts and assistants."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from evaluations.models import AuditEntry
 from experts.models import Invitation, PanelMembership
@@ -224,3 +226,19 @@ def test_a_tampered_pair_is_refused_naming_it(coordinator_client, open_evaluatio
 
     assert response.status_code == 400
     assert "“999998-999999” is not a comparison of this form." in response.content.decode()
+
+
+def test_the_paper_pages_read_in_a_fixed_number_of_queries(
+    coordinator_client, open_evaluation, django_assert_max_num_queries
+):
+    def add(count):
+        for n in range(count):
+            PanelMembership.objects.create(evaluation=open_evaluation, name=f"Expert {n}-{count}")
+
+    add(2)
+    url = f"/evaluations/{open_evaluation.pk}/paper/"
+    with CaptureQueriesContext(connection) as few:
+        coordinator_client.get(url)
+    add(10)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert coordinator_client.get(url).status_code == 200
