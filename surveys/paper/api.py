@@ -14,6 +14,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from evaluations.api.serializers import NOT_BLANK
 from evaluations.api.strict import StrictInput
 from evaluations.models import Subject
 from evaluations.services.limits import MAX_INDICATORS
@@ -149,7 +150,9 @@ class PaperRatingsView(APIView):
 
 class NamedExpertInSerializer(StrictInput, serializers.Serializer):
     name = serializers.CharField(
-        max_length=NAME_LIMIT, help_text="Required: how the panel knows them."
+        max_length=NAME_LIMIT,
+        validators=[NOT_BLANK],
+        help_text="Required (not blank): how the panel knows them.",
     )
     organisation = serializers.CharField(
         max_length=NAME_LIMIT, required=False, allow_blank=True, default=""

@@ -17,6 +17,7 @@ from .models import DataEntryAssistant
 
 ERROR_NAME_REQUIRED = gettext_noop("Give the expert's name: it is how the panel knows them.")
 ERROR_TOO_LONG = gettext_noop("At most {limit} characters.")
+ERROR_NULL_CHARACTER = gettext_noop("Null characters are not allowed.")
 ERROR_CLOSED = gettext_noop("The panel is closed: reopen it before adding experts.")
 ERROR_NO_ACCOUNT = gettext_noop(
     "No account has the e-mail {email}. The assistant signs up first (or you create their "
@@ -35,6 +36,8 @@ def _bounded(value, field_name: str, *, required: bool = False) -> str:
         raise ValidationError({field_name: _(ERROR_TOO_LONG).format(limit=NAME_LIMIT)})
     if required and not text:
         raise ValidationError({field_name: _(ERROR_NAME_REQUIRED)})
+    if "\x00" in text:  # no database stores it in text (PostgreSQL refuses it)
+        raise ValidationError({field_name: _(ERROR_NULL_CHARACTER)})
     return " ".join(text.split())  # one line: the panel table shows it as one
 
 
