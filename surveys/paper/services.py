@@ -163,7 +163,18 @@ def _checked(form: PaperForm, answers: dict, actor) -> dict:
             ballot = form.save(answers, actor=actor, paper=ballots.PaperSource())
             raise _DryRun(form.submitted(ballot))
     except _DryRun as dry_run:
-        return dry_run.args[0]
+        cleaned = dry_run.args[0]
+    if form.pairwise:
+        return cleaned
+    # The submitted copy also keeps votes for leaves the coordinator now gives (surveys.services
+    # keeps them); they are no typing's, and saving them again would be refused.
+    given = {
+        str(pk)
+        for pk in form.subject.evaluation.indicators.filter(children__isnull=True)
+        .exclude(membership_source=Indicator.MembershipSource.VOTES)
+        .values_list("pk", flat=True)
+    }
+    return {key: answer for key, answer in cleaned.items() if key not in given}
 
 
 def _close(entries: list[PaperEntry], actor, status=PaperEntry.Status.COUNTED) -> None:

@@ -183,3 +183,27 @@ def test_the_history_export_names_the_form_number_and_both_typists(
     assert header[-2:] == ["Paper form number", "Entered by"]
     assert {tuple(row[-2:]) for row in rows} == {("F-1", "dana + dora")}
     assert {row[3] for row in rows} == {"paper"}
+
+
+def test_a_vote_kept_for_a_leaf_now_given_does_not_block_a_double_entry(
+    paper_expert, double, assistant, second_assistant
+):
+    from evaluations.models import Indicator
+
+    subject = double.subjects.first()
+    form = PaperForm(membership=paper_expert, subject=subject)
+    double.double_entry = False
+    double.save()
+    enter(form, ratings_for(double, 0), assistant)  # counts at once: U11 voted then
+    u11 = double.indicators.get(code="U11")
+    Indicator.objects.filter(pk=u11.pk).update(membership_source="given")
+    double.double_entry = True
+    double.save()
+    typed = {k: v for k, v in ratings_for(double, 1).items() if k != str(u11.pk)}
+
+    enter(form, typed, assistant)
+    outcome = enter(form, typed, second_assistant)
+
+    assert outcome.status == services.COUNTED
+    submitted = RatingBallot.objects.get().submitted_ratings
+    assert submitted[str(u11.pk)]["grade"] == list(double.grades.all())[0].pk  # kept
