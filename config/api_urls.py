@@ -16,6 +16,7 @@ from surveys.api import (
     RatingBallotView,
     RatingWithdrawView,
 )
+from surveys.paper.api import NamedExpertView, PaperPairwiseView, PaperRatingsView
 
 router = DefaultRouter()
 router.include_format_suffixes = False  # JSON only; no ".json" twin of every route
@@ -54,6 +55,10 @@ v1 = [
         ExpertWeightsView.as_view(),
         name="expert-weights",
     ),
+    # Paper ballots typed in by the coordinator or a data-entry assistant (surveys/paper/).
+    path(f"{EVALUATION}paper/pairwise/", PaperPairwiseView.as_view(), name="paper-pairwise"),
+    path(f"{EVALUATION}paper/ratings/", PaperRatingsView.as_view(), name="paper-ratings"),
+    path(f"{EVALUATION}experts/named/", NamedExpertView.as_view(), name="experts-named"),
     path("panels/", PanelListView.as_view(), name="panel-list"),
     path(f"{PANEL}pairwise/<int:parent_id>/", PairwiseBallotView.as_view(), name="pairwise"),
     path(f"{PANEL}ratings/<int:subject_id>/", RatingBallotView.as_view(), name="ratings"),

@@ -213,8 +213,40 @@ def _revoked(params: dict) -> str:
 
 def _ballot(params: dict) -> str:
     if params["kind"] == "pairwise":
-        return _("pairwise comparisons under %(code)s") % {"code": params["code"]}
-    return _("ratings of %(subject)s") % {"subject": _quoted(params["subject"])}
+        text = _("pairwise comparisons under %(code)s") % {"code": params["code"]}
+    else:
+        text = _("ratings of %(subject)s") % {"subject": _quoted(params["subject"])}
+    if params.get("channel") == "paper" and "expert" in params:  # typed in (surveys/paper/)
+        return _paper(text, params)
+    return text
+
+
+def _paper(form: str, params: dict) -> str:
+    values = {"form": form, "expert": params["expert"], "number": params.get("form_number")}
+    if params.get("first_entered_by"):
+        values["first"] = params["first_entered_by"]
+        if values["number"]:
+            text = _("%(form)s of %(expert)s, paper form %(number)s, first typed by %(first)s")
+        else:
+            text = _("%(form)s of %(expert)s, on paper, first typed by %(first)s")
+    elif values["number"]:
+        text = _("%(form)s of %(expert)s, paper form %(number)s")
+    else:
+        text = _("%(form)s of %(expert)s, on paper")
+    return text % values
+
+
+def _paper_entry(params: dict) -> str:
+    """A typing kept for double entry, or discarded."""
+    if params["kind"] == "pairwise":
+        form = _("pairwise comparisons under %(code)s") % {"code": params["code"]}
+    else:
+        form = _("ratings of %(subject)s") % {"subject": _quoted(params["subject"])}
+    return _paper(form, params)
+
+
+def _user(params: dict) -> str:
+    return params["user"]
 
 
 _WORDINGS: dict[str, Callable[[dict], str]] = {
@@ -234,4 +266,8 @@ _WORDINGS: dict[str, Callable[[dict], str]] = {
     AuditEntry.Action.DECLINED: _email,
     AuditEntry.Action.SUBMITTED: _ballot,
     AuditEntry.Action.WITHDREW: _ballot,
+    AuditEntry.Action.PAPER_ENTERED: _paper_entry,
+    AuditEntry.Action.PAPER_DISCARDED: _paper_entry,
+    AuditEntry.Action.ADDED_ASSISTANT: _user,
+    AuditEntry.Action.REMOVED_ASSISTANT: _user,
 }

@@ -319,6 +319,15 @@ class EvaluationSettingsForm(forms.Form):
             "once results are computed."
         ),
     )
+    double_entry = forms.BooleanField(
+        label=_("Double entry of paper forms"),
+        required=False,
+        help_text=_(
+            "Every paper form is typed in twice, by two different people, and counts only "
+            "when both typings agree; the differences are listed for you to resolve. Off: a "
+            "paper form counts as soon as it is typed in."
+        ),
+    )
     comments_named = forms.BooleanField(
         label=_("Show experts' names with their comments"),
         required=False,

@@ -187,21 +187,22 @@ def membership_weights_set(
     if weight is not None:
         membership.weight = weight
     membership.save(update_fields=["weight", "criterion_weights"])
+    expert = membership.email or membership.name  # a paper-only expert has no e-mail
     if previous != membership.weight:
         audit_record(
             evaluation=membership.evaluation,
             actor=actor,
             action=AuditEntry.Action.EDITED_SETTINGS,
-            detail=f"expert weight of {membership.email}: {previous:g} → {membership.weight:g}",
-            params={"expert": membership.email, "before": previous, "after": membership.weight},
+            detail=f"expert weight of {expert}: {previous:g} → {membership.weight:g}",
+            params={"expert": expert, "before": previous, "after": membership.weight},
         )
     if before != after:
         audit_record(
             evaluation=membership.evaluation,
             actor=actor,
             action=AuditEntry.Action.EDITED_SETTINGS,
-            detail=f"weights per criterion of {membership.email}: {before} → {after}",
-            params={"expert": membership.email, "criteria_before": before, "criteria_after": after},
+            detail=f"weights per criterion of {expert}: {before} → {after}",
+            params={"expert": expert, "criteria_before": before, "criteria_after": after},
         )
     if previous != membership.weight or before != after:
         results_mark_stale(evaluation_id=membership.evaluation_id)  # weights enter AIJ/AIP/FCE

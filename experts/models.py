@@ -33,12 +33,17 @@ class Profile(models.Model):
 
 
 class PanelMembership(models.Model):
-    """An expert on an evaluation's panel: known by e-mail until they accept with an account."""
+    """An expert on an evaluation's panel: known by e-mail until they accept with an account.
+
+    An expert who answers only on paper may have no e-mail: a name (and organisation) only.
+    They are never invited and never log in; the coordinator types in their forms
+    (surveys/paper/).
+    """
 
     evaluation = models.ForeignKey(
         "evaluations.Evaluation", on_delete=models.CASCADE, related_name="memberships"
     )
-    email = models.EmailField(_("e-mail"))
+    email = models.EmailField(_("e-mail"), blank=True)
     name = models.CharField(_("name"), max_length=200, blank=True)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     weight = models.FloatField(_("expert weight"), default=1.0)
@@ -67,7 +72,14 @@ class PanelMembership(models.Model):
         verbose_name_plural = _("panel memberships")
         constraints = [
             models.UniqueConstraint(
-                "evaluation", Lower("email"), name="membership_one_per_email_and_evaluation"
+                "evaluation",
+                Lower("email"),
+                condition=~Q(email=""),
+                name="membership_one_per_email_and_evaluation",
+            ),
+            # A member without an e-mail is known by name: it must not be blank as well.
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(name=""), name="membership_email_or_name"
             ),
             models.UniqueConstraint(
                 fields=["evaluation", "user"],

@@ -180,10 +180,15 @@ class PanelRow:
     @property
     def stage(self) -> Stage:
         invitation = self.invitation
+        # Forms typed in from paper (surveys/paper/) put an expert among those answering
+        # whether or not they were invited, or accepted: a name-only expert never is.
+        on_paper = self.submitted_ballots > 0
         if invitation is None:
-            return Stage.NOT_INVITED
+            return self._answering_stage if on_paper else Stage.NOT_INVITED
         if invitation.status in (Invitation.Status.REVOKED, Invitation.Status.DECLINED):
             return Stage(invitation.status)
+        if on_paper:
+            return self._answering_stage
         if invitation.is_expired:
             return Stage.EXPIRED
         if invitation.status == Invitation.Status.ACCEPTED:
@@ -224,10 +229,21 @@ class PanelRow:
         return self.pairwise_consistent >= self.requirements.pairwise
 
     @property
+    def paper_only(self) -> bool:
+        """Known by name only: never invited, never reminded, answers typed in from paper."""
+        return not self.membership.email
+
+    @property
+    def can_remind(self) -> bool:
+        return self.stage in REMINDABLE and self.invitation is not None and not self.paper_only
+
+    @property
     def can_resend(self) -> bool:
         # An accepted expert already has their account on the panel: a new link means nothing.
         # Nor does it once they are revoked: undoing the revocation brings them back.
         invitation = self.invitation
+        if self.paper_only:
+            return False
         if invitation is None:
             return True
         if invitation.status == Invitation.Status.REVOKED:
@@ -450,7 +466,7 @@ class PanelOverview:
 
     @property
     def remindable_count(self) -> int:
-        return sum(1 for row in self.rows if row.stage in REMINDABLE)
+        return sum(1 for row in self.rows if row.can_remind)
 
     def row_of(self, membership: PanelMembership) -> PanelRow:
         return next(row for row in self.rows if row.membership.pk == membership.pk)

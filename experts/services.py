@@ -31,7 +31,6 @@ from .criterion_weights import pasted_criterion_weights
 from .models import Invitation, PanelMembership, Profile
 from .paste import ERROR_WEIGHT_TOO_LARGE, MAX_EXPERT_WEIGHT, expert_lines_parse
 from .selectors import (
-    REMINDABLE,
     PanelFigures,
     Requirements,
     RevocationEffect,
@@ -64,6 +63,9 @@ ERROR_RESEND_REVOKED_ACCEPTED = gettext_noop(
 ERROR_NOT_INVITED = gettext_noop("{email} has not been invited yet.")
 ERROR_ALREADY_ON_PANEL = gettext_noop(
     "Your account is already on this panel (invited as {email}); one account can answer only once."
+)
+ERROR_NO_EMAIL = gettext_noop(
+    "{name} has no e-mail address: their answers are typed in from paper, not invited."
 )
 ERROR_USERNAME_TAKEN = gettext_noop("The user name “{username}” is taken; choose another.")
 
@@ -166,6 +168,8 @@ def _invitation_issue(
     base_url: str,
     requirements: Requirements,
 ) -> str:
+    if not membership.email:  # a name-only expert answers on paper (surveys/paper/)
+        raise ValidationError(_(ERROR_NO_EMAIL).format(name=membership.display_name))
     token = secrets.token_urlsafe(TOKEN_BYTES)
     now = timezone.now()
     invitation, _created = Invitation.objects.update_or_create(
@@ -362,7 +366,7 @@ def panel_remind(*, evaluation: Evaluation, actor: AbstractBaseUser, base_url: s
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     _check_not_closed(evaluation)
     overview = panel_overview(evaluation=evaluation)
-    rows = [row for row in overview.rows if row.stage in REMINDABLE]
+    rows = [row for row in overview.rows if row.can_remind]
     if not rows:
         return 0
     now = timezone.now()
@@ -387,7 +391,9 @@ def panel_remind(*, evaluation: Evaluation, actor: AbstractBaseUser, base_url: s
 
 
 def _reminder_link(invitation: Invitation, stage: Stage, base_url: str) -> tuple[str, bool]:
-    if stage in (Stage.INVITED, Stage.OPENED):
+    # By the invitation, not the stage: an expert whose paper forms were typed in may be "in
+    # progress" without having accepted, and then has no account to open the panels page.
+    if invitation.status in (Invitation.Status.PENDING, Invitation.Status.OPENED):
         token = secrets.token_urlsafe(TOKEN_BYTES)
         Invitation.objects.filter(pk=invitation.pk).update(token_hash=hash_token(token))
         return invitation_link(base_url=base_url, token=token), True
@@ -443,8 +449,8 @@ def membership_update_weight(
         # The audit log has no action of its own for expert weights; they are a setting of the
         # panel that changes the results, so they are logged with the settings.
         action=AuditEntry.Action.EDITED_SETTINGS,
-        detail=f"expert weight of {membership.email}: {previous:g} → {weight:g}",
-        params={"expert": membership.email, "before": previous, "after": weight},
+        detail=f"expert weight of {membership.email or membership.name}: {previous:g} → {weight:g}",
+        params={"expert": membership.email or membership.name, "before": previous, "after": weight},
     )
     if previous != weight:
         results_mark_stale(evaluation_id=membership.evaluation_id)  # weights enter AIJ/AIP

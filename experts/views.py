@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from evaluations.models import Evaluation
 from evaluations.selectors import access_evaluation
+from surveys.paper.selectors import assisted_evaluations
 from surveys.screening.selectors import surveys_for_expert
 
 from . import services
@@ -369,5 +370,7 @@ def expert_home(request: HttpRequest) -> HttpResponse:
         "rows": expert_panels(user=request.user),
         # The screening surveys with a round open on the expert's panels (surveys/screening/).
         "screening_surveys": surveys_for_expert(user=request.user),
+        # Evaluations whose paper forms the user types in as an assistant (surveys/paper/).
+        "paper_entry": assisted_evaluations(user=request.user),
     }
     return render(request, "experts/expert_home.html", context)

@@ -245,6 +245,44 @@ def _pairwise_out(parent, ballot: PairwiseBallot | None) -> dict:
     }
 
 
+def judgments_in(parent, items: list[dict]) -> tuple[dict, dict[str, str]]:
+    """The API's judgments (by code) in the services' layout (by id), and the names of the
+    pairs for the errors: "judgments.U1-U2". The paper-entry API reads them the same way."""
+    children = list(parent.children.all())
+    ids = {child.code: str(child.pk) for child in children}
+    names = {
+        f"{row.pk}-{col.pk}": f"{row.code}-{col.code}"
+        for x, row in enumerate(children)
+        for col in children[x + 1 :]
+    }
+    judgments = {}
+    for item in items:
+        key = f"{ids.get(item['row'], item['row'])}-{ids.get(item['col'], item['col'])}"
+        names.setdefault(key, f"{item['row']}-{item['col']}")
+        judgments[key] = {"value": item["value"], "comment": item["comment"]}
+        if item["skipped"]:
+            judgments[key]["skipped"] = True
+    return judgments, names
+
+
+def ratings_in(evaluation: Evaluation, items: list[dict]) -> tuple[dict, dict[str, str]]:
+    """The API's ratings (by leaf code) in the services' layout, and the leaves' names."""
+    ids = {code: str(pk) for pk, code in evaluation.indicators.values_list("pk", "code")}
+    ratings, names = {}, {}
+    for item in items:
+        key = ids.get(item["indicator"], item["indicator"])
+        names[key] = item["indicator"]
+        ratings[key] = {"grade": item["grade"], "comment": item["comment"]}
+        if item["dont_know"]:
+            ratings[key]["dont_know"] = True
+    names.update({pk: code for code, pk in ids.items()})
+    return ratings, names
+
+
+def rename_errors(error: ValidationError, names: dict[str, str], prefix: str) -> ValidationError:
+    return _rename(error, names, prefix)
+
+
 def _rename(error: ValidationError, names: dict[str, str], prefix: str) -> ValidationError:
     """The service's error keys (indicator ids) as the API's fields (indicator codes)."""
     if not hasattr(error, "error_dict"):
@@ -321,21 +359,7 @@ class PairwiseBallotView(APIView):
         membership, parent = self._objects(request, evaluation_id, parent_id)
         serializer = PairwiseBallotInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        children = list(parent.children.all())
-        ids = {child.code: str(child.pk) for child in children}
-        # Error fields name pairs by code: "judgments.U1-U2".
-        names = {
-            f"{row.pk}-{col.pk}": f"{row.code}-{col.code}"
-            for x, row in enumerate(children)
-            for col in children[x + 1 :]
-        }
-        judgments = {}
-        for item in serializer.validated_data["judgments"]:
-            key = f"{ids.get(item['row'], item['row'])}-{ids.get(item['col'], item['col'])}"
-            names.setdefault(key, f"{item['row']}-{item['col']}")
-            judgments[key] = {"value": item["value"], "comment": item["comment"]}
-            if item["skipped"]:
-                judgments[key]["skipped"] = True
+        judgments, names = judgments_in(parent, serializer.validated_data["judgments"])
         try:
             ballot = services.pairwise_ballot_save(
                 membership=membership,
@@ -418,17 +442,7 @@ class RatingBallotView(APIView):
         membership, subject = self._objects(request, evaluation_id, subject_id)
         serializer = RatingBallotInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        ids = {
-            code: str(pk) for pk, code in membership.evaluation.indicators.values_list("pk", "code")
-        }
-        ratings, names = {}, {}
-        for item in serializer.validated_data["ratings"]:
-            key = ids.get(item["indicator"], item["indicator"])
-            names[key] = item["indicator"]
-            ratings[key] = {"grade": item["grade"], "comment": item["comment"]}
-            if item["dont_know"]:
-                ratings[key]["dont_know"] = True
-        names.update({pk: code for code, pk in ids.items()})
+        ratings, names = ratings_in(membership.evaluation, serializer.validated_data["ratings"])
         try:
             ballot = services.rating_ballot_save(
                 membership=membership,

@@ -39,21 +39,38 @@ def history_export(*, evaluation: Evaluation, data: dict) -> list[dict]:
     for row in rows:
         if not evaluation.comments_named:
             row["expert"], row["user"] = aliases[row["membership"]], ""
+            row["first_entered_by"] = ""
         for answer in row["answers"]:
             del answer["order"]
     return rows
 
 
-def _rows(evaluation: Evaluation, revisions: QuerySet[BallotRevision]) -> list[dict]:
+def answer_rows(*, evaluation: Evaluation, answers: dict, pairwise: bool) -> dict[str, dict]:
+    """One ballot's answers as the history lists them (code, name, answer, value, comment,
+    order), by the ballot's key: the comparison of two typings of a paper form reads them so."""
+    indicators, grades = _lookups(evaluation)
+    rows = {}
+    for key, answer in answers.items():
+        one = {key: answer}
+        [rows[key]] = _judgments(one, indicators) if pairwise else _ratings(one, indicators, grades)
+    return rows
+
+
+def _lookups(evaluation: Evaluation) -> tuple[dict, dict]:
     tree = depth_first(evaluation.indicators.all())
     indicators = {indicator.pk: indicator for indicator, _depth in tree}
     # Answers are listed as the forms list them: in the hierarchy's reading order.
     for position, (indicator, _depth) in enumerate(tree):
         indicator.position = position
     grades = {grade.pk: grade.name for grade in evaluation.grades.all()}
-    revisions = revisions.select_related("membership", "subject", "user").order_by(
-        "created_at", "id"
-    )
+    return indicators, grades
+
+
+def _rows(evaluation: Evaluation, revisions: QuerySet[BallotRevision]) -> list[dict]:
+    indicators, grades = _lookups(evaluation)
+    revisions = revisions.select_related(
+        "membership", "subject", "user", "first_entered_by"
+    ).order_by("created_at", "id")
     return [_row(revision, indicators, grades) for revision in revisions]
 
 
@@ -76,6 +93,11 @@ def _row(revision: BallotRevision, indicators: dict, grades: dict) -> dict:
         "action_label": revision.get_action_display(),
         "channel": revision.channel,
         "channel_label": revision.get_channel_display() if revision.channel else "",
+        # Paper ballots: the form's number, and who typed it first under double entry.
+        "form_number": revision.form_number,
+        "first_entered_by": (
+            revision.first_entered_by.get_username() if revision.first_entered_by else ""
+        ),
         "form_code": form_code,
         "form_name": form_name,
         "cr": revision.cr,

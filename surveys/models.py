@@ -15,8 +15,8 @@ class Channel(models.TextChoices):
 
     PAGE = "page", _("form page")
     API = "api", _("API")
-    # Answers given on paper and typed in by the coordinator (no form for it yet).
-    PAPER = "paper", _("paper, entered by the coordinator")
+    # Answers given on paper and typed in (surveys/paper/); who typed it is the revision's user.
+    PAPER = "paper", _("paper")
     # A filled XLSX questionnaire uploaded by the coordinator (surveys/spreadsheets/).
     SPREADSHEET = "spreadsheet", _("spreadsheet")
 
@@ -148,6 +148,12 @@ class BallotRevision(models.Model):
     cr = models.FloatField(_("CR"), null=True, blank=True)
     consistent = models.BooleanField(_("consistent"), null=True, blank=True)
     created_at = models.DateTimeField(_("time"))
+    # Paper ballots: the number printed on the questionnaire, and under double entry the
+    # person whose first typing the user's second one confirmed (blank / null otherwise).
+    form_number = models.CharField(_("form number"), max_length=40, blank=True)
+    first_entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -173,6 +179,7 @@ class BallotRevision(models.Model):
 
 # The screening stage's models live with the rest of that capability (surveys/screening/);
 # importing them here registers them with the app.
+from .paper.models import DataEntryAssistant, PaperEntry  # noqa: E402, F401
 from .screening.models import (  # noqa: E402, F401
     ItemDecision,
     ScreeningItem,

@@ -68,6 +68,26 @@ ERROR_NOTHING_TO_WITHDRAW = gettext_noop("There is no submitted ballot here to w
 
 
 @dataclass(frozen=True)
+class PaperSource:
+    """Where a paper ballot came from: the number printed on the form and, under double entry,
+    who typed it first (the revision's user typed it second)."""
+
+    form_number: str = ""
+    first_entered_by: AbstractBaseUser | None = None
+
+    @property
+    def detail(self) -> str:
+        return f", form {self.form_number}" if self.form_number else ""
+
+    @property
+    def params(self) -> dict:
+        params = {"form_number": self.form_number} if self.form_number else {}
+        if self.first_entered_by is not None:
+            params["first_entered_by"] = self.first_entered_by.get_username()
+        return params
+
+
+@dataclass(frozen=True)
 class Consistency:
     """What the form shows while the expert answers: weights, CR and what to revise."""
 
@@ -208,10 +228,12 @@ def pairwise_ballot_save(
     submit: bool,
     channel: Channel = Channel.PAGE,
     actor: AbstractBaseUser | None = None,
+    paper: PaperSource | None = None,
 ) -> PairwiseBallot:
     """Save a draft or submit one expert's judgment matrix for `parent`.
 
-    `actor` is who did it (the expert unless given: a coordinator typing in a paper ballot).
+    `actor` is who did it (the expert unless given: a coordinator typing in a paper ballot);
+    `paper` the paper form's number and first typist, kept on the revision (surveys/paper/).
     """
     membership = _lock_membership(membership)
     evaluation = membership.evaluation
@@ -233,7 +255,9 @@ def pairwise_ballot_save(
     ballot = PairwiseBallot.objects.filter(membership=membership, parent=parent).first()
     ballot = ballot or PairwiseBallot(membership=membership, parent=parent)
     answers = {"judgments": cleaned, "cr": check.cr, "consistent": check.consistent}
-    return _store(ballot, membership, answers, submit=submit, channel=channel, actor=actor)
+    return _store(
+        ballot, membership, answers, submit=submit, channel=channel, actor=actor, paper=paper
+    )
 
 
 @transaction.atomic
@@ -245,6 +269,7 @@ def rating_ballot_save(
     submit: bool,
     channel: Channel = Channel.PAGE,
     actor: AbstractBaseUser | None = None,
+    paper: PaperSource | None = None,
 ) -> RatingBallot:
     """Save a draft or submit one expert's grades of every leaf indicator for `subject`."""
     membership = _lock_membership(membership)
@@ -271,10 +296,14 @@ def rating_ballot_save(
     kept = {key: answer for key, answer in (ballot.ratings or {}).items() if key in direct}
     cleaned = {**cleaned, **kept}
     answers = {"ratings": cleaned}
-    return _store(ballot, membership, answers, submit=submit, channel=channel, actor=actor)
+    return _store(
+        ballot, membership, answers, submit=submit, channel=channel, actor=actor, paper=paper
+    )
 
 
-def _store(ballot, membership: PanelMembership, answers: dict, *, submit, channel, actor):
+def _store(
+    ballot, membership: PanelMembership, answers: dict, *, submit, channel, actor, paper=None
+):
     """Write the working copy; on submit also the submitted copy, a revision and an audit entry.
 
     `answers` names the working fields ("judgments", "cr", "consistent" or "ratings"); each has
@@ -298,7 +327,14 @@ def _store(ballot, membership: PanelMembership, answers: dict, *, submit, channe
     ballot.save()
     changed = submit and not same_as_submitted
     if changed:
-        _record(ballot, membership, BallotRevision.Action.SUBMITTED, channel=channel, actor=actor)
+        _record(
+            ballot,
+            membership,
+            BallotRevision.Action.SUBMITTED,
+            channel=channel,
+            actor=actor,
+            paper=paper,
+        )
     # A draft on top of a submitted ballot leaves the results' input as it was.
     _touch(membership, results_changed=changed)
     return ballot
@@ -349,9 +385,12 @@ def _withdraw(ballot, membership: PanelMembership, names: tuple[str, ...], chann
     return ballot
 
 
-def _record(ballot, membership: PanelMembership, action, *, channel, actor) -> BallotRevision:
+def _record(
+    ballot, membership: PanelMembership, action, *, channel, actor, paper=None
+) -> BallotRevision:
     """The revision of the ballot's submitted copy, and its line in the activity log."""
     actor = actor if actor is not None else membership.user
+    paper = paper or PaperSource()
     pairwise = isinstance(ballot, PairwiseBallot)
     revision = BallotRevision.objects.create(
         membership=membership,
@@ -364,6 +403,8 @@ def _record(ballot, membership: PanelMembership, action, *, channel, actor) -> B
         cr=ballot.submitted_cr if pairwise else None,
         consistent=ballot.submitted_consistent if pairwise else None,
         created_at=timezone.now(),
+        form_number=paper.form_number,
+        first_entered_by=paper.first_entered_by,
     )
     if pairwise:
         params = {"kind": "pairwise", "code": ballot.parent.code}
@@ -371,6 +412,8 @@ def _record(ballot, membership: PanelMembership, action, *, channel, actor) -> B
     else:
         params = {"kind": "rating", "subject": ballot.subject.name}
         what = f"ratings of {ballot.subject.name}"
+    if channel == Channel.PAPER:  # the actor typed it in: the log names whose form it was
+        params["expert"] = membership.display_name
     audit_record(
         evaluation=membership.evaluation,
         actor=actor,
@@ -379,8 +422,8 @@ def _record(ballot, membership: PanelMembership, action, *, channel, actor) -> B
             if action == BallotRevision.Action.SUBMITTED
             else AuditEntry.Action.WITHDREW
         ),
-        detail=f"{membership.display_name}: {what} (via {channel})",
-        params={**params, "channel": channel, "revision": revision.pk},
+        detail=f"{membership.display_name}: {what} (via {channel}{paper.detail})",
+        params={**params, "channel": channel, "revision": revision.pk, **paper.params},
     )
     return revision
 

@@ -40,4 +40,6 @@ urlpatterns = [
     path("", include("surveys.screening.urls_respond")),
     # Spreadsheet questionnaires (surveys/spreadsheets/): download, upload, preview, store.
     path("", include("surveys.spreadsheets.urls")),
+    # Paper ballots typed in by the coordinator or a data-entry assistant (surveys/paper/).
+    path("", include("surveys.paper.urls")),
 ]

@@ -7,10 +7,12 @@ needs an entry in OBJECT_IDS, or this test fails and says so.
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from evaluations.services.results import results_recompute
 from experts.models import PanelMembership
+from surveys.paper.models import DataEntryAssistant, PaperEntry
 from surveys.screening.models import (
     ScreeningItem,
     ScreeningQuestion,
@@ -74,7 +76,24 @@ OBJECT_IDS = {
             evaluation=evaluation, user=evaluation.owner, defaults={"files": []}
         )[0].token
     ),
+    "entry_id": lambda evaluation: _paper_entry(evaluation).pk,
+    "assistant_id": lambda evaluation: _assistant(evaluation).pk,
 }
+
+
+def _assistant(evaluation) -> DataEntryAssistant:
+    """A data-entry assistant of the evaluation (surveys/paper/)."""
+    user, _created = get_user_model().objects.get_or_create(username="typist")
+    return DataEntryAssistant.objects.get_or_create(evaluation=evaluation, user=user)[0]
+
+
+def _paper_entry(evaluation) -> PaperEntry:
+    """A paper typing waiting for its second one."""
+    member, _created = PanelMembership.objects.get_or_create(evaluation=evaluation, name="On paper")
+    entry = PaperEntry.objects.filter(membership=member).first()
+    return entry or PaperEntry.objects.create(
+        membership=member, subject=evaluation.subjects.first(), entered_by=evaluation.owner
+    )
 
 
 def _survey(evaluation) -> ScreeningSurvey:

@@ -12,12 +12,14 @@ Plus the closed panel's form with each zero judgment, and a 10 MB body on the AP
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from evaluations.models import Evaluation
 from surveys import services
 from surveys.models import PairwiseBallot
+from surveys.paper.models import DataEntryAssistant, PaperEntry
 from surveys.screening import rounds
 from surveys.screening import services as screening
 from tests.api.conftest import token_client
@@ -72,6 +74,13 @@ def site(open_evaluation, coordinator, expert):
         "round_number": 1,
         "job_id": done_export_job(evaluation, coordinator).pk,
     }
+    # Paper entry (surveys/paper/): an assistant, and a typing waiting for its second one.
+    typist = get_user_model().objects.create_user(username="typist", email="typist@example.com")
+    assistant = DataEntryAssistant.objects.create(evaluation=evaluation, user=typist)
+    entry = PaperEntry.objects.create(
+        membership=member, subject=evaluation.subjects.first(), entered_by=typist
+    )
+    ids |= {"assistant_id": assistant.pk, "entry_id": entry.pk}
     return {"evaluation": evaluation, "root": root, "leaf": leaf, "ids": ids}
 
 

@@ -11,7 +11,9 @@ Routes come from the URL conf, so a new route cannot escape: an unclassified one
 - anonymous;
 - read_only: a read-only API token of A (on HTML pages it is nobody: pages use sessions);
 - staff: a staff user who owns nothing (staff work in the admin; the app and API give them
-  no one else's data).
+  no one else's data);
+- data_entry: A's data-entry assistant (surveys/paper/): the paper-entry pages and API of A's
+  evaluation and nothing else of it (404 elsewhere, 403 for the coordinator's paper actions).
 
 Objects that exist but are not yours answer 404; lists hold only yours (checked at the end).
 """
@@ -27,7 +29,9 @@ from django.utils import timezone
 from evaluations.models import Evaluation, ExportJob
 from evaluations.services import evaluation_create_from_template
 from evaluations.services.results import results_recompute
+from experts.models import PanelMembership
 from experts.tokens import api_token_create
+from surveys.paper.models import DataEntryAssistant, PaperEntry
 from surveys.screening import rounds
 from surveys.screening import services as screening
 from surveys.spreadsheets.models import SpreadsheetUpload
@@ -41,6 +45,7 @@ PERSONAS = (
     "anonymous",
     "read_only",
     "staff",
+    "data_entry",
     "owner",  # last: the owner's writes may change what the others would see
 )
 HTML_METHODS = ("GET", "POST")
@@ -74,6 +79,13 @@ SIGNED_IN = {
     "accounts/password_change/",
     "accounts/password_change/done/",
 }
+# The coordinator's paper actions, which their data-entry assistant may not take (403).
+PAPER_OWNER = {
+    "evaluations/<int:evaluation_id>/panel/add-named/",
+    "evaluations/<int:evaluation_id>/paper/assistants/",
+    "evaluations/<int:evaluation_id>/paper/assistants/<int:assistant_id>/remove/",
+    "evaluations/<int:evaluation_id>/paper/entries/<int:entry_id>/discard/",
+}
 API_LISTS = {"api/v1/", "api/v1/evaluations/", "api/v1/panels/"}
 
 
@@ -85,6 +97,10 @@ def category(route: str) -> str | None:
     if route in API_LISTS:
         return "api_list"
     if route.startswith("api/"):
+        if route == "api/v1/evaluations/<int:evaluation_id>/experts/named/":
+            return "api_paper_owner"
+        if route.startswith("api/v1/evaluations/<int:evaluation_id>/paper/"):
+            return "api_paper"
         if "/results/" in route or "/export/" in route:
             return "api_results"
         if route.startswith("api/v1/panels/<int:evaluation_id>/"):
@@ -92,6 +108,12 @@ def category(route: str) -> str | None:
         if route.startswith("api/v1/evaluations/<int:evaluation_id>/"):
             return "api_owner"
         return None
+    if route in PAPER_OWNER:
+        return "paper_owner"
+    if route == "evaluations/<int:evaluation_id>/paper/entries/<int:entry_id>/":
+        return "paper_review"  # the assistant reads it; the coordinator resolves (POST)
+    if route.startswith("evaluations/<int:evaluation_id>/paper/"):
+        return "paper"
     if route.startswith("evaluations/<int:evaluation_id>/results"):
         return "results"
     if route.startswith("evaluations/<int:evaluation_id>/"):
@@ -126,8 +148,13 @@ def expected(kind: str, persona: str, method: str) -> set[int]:
     if not kind.startswith("api_"):  # pages: sessions only, so a token is nobody
         if persona in ("anonymous", "read_only"):
             return {302}  # to the sign-in page
+        if persona == "data_entry" and kind in ("paper_owner", "paper_review"):
+            return {403} if kind == "paper_owner" or unsafe else DONE
         allowed = {
             "signed_in": True,
+            "paper": persona in ("owner", "data_entry"),
+            "paper_owner": persona == "owner",
+            "paper_review": persona == "owner",
             "owner": persona == "owner",
             "results": persona == "owner",  # shared with the panel only when A says so
             "expert": persona == "panel_expert",
@@ -138,8 +165,12 @@ def expected(kind: str, persona: str, method: str) -> set[int]:
     if persona == "read_only" and unsafe:
         return {403}
     reader = "owner" if persona == "read_only" else persona
+    if reader == "data_entry" and kind == "api_paper_owner":
+        return {403}
     allowed = {
         "api_list": True,
+        "api_paper": reader in ("owner", "data_entry"),
+        "api_paper_owner": reader == "owner",
         "api_owner": reader == "owner",
         "api_results": reader == "owner",
         "api_expert": reader == "panel_expert",
@@ -152,8 +183,10 @@ def world(db):
     User = get_user_model()
     users = {
         name: User.objects.create(username=name, is_staff=name == "staff")
-        for name in ("owner", "coordinator_b", "panel_expert", "other_expert", "staff")
-    }
+        for name in (
+            "owner", "coordinator_b", "panel_expert", "other_expert", "staff", "data_entry"
+        )
+    }  # fmt: skip
     evaluation = evaluation_create_from_template(
         owner=users["owner"], template_key="sme-management-measures", subjects=["A", "B"]
     )
@@ -181,6 +214,7 @@ def world(db):
     SpreadsheetUpload.objects.create(
         evaluation=evaluation, user=users["owner"], token="an-unknown-invitation", files=[]
     )
+    paper_entry, assistant = _paper_entry(evaluation, users)
     evaluation.refresh_from_db()
     return {
         "users": users,
@@ -190,7 +224,21 @@ def world(db):
         "owner_token_id": tokens["owner"][0].pk,
         "survey": survey,
         "export_job": export_job,
+        "paper_entry": paper_entry,
+        "assistant": assistant,
     }
+
+
+def _paper_entry(evaluation, users):
+    """A data-entry assistant, and a paper typing waiting for its second one."""
+    assistant = DataEntryAssistant.objects.create(
+        evaluation=evaluation, user=users["data_entry"], added_by=users["owner"]
+    )
+    member = PanelMembership.objects.create(evaluation=evaluation, name="On paper")
+    entry = PaperEntry.objects.create(
+        membership=member, subject=evaluation.subjects.first(), entered_by=users["data_entry"]
+    )
+    return entry, assistant
 
 
 def _screening_survey(evaluation, owner):
@@ -227,6 +275,8 @@ def url_of(route: str, world) -> str:
         "item_id": world["survey"].questions.get().items.first().pk,
         "round_number": 1,
         "job_id": world["export_job"].pk,
+        "entry_id": world["paper_entry"].pk,
+        "assistant_id": world["assistant"].pk,
     }
 
     def fill(match: re.Match) -> str:
@@ -285,7 +335,7 @@ def test_each_persona_gets_the_expected_status(world, route):
 
 
 def test_lists_hold_only_the_callers_own(world):
-    for persona in ("coordinator_b", "panel_expert", "other_expert", "staff"):
+    for persona in ("coordinator_b", "panel_expert", "other_expert", "staff", "data_entry"):
         client = client_for(persona, world, api=True)
         listed = client.get("/api/v1/evaluations/").json()["results"]
         assert world["evaluation"].pk not in {item["id"] for item in listed}, persona

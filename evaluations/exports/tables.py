@@ -93,7 +93,7 @@ def history_table(*, history: list[dict]) -> Table:
     """Every submission and withdrawal, one row per answer (surveys.history's rows)."""
     header = [
         _("Time"), _("Expert"), _("Action"), _("Channel"), _("Form"), _("CR then"),
-        _("Item"), _("Answer"), _("Comment"),
+        _("Item"), _("Answer"), _("Comment"), _("Paper form number"), _("Entered by"),
     ]  # fmt: skip
     rows = []
     for revision in history:
@@ -106,8 +106,15 @@ def history_table(*, history: list[dict]) -> Table:
             form,
             revision["cr"],
         ]
+        # Paper ballots: the form's number and who typed it in (both people under double entry).
+        typed_by = (
+            [revision["first_entered_by"], revision["user"]]
+            if revision["channel"] == "paper"
+            else []
+        )
+        tail = [revision["form_number"], " + ".join(name for name in typed_by if name)]
         for answer in revision["answers"] or [{"code": "", "answer": "", "comment": ""}]:
-            rows.append([*head, answer["code"], answer["answer"], answer["comment"]])
+            rows.append([*head, answer["code"], answer["answer"], answer["comment"], *tail])
     return Table(_("History of the ballots"), _("History"), [Section(header, rows)])
 
 

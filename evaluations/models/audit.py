@@ -30,6 +30,12 @@ class AuditEntry(models.Model):
         OPENED = "opened", _("opened the panel")
         CLOSED = "closed", _("closed the panel")
         REOPENED = "reopened", _("reopened the panel")
+        # Paper ballots (surveys/paper/): a typing kept for its second one, one thrown away,
+        # and the people allowed to type them in.
+        PAPER_ENTERED = "paper_entered", _("typed in a paper form")
+        PAPER_DISCARDED = "paper_discarded", _("discarded a typed paper form")
+        ADDED_ASSISTANT = "added_assistant", _("added a data-entry assistant")
+        REMOVED_ASSISTANT = "removed_assistant", _("removed a data-entry assistant")
 
     evaluation = models.ForeignKey(
         Evaluation, on_delete=models.CASCADE, related_name="audit_entries"

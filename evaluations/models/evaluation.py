@@ -163,6 +163,8 @@ class Evaluation(models.Model):
     comments_named = models.BooleanField(
         _("show experts' names with their comments"), default=False
     )
+    # Paper forms typed in twice by two people, compared before they count (surveys/paper/).
+    double_entry = models.BooleanField(_("double entry of paper forms"), default=False)
     # The robustness analysis run after each snapshot (DESIGN §2.9): its ranges, defaults and
     # messages are in evaluations/robustness/rules.py, shared with the form and the API.
     robustness_sources = models.CharField(

@@ -274,6 +274,8 @@ SETTINGS_FIELDS = (
     "deadline",
     "results_visible_to_experts",
     "comments_named",
+    # Paper forms typed in twice before they count (surveys/paper/); no number depends on it.
+    "double_entry",
     # The robustness analysis's: a change analyses the latest snapshot again.
     *robustness_rules.FIELDS,
 )

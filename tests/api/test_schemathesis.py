@@ -45,6 +45,10 @@ DATA_DEPENDENT = {
     "PUT /api/v1/evaluations/{evaluation_id}/indicators/{indicator_id}/given-weights/",
     # Lines of e-mail addresses, not yet on the panel.
     "POST /api/v1/evaluations/{id}/experts/",
+    # Paper ballots (surveys/paper/): a membership, parent or subject id of this evaluation,
+    # then the pairs / leaves as for the expert's own ballots.
+    "POST /api/v1/evaluations/{evaluation_id}/paper/pairwise/",
+    "POST /api/v1/evaluations/{evaluation_id}/paper/ratings/",
     # Weights per criterion are keyed by the codes of this evaluation's first-level criteria.
     "PUT /api/v1/evaluations/{evaluation_id}/experts/{membership_id}/weights/",
     # Screening: question and item ids of this survey's round, indicator codes of this

@@ -124,7 +124,19 @@ def coordinator_pages(site) -> dict[str, str]:
         "profile": reverse("results-profile", args=[pk, subject.pk]),
         "report": reverse("results-report", args=[pk]),
         "api tokens": reverse("api-tokens"),
+        # Paper entry (surveys/paper/): the list, one expert's forms, and both entry forms.
+        "paper forms": reverse("paper-home", args=[pk]),
+        "paper forms of an expert": reverse("paper-member", args=[pk, _member(evaluation)]),
+        "paper pairwise": reverse(
+            "paper-pairwise",
+            args=[pk, _member(evaluation), evaluation.indicators.get(code="U1").pk],
+        ),
+        "paper rating": reverse("paper-rating", args=[pk, _member(evaluation), subject.pk]),
     }
+
+
+def _member(evaluation) -> int:
+    return evaluation.memberships.order_by("pk").first().pk
 
 
 def expert_pages(site) -> dict[str, str]:

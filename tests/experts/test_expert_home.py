@@ -73,7 +73,8 @@ def test_my_panels_takes_a_constant_number_of_queries(
     client.force_login(expert)
 
     # session, user, evaluation ids, required parents, subjects, memberships with progress
-    with django_assert_num_queries(7):  # 7th: the screening surveys with an open round
+    # 7th: the screening surveys with an open round; 8th: evaluations to type in on paper
+    with django_assert_num_queries(8):
         response = client.get(reverse("expert-home"))
     assert len(response.context["rows"]) == 4
 
