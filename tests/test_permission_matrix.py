@@ -89,6 +89,23 @@ PAPER_OWNER = {
 API_LISTS = {"api/v1/", "api/v1/evaluations/", "api/v1/panels/"}
 
 
+# Routes of paper entry and of the spreadsheet questionnaires: the coordinator's and their
+# data-entry assistant's.
+PAPER_API = tuple(
+    f"api/v1/evaluations/<int:evaluation_id>/{tail}"
+    for tail in ("paper/", "questionnaire.xlsx", "questionnaires/")
+)
+PAPER_PAGES = tuple(
+    f"evaluations/<int:evaluation_id>/{tail}"
+    for tail in (
+        "paper/",
+        "panel/questionnaire.xlsx",
+        "panel/<int:membership_id>/questionnaire.xlsx",
+        "panel/questionnaires/",
+    )
+)
+
+
 def category(route: str) -> str | None:
     if route in PUBLIC:
         return "public"
@@ -99,7 +116,9 @@ def category(route: str) -> str | None:
     if route.startswith("api/"):
         if route == "api/v1/evaluations/<int:evaluation_id>/experts/named/":
             return "api_paper_owner"
-        if route.startswith("api/v1/evaluations/<int:evaluation_id>/paper/"):
+        if "/questionnaires/<str:token>/" in route:
+            return "api_upload"  # a preview is its uploader's (here the owner's)
+        if route.startswith(PAPER_API):
             return "api_paper"
         if "/results/" in route or "/export/" in route:
             return "api_results"
@@ -112,7 +131,9 @@ def category(route: str) -> str | None:
         return "paper_owner"
     if route == "evaluations/<int:evaluation_id>/paper/entries/<int:entry_id>/":
         return "paper_review"  # the assistant reads it; the coordinator resolves (POST)
-    if route.startswith("evaluations/<int:evaluation_id>/paper/"):
+    if "/questionnaires/<str:token>/" in route:
+        return "upload"  # a preview is its uploader's (here the owner's)
+    if route.startswith(PAPER_PAGES):
         return "paper"
     if route.startswith("evaluations/<int:evaluation_id>/results"):
         return "results"
@@ -155,6 +176,7 @@ def expected(kind: str, persona: str, method: str) -> set[int]:
             "paper": persona in ("owner", "data_entry"),
             "paper_owner": persona == "owner",
             "paper_review": persona == "owner",
+            "upload": persona == "owner",
             "owner": persona == "owner",
             "results": persona == "owner",  # shared with the panel only when A says so
             "expert": persona == "panel_expert",
@@ -171,6 +193,7 @@ def expected(kind: str, persona: str, method: str) -> set[int]:
         "api_list": True,
         "api_paper": reader in ("owner", "data_entry"),
         "api_paper_owner": reader == "owner",
+        "api_upload": reader == "owner",
         "api_owner": reader == "owner",
         "api_results": reader == "owner",
         "api_expert": reader == "panel_expert",

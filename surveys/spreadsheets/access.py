@@ -1,19 +1,20 @@
-"""Who may download questionnaires and upload filled ones: the evaluation's coordinator.
-Pages and the API both ask here, so widening it (a data-entry assistant) is one change."""
+"""Who may download questionnaires and upload filled ones: whoever may type in the
+evaluation's paper forms (its coordinator and its data-entry assistants, surveys/paper/).
+Pages and the API both ask here."""
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404
 
 from evaluations.models import Evaluation
-from evaluations.selectors import access_evaluation
 from experts.models import PanelMembership
 
+from ..paper.selectors import access_data_entry
 from .models import SpreadsheetUpload
 
 
 def access_spreadsheets(*, user: AbstractBaseUser, evaluation_id: int) -> Evaluation:
     """The evaluation if the user may handle its spreadsheet questionnaires; 404 otherwise."""
-    return access_evaluation(user=user, evaluation_id=evaluation_id)
+    return access_data_entry(user=user, evaluation_id=evaluation_id).evaluation
 
 
 def access_member(*, evaluation: Evaluation, membership_id: int) -> PanelMembership:

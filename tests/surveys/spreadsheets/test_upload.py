@@ -12,6 +12,7 @@ from evaluations.engine import ahp
 from evaluations.models import ResultSnapshot
 from evaluations.services.lifecycle import evaluation_create_from_template
 from surveys.models import BallotRevision, Channel, PairwiseBallot, RatingBallot
+from surveys.paper.models import DataEntryAssistant
 from surveys.spreadsheets import layout
 from surveys.spreadsheets.models import SpreadsheetUpload
 from surveys.spreadsheets.questionnaire import questionnaire_build
@@ -385,3 +386,29 @@ def test_skips_dont_knows_and_half_steps_round_trip(coordinator_client, open_eva
     assert ballot.submitted_judgments[f"{first.pk}-{second.pk}"]["value"] == 2.5
     rating = RatingBallot.objects.filter(membership=member).first()
     assert all(answer["dont_know"] for answer in rating.submitted_ratings.values())
+
+
+def test_a_data_entry_assistant_downloads_and_stores_a_questionnaire(
+    client, make_user, coordinator, open_evaluation, member, filled
+):
+    """The evaluation's data-entry assistant (surveys/paper/) enters spreadsheets as they type
+    in paper forms: the Paper forms tab links the questionnaires, the upload stores them, and
+    the revisions name the assistant."""
+    helper = make_user("typist")
+    DataEntryAssistant.objects.create(evaluation=open_evaluation, user=helper, added_by=coordinator)
+    client.force_login(helper)
+    home = client.get(reverse("paper-home", args=[open_evaluation.pk]))
+    assert reverse("questionnaire-upload", args=[open_evaluation.pk]).encode() in home.content
+    download = client.get(reverse("questionnaire-xlsx", args=[open_evaluation.pk, member.pk]))
+    assert download.status_code == 200
+    assert _upload(client, open_evaluation, ("erin.xlsx", filled)).status_code == 302
+    _upload_row, url, page = _preview(client, open_evaluation)
+    assert page.status_code == 200
+    assert client.post(url).status_code == 302
+    assert set(BallotRevision.objects.values_list("user", flat=True)) == {helper.pk}
+
+
+def test_an_outsider_cannot_upload(outsider_client, open_evaluation, filled):
+    before = _counts()
+    assert _upload(outsider_client, open_evaluation, ("erin.xlsx", filled)).status_code == 404
+    assert _counts() == before
