@@ -4,14 +4,16 @@ import re
 
 import numpy as np
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.http import HttpRequest
+from django.urls import reverse
 
 from evaluations.engine import ahp, fuzzy
 from evaluations.management.commands import seed_demo
 from evaluations.models import Evaluation
 from experts.selectors import evaluation_figures
-from surveys.models import PairwiseBallot, RatingBallot
+from surveys.models import BallotRevision, Channel, PairwiseBallot, RatingBallot
 
 
 @pytest.fixture
@@ -158,3 +160,21 @@ def test_the_demo_public_survey_makes_credit_risk_the_only_key_factor(demo, clie
     # The printed open link reaches the (closed) questionnaire.
     link = re.search(r"http://127\.0\.0\.1:8000(/s/\S+/)", output).group(1)
     assert client.get(link).status_code in (200, 409)
+
+
+def test_one_experts_forms_came_on_paper_and_an_assistant_may_type_in_more(demo, client):
+    """The demo shows paper entry: demo-expert-7's forms were typed in by the coordinator, each
+    with its form number, and demo-typist is the evaluation's data-entry assistant."""
+    evaluation, output = demo
+    paper = BallotRevision.objects.filter(membership__evaluation=evaluation, channel=Channel.PAPER)
+    typed = paper.values_list("membership__user__username", "user__username", "form_number")
+    assert {(expert, by) for expert, by, _ in typed} == {("demo-expert-7", "coordinator")}
+    numbers = [number for *_, number in typed]
+    assert len(numbers) == 6 and len(set(numbers)) == 6  # 4 matrices and 2 subjects
+    assert all(number.startswith("P-07-") for number in numbers)
+    assert seed_demo.DEMO_TYPIST in output
+    typist = get_user_model().objects.get(username=seed_demo.DEMO_TYPIST)
+    assert typist.check_password(seed_demo.DEMO_PASSWORD)
+    client.force_login(typist)
+    assert client.get(reverse("paper-home", args=[evaluation.pk])).status_code == 200
+    assert client.get(reverse("results", args=[evaluation.pk])).status_code == 404

@@ -19,11 +19,16 @@ from evaluations.services import evaluation_create_from_template, evaluation_tra
 from evaluations.services.results import results_recompute
 from experts import services as experts
 from surveys import services as surveys
+from surveys.models import Channel
+from surveys.paper.models import DataEntryAssistant
 from surveys.screening.demo import seed_screening
 from surveys.selectors import questionnaire
+from surveys.services import PaperSource
 
 DEMO_USERNAME = "coordinator"
 DEMO_PASSWORD = "ahpanel-demo"
+# The demo's data-entry assistant: types in paper forms of the demo evaluation, nothing else.
+DEMO_TYPIST = "demo-typist"
 DEMO_TEMPLATE = "sme-management-measures"
 DEMO_TITLE = "Management of two SME e-commerce enterprises (demo)"
 DEMO_SUBJECTS = ["Enterprise A: platform store", "Enterprise B: independent web shop"]
@@ -89,7 +94,12 @@ class Command(BaseCommand):
         # (without a broker each would run in-process: 11 s more on the demo's 40 ballots).
         with analyses_paused():
             for number, membership in enumerate(memberships, 1):
-                self._answer(rng, membership, complete=number <= ANSWERED, number=number)
+                # The last answering expert sent paper forms; the coordinator typed them in.
+                typed = {"actor": coordinator} if number == ANSWERED else None
+                self._answer(
+                    rng, membership, complete=number <= ANSWERED, number=number, typed=typed
+                )
+            self._assistant(evaluation, coordinator)
         # Compute now as well, so the demo shows results even where no task runs at all.
         results_recompute(evaluation_id=evaluation.pk)
         analysis_queue_latest(evaluation_id=evaluation.pk)
@@ -106,6 +116,7 @@ class Command(BaseCommand):
         # Re-running gives the same demo, not a second copy.
         Evaluation.objects.filter(owner=coordinator, title=DEMO_TITLE).delete()
         user_model.objects.filter(username__startswith="demo-expert-").delete()
+        user_model.objects.filter(username=DEMO_TYPIST).delete()
         return coordinator
 
     def _evaluation(self, coordinator) -> Evaluation:
@@ -133,8 +144,29 @@ class Command(BaseCommand):
         )
         return user.memberships.get()
 
-    def _answer(self, rng, membership, *, complete: bool, number: int) -> None:
+    def _assistant(self, evaluation: Evaluation, coordinator) -> None:
+        """A data-entry assistant who may type in this evaluation's paper forms only."""
+        user = get_user_model().objects.create_user(
+            username=DEMO_TYPIST, email="typist@example.com", password=DEMO_PASSWORD
+        )
+        DataEntryAssistant.objects.create(evaluation=evaluation, user=user, added_by=coordinator)
+
+    def _answer(self, rng, membership, *, complete: bool, number: int, typed=None) -> None:
+        """The expert's ballots; with `typed`, sent on paper and typed in by typed["actor"],
+        each form with its number (the same answers, so the same results)."""
         on_pair, on_leaf = DEMO_COMMENTS.get(number, ("", ""))
+        forms_typed = iter(range(1, 100))
+
+        def source() -> dict:
+            if typed is None:
+                return {}
+            number_on_form = f"P-{number:02d}-{next(forms_typed):02d}"
+            return {
+                "channel": Channel.PAPER,
+                "actor": typed["actor"],
+                "paper": PaperSource(form_number=number_on_form),
+            }
+
         forms = questionnaire(membership=membership)
         if not complete:
             # Halfway: one inconsistent draft matrix, nothing submitted yet.
@@ -157,7 +189,7 @@ class Command(BaseCommand):
             if parent.parent_id is None and on_pair:
                 judgments[next(iter(judgments))]["comment"] = on_pair
             surveys.pairwise_ballot_save(
-                membership=membership, parent=parent, judgments=judgments, submit=True
+                membership=membership, parent=parent, judgments=judgments, submit=True, **source()
             )
         grades = list(membership.evaluation.grades.all())
         leaves = list(membership.evaluation.indicators.filter(children__isnull=True))
@@ -174,7 +206,7 @@ class Command(BaseCommand):
             if on_leaf:
                 ratings[str(leaves[0].pk)]["comment"] = on_leaf
             surveys.rating_ballot_save(
-                membership=membership, subject=subject, ratings=ratings, submit=True
+                membership=membership, subject=subject, ratings=ratings, submit=True, **source()
             )
 
     def _report(self, evaluation: Evaluation, links: list[str], open_token: str) -> None:
@@ -185,7 +217,9 @@ class Command(BaseCommand):
             f"{len(links)} experts invited ({ANSWERED} answered, 1 in progress).\n"
             f"Coordinator: sign in at {settings.SITE_URL}/accounts/login/ as "
             f"{DEMO_USERNAME} / {DEMO_PASSWORD}\n"
-            f"Experts demo-expert-1 … demo-expert-{ANSWERED + 1} have the same password.\n"
+            f"Experts demo-expert-1 … demo-expert-{ANSWERED + 1} have the same password "
+            f"(demo-expert-{ANSWERED}'s forms came on paper, typed in by the coordinator); "
+            f"{DEMO_TYPIST}, the data-entry assistant, too.\n"
             "Invitation links of two experts who have not answered yet:"
         )
         for (name, *_), link in list(zip(DEMO_EXPERTS, links, strict=True))[ANSWERED + 1 :]:
