@@ -137,7 +137,7 @@ def test_css_string_escapes_everything_but_letters_digits_and_spaces():
         "http://report.ahpanel.invalid/static/css/ahpanel.css",
         "file:///etc/passwd",
         "data:text/css,body{}",
-        f"{BASE_URL}static/../config/settings.py",
+        f"{BASE_URL}static/../.env.example",  # a file of the repository, outside static/
         f"{BASE_URL}static/%2e%2e/config/settings.py",
         f"{BASE_URL}static//etc/passwd",
         f"{BASE_URL}media/upload.png",
