@@ -240,35 +240,23 @@ def _store_file(checked: dict, upload: SpreadsheetUpload, user) -> int:
     membership = PanelMembership.objects.get(pk=checked["membership"], evaluation=upload.evaluation)
     parents = Indicator.objects.in_bulk([int(key) for key in checked["pairwise"]])
     subjects = Subject.objects.in_bulk([int(key) for key in checked["ratings"]])
+    pairwise, rating = ballots.pairwise_ballot_save, ballots.rating_ballot_save
+    forms = [
+        (f"pairwise-{key}", pairwise, {"parent": parents[int(key)], "judgments": answers})
+        for key, answers in checked["pairwise"].items()
+    ] + [
+        (f"rating-{key}", rating, {"subject": subjects[int(key)], "ratings": answers})
+        for key, answers in checked["ratings"].items()
+    ]
     count = 0
-    for key, judgments in checked["pairwise"].items():
-        sheet = checked["sheets"].get(f"pairwise-{key}", "")
+    for sheet_key, save, form in forms:
         try:
-            ballots.pairwise_ballot_save(
-                membership=membership,
-                parent=parents[int(key)],
-                judgments=judgments,
-                submit=True,
-                channel=Channel.SPREADSHEET,
-                actor=user,
+            save(
+                membership=membership, submit=True, channel=Channel.SPREADSHEET, actor=user, **form
             )
             count += 1
         except ValidationError as error:
-            _service_errors(checked, sheet, error)
-    for key, ratings in checked["ratings"].items():
-        sheet = checked["sheets"].get(f"rating-{key}", "")
-        try:
-            ballots.rating_ballot_save(
-                membership=membership,
-                subject=subjects[int(key)],
-                ratings=ratings,
-                submit=True,
-                channel=Channel.SPREADSHEET,
-                actor=user,
-            )
-            count += 1
-        except ValidationError as error:
-            _service_errors(checked, sheet, error)
+            _service_errors(checked, checked["sheets"].get(sheet_key, ""), error)
     return count
 
 
