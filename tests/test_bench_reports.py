@@ -1,0 +1,44 @@
+"""The report benchmark on its smallest case: one expert, five subjects, one render each."""
+
+import re
+
+import pytest
+
+from bench import report_bench as bench
+
+COLUMNS = [
+    "case", "subjects", "leaves", "experts", "export_size", "rendered", "PDF CPU s",
+    "PDF wall s", "pages", "PDF MB", "DOCX CPU s", "DOCX wall s", "DOCX MB",
+]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_tiny_run_writes_its_section_with_the_figures(tmp_path, capsys):
+    output = tmp_path / "BENCHMARKS.md"
+    output.write_text("# Benchmarks\n\n<!-- bench:engine -->\nkept\n<!-- /bench:engine -->\n")
+    bench.main(["--cases", "template-5", "--experts", "1", "--repeats", "1",
+                "--output", str(output)])  # fmt: skip
+
+    report = output.read_text()
+    assert "<!-- bench:engine -->\nkept\n" in report
+    assert "<!-- bench:reports -->" in report and "## Reports: PDF and Word" in report
+    header = next(line for line in report.splitlines() if line.startswith("| case |"))
+    assert [cell.strip() for cell in header.strip("|").split("|")] == COLUMNS
+    [row] = [line for line in report.splitlines() if line.startswith("| SME template")]
+    cells = dict(zip(COLUMNS, (cell.strip() for cell in row.strip("|").split("|")), strict=True))
+    assert cells["case"] == "SME template (best of 1)"
+    assert (cells["subjects"], cells["leaves"], cells["experts"]) == ("5", "12", "1")
+    # 5 subjects × 12 leaves, and the four matrices (3 × 3 and three 4 × 4) once for the
+    # group and once for the expert; no comments.
+    assert cells["export_size"] == str(5 * 12 + 2 * (9 + 3 * 16))
+    assert cells["rendered"] == "request"
+    for column in COLUMNS[6:]:
+        assert float(cells[column]) > 0, column
+    assert "- Load average (1 min) at the start and the end:" in report
+    assert re.search(r"about \d+\.\d\d s of wall time per page", report)
+
+
+def test_unknown_cases_are_refused_by_name(capsys):
+    with pytest.raises(SystemExit):
+        bench.main(["--cases", "demo,huge"])
+    assert "--cases: unknown huge" in capsys.readouterr().err
