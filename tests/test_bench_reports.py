@@ -42,3 +42,26 @@ def test_unknown_cases_are_refused_by_name(capsys):
     with pytest.raises(SystemExit):
         bench.main(["--cases", "demo,huge"])
     assert "--cases: unknown huge" in capsys.readouterr().err
+
+
+def row(key, subjects, leaves, size, pdf_wall, pages) -> bench.Row:
+    return bench.Row(bench.CASES[key], subjects, leaves, 3, size, 1, pdf_wall, pdf_wall, pages,
+                     400_000, 0.5, 0.5, 300_000)  # fmt: skip
+
+
+def test_the_why_is_computed_from_the_figures():
+    rows = [
+        row("demo", 2, 12, 486, 3.0, 12),
+        row("template-5", 5, 12, 288, 4.0, 20),
+        row("template-20", 20, 12, 468, 14.0, 66),
+        row("generated-1", 1, 70, 1422, 6.5, 27),
+        row("generated-5", 5, 70, 1702, 12.5, 52),
+    ]
+    text = "\n".join(bench.why(rows, limit=500))
+
+    assert "about 0.23 s of wall time per page over these cases (40.0 s for 177 pages)" in text
+    assert "least squares over 5 cases, 1 to spare" in text
+    # The template's 20 subjects stay within the limit and take longer than the demo.
+    assert "SME template, 20 subjects: export_size 468, 66 pages, 14.00 s" in text
+    assert "100 indicators" not in text.split("Within the limit")[1].split("\n")[0]
+    assert "renders its PDF in 3.00 s" in text and "EXPORT_SYNC_LIMIT = 500" in text
