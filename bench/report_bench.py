@@ -268,35 +268,32 @@ def render(rows: list[Row], args, limit: int, seconds: float, loads: tuple) -> s
 
 
 def why(rows: list[Row], limit: int) -> list[str]:
-    """Sentences computed from the figures: cost per page, fits, the threshold's cases."""
+    """Sentences computed from the figures: cost per page, fits, the threshold's cases.
+
+    The fits use CPU seconds: wall time also holds the other processes' share of the cores.
+    """
     pages = sum(r.pages for r in rows)
-    total, word = sum(r.pdf_wall for r in rows), sum(r.docx_wall for r in rows)
+    total, word = sum(r.pdf_cpu for r in rows), sum(r.docx_cpu for r in rows)
     lines = [
-        f"- The PDF costs about {total / pages:.2f} s of wall time per page over these cases "
+        f"- The PDF costs about {total / pages:.2f} CPU s per page over these cases "
         f"({total:.1f} s for {pages} pages); Word about {word / pages:.2f} s per PDF page. "
         "WeasyPrint lays out every table cell, chart and page in Python; python-docx appends "
         "XML and the charts as pictures (CairoSVG), with no layout."
     ]
-    if len({r.pages for r in rows}) >= 2:
-        a, b, r2 = fit([r.pages for r in rows], [r.pdf_wall for r in rows])
+    if len({r.pages for r in rows}) >= 2 and len({r.size for r in rows}) >= 2:
+        a, b, r2 = fit([r.pages for r in rows], [r.pdf_cpu for r in rows])
+        crossing = f"; 2 s falls at about {(2 - a) / b:.0f} pages" if b > 0 else ""
+        size_a, size_b, size_r2 = fit([r.size for r in rows], [r.pdf_cpu for r in rows])
         lines.append(
-            f"- PDF wall ≈ {a:.2f} s + {b:.2f} s per page (least squares, R² = {r2:.2f}); "
-            f"by that fit 2 s falls at about {(2 - a) / b:.0f} pages."
-            if b > 0
-            else f"- PDF wall against pages: no positive slope (R² = {r2:.2f})."
-        )
-    if len({r.size for r in rows}) >= 2:
-        a, b, r2 = fit([r.size for r in rows], [r.pdf_wall for r in rows])
-        lines.append(
-            f"- Against export_size alone: PDF wall ≈ {a:.2f} s + {b * 1000:.2f} s per 1,000 "
-            f"(R² = {r2:.2f}); pages explain the time, export_size much less well when the "
-            "cases differ in subjects."
+            f"- Least squares: PDF CPU ≈ {a:.2f} s + {b:.2f} s per page (R² = {r2:.2f}"
+            f"{crossing}); against export_size, ≈ {size_a:.2f} s + {size_b * 1000:.2f} s "
+            f"per 1,000 (R² = {size_r2:.2f})."
         )
     lines += by_part(rows)
     demo = next((r for r in rows if r.case.build == "demo"), None)
     if demo is None:
         return lines
-    slower = [r for r in rows if r.size <= limit and r.pdf_wall > demo.pdf_wall and r is not demo]
+    slower = [r for r in rows if r.size <= limit and r.pdf_cpu > demo.pdf_cpu and r is not demo]
     if slower:
         named = "; ".join(
             f"{r.case.name}, {r.subjects} subjects: export_size {r.size}, {r.pages} pages, "
@@ -304,13 +301,15 @@ def why(rows: list[Row], limit: int) -> list[str]:
             for r in slower
         )
         lines.append(
-            f"- Within the limit yet slower than the demo: {named}. export_size counts the "
-            "cells of the tables but not the pages each subject adds (its charts and "
-            "sections), so many subjects on a small hierarchy stay in the request."
+            f"- Within the limit yet slower than the demo: {named}. export_size counts a "
+            "subject's membership cells but not the profile the report gives each subject "
+            "(its first-level table, radar chart and weak points), so many subjects on a "
+            "small hierarchy stay in the request."
         )
     lines.append(
         f"- The threshold: the demo (export_size {demo.size}, {demo.pages} pages) renders its "
-        f"PDF in {demo.pdf_wall:.2f} s and its Word file in {demo.docx_wall:.2f} s within the "
+        f"PDF in {demo.pdf_wall:.2f} s ({demo.pdf_cpu:.2f} CPU s) and its Word file in "
+        f"{demo.docx_wall:.2f} s within the "
         f"request; EXPORT_SYNC_LIMIT = {limit} sends anything bigger than the demo to the "
         "analysis queue's task."
     )
@@ -320,20 +319,21 @@ def why(rows: list[Row], limit: int) -> list[str]:
 def by_part(rows: list[Row]) -> list[str]:
     """The PDF's wall time split over what the report holds: a fixed part, each subject (its
     section and charts), each subject × leaf cell, and the rest of export_size (matrix
-    entries per expert, comments). Four parameters: said only with a case to spare."""
+    entries per expert, comments). Four parameters: said only with three cases to spare
+    (the `--large` run); with fewer, one disturbed timing swings them."""
     design = np.array([[1, r.subjects, r.subjects * r.leaves, r.size - r.subjects * r.leaves]
                        for r in rows], dtype=float)  # fmt: skip
-    if len(rows) < 5 or np.linalg.matrix_rank(design) < 4:
+    if len(rows) < 7 or np.linalg.matrix_rank(design) < 4:
         return []
     (fixed, subject, cell, entry), *_ = np.linalg.lstsq(
-        design, [r.pdf_wall for r in rows], rcond=None
+        design, [r.pdf_cpu for r in rows], rcond=None
     )
     return [
-        f"- Split over the report's parts (least squares over {len(rows)} cases, "
+        f"- PDF CPU split over the report's parts (least squares, {len(rows)} cases, "
         f"{len(rows) - 4} to spare): {fixed:.2f} s fixed, {subject:.2f} s per subject, "
         f"{cell * 1000:.1f} ms per subject × leaf cell and {entry * 1000:.1f} ms per matrix "
         "entry or comment. export_size weighs every cell alike and has no term for a "
-        "subject's own section."
+        "subject's profile."
     ]
 
 

@@ -35,7 +35,7 @@ def test_a_tiny_run_writes_its_section_with_the_figures(tmp_path, capsys):
     for column in COLUMNS[6:]:
         assert float(cells[column]) > 0, column
     assert "- Load average (1 min) at the start and the end:" in report
-    assert re.search(r"about \d+\.\d\d s of wall time per page", report)
+    assert re.search(r"about \d+\.\d\d CPU s per page", report)
 
 
 def test_unknown_cases_are_refused_by_name(capsys):
@@ -59,9 +59,15 @@ def test_the_why_is_computed_from_the_figures():
     ]
     text = "\n".join(bench.why(rows, limit=500))
 
-    assert "about 0.23 s of wall time per page over these cases (40.0 s for 177 pages)" in text
-    assert "least squares over 5 cases, 1 to spare" in text
+    assert "about 0.23 CPU s per page over these cases (40.0 s for 177 pages)" in text
+    assert "R² = " in text and "per 1,000" in text
+    assert "split over the report's parts" not in text  # four parameters need seven cases
     # The template's 20 subjects stay within the limit and take longer than the demo.
     assert "SME template, 20 subjects: export_size 468, 66 pages, 14.00 s" in text
     assert "100 indicators" not in text.split("Within the limit")[1].split("\n")[0]
     assert "renders its PDF in 3.00 s" in text and "EXPORT_SYNC_LIMIT = 500" in text
+
+    rows += [row("template-50", 50, 12, 918, 30.0, 160), row("generated-20", 20, 70, 2752, 45, 150)]
+    assert "split over the report's parts (least squares, 7 cases, 3 to spare)" in "\n".join(
+        bench.why(rows, limit=500)
+    )
