@@ -297,7 +297,7 @@ def why(rows: list[Row], limit: int) -> list[str]:
     if slower:
         named = "; ".join(
             f"{r.case.name}, {r.subjects} subjects: export_size {r.size}, {r.pages} pages, "
-            f"{r.pdf_wall:.2f} s"
+            f"{r.pdf_wall:.2f} s ({r.pdf_cpu:.2f} CPU s)"
             for r in slower
         )
         lines.append(

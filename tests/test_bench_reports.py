@@ -63,7 +63,7 @@ def test_the_why_is_computed_from_the_figures():
     assert "R² = " in text and "per 1,000" in text
     assert "split over the report's parts" not in text  # four parameters need seven cases
     # The template's 20 subjects stay within the limit and take longer than the demo.
-    assert "SME template, 20 subjects: export_size 468, 66 pages, 14.00 s" in text
+    assert "SME template, 20 subjects: export_size 468, 66 pages, 14.00 s (14.00 CPU s)" in text
     assert "100 indicators" not in text.split("Within the limit")[1].split("\n")[0]
     assert "renders its PDF in 3.00 s" in text and "EXPORT_SYNC_LIMIT = 500" in text
 
