@@ -77,12 +77,13 @@ test-services: $(VENV)/.installed-dev
 	$(PY) -m pytest -m services
 	$(PY) -m pytest -m "not services" -n $(TEST_JOBS) --ignore=tests/engine --ignore=tests/browser
 
-# The engine benchmarks (weights and CR; the robustness simulations), then ballot POSTs under
-# load on PostgreSQL, Redis, gunicorn and a worker (.ci/services starts PostgreSQL and Redis
-# if they are down).
+# The engine benchmarks (weights and CR; the robustness simulations), the PDF and Word reports
+# (on a throwaway SQLite database), then ballot POSTs under load on PostgreSQL, Redis,
+# gunicorn and a worker (.ci/services starts PostgreSQL and Redis if they are down).
 bench: $(VENV)/.installed-bench
 	$(PY) -m bench.ahp_bench --output BENCHMARKS.md
 	$(PY) -m bench.robustness_simulation --output BENCHMARKS.md
+	$(PY) -m bench.report_bench --output BENCHMARKS.md
 	.ci/services
 	$(PY) -m bench.load_bench --output BENCHMARKS.md
 
