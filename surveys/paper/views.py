@@ -24,7 +24,7 @@ from ..skipped import SKIP_TOKEN
 from . import roster, services
 from .models import DataEntryAssistant, PaperEntry
 from .pages import compare_context, home_context, member_context
-from .selectors import DataEntryAccess, access_data_entry
+from .selectors import DataEntryAccess, access_data_entry, membership_revoked
 
 
 def _access(request: HttpRequest, evaluation_id: int, *, coordinator=False) -> DataEntryAccess:
@@ -46,6 +46,14 @@ def paper_member(request: HttpRequest, evaluation_id: int, membership_id: int) -
     membership = access_membership(evaluation=access.evaluation, membership_id=membership_id)
     context = member_context(access, membership)
     return render(request, "surveys/paper/member.html", context)
+
+
+def _refuse_revoked(request: HttpRequest, membership) -> HttpResponse:
+    """A revoked expert's form is not offered (a POST reaches the service, which refuses it
+    and shows the typed answers again)."""
+    name = membership.display_name
+    messages.error(request, _(services.ERROR_REVOKED_MEMBER).format(name=name))
+    return redirect("paper-member", membership.evaluation_id, membership.pk)
 
 
 def _entered(request: HttpRequest, outcome: services.PaperOutcome, membership) -> HttpResponse:
@@ -75,6 +83,8 @@ def paper_pairwise(
     access = _access(request, evaluation_id)
     membership = access_membership(evaluation=access.evaluation, membership_id=membership_id)
     parent = access_parent(membership=membership, parent_id=parent_id)
+    if request.method != "POST" and membership_revoked(membership=membership):
+        return _refuse_revoked(request, membership)
     if request.method != "POST":
         return _pairwise_page(request, access, membership, parent, {}, {}, "")
     judgments = expert_forms._posted_judgments(request.POST)
@@ -124,6 +134,8 @@ def paper_rating(
     access = _access(request, evaluation_id)
     membership = access_membership(evaluation=access.evaluation, membership_id=membership_id)
     subject = get_object_or_404(Subject, pk=subject_id, evaluation=access.evaluation)
+    if request.method != "POST" and membership_revoked(membership=membership):
+        return _refuse_revoked(request, membership)
     if request.method != "POST":
         return _rating_page(request, access, membership, subject, {}, {}, "")
     ratings = expert_forms._posted_ratings(request.POST)
