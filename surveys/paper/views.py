@@ -22,7 +22,7 @@ from .. import views as expert_forms
 from ..selectors import access_parent
 from ..skipped import SKIP_TOKEN
 from . import roster, services
-from .models import DataEntryAssistant, PaperEntry
+from .models import AssistantInvitation, DataEntryAssistant, PaperEntry
 from .pages import compare_context, home_context, member_context
 from .selectors import DataEntryAccess, access_data_entry, membership_revoked
 
@@ -239,15 +239,26 @@ def paper_discard(request: HttpRequest, evaluation_id: int, entry_id: int) -> Ht
 def paper_assistant_add(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     access = _access(request, evaluation_id, coordinator=True)
     try:
-        assistant = roster.assistant_add(
-            evaluation=access.evaluation, actor=request.user, email=request.POST.get("email", "")
+        added = roster.assistant_add(
+            evaluation=access.evaluation,
+            actor=request.user,
+            email=request.POST.get("email", ""),
+            base_url=request.build_absolute_uri("/"),
         )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, _("Assistant's e-mail: %(error)s") % {"error": message})
     else:
-        name = assistant.user.get_username()
-        messages.success(request, _("%(user)s can now type in paper forms here.") % {"user": name})
+        if isinstance(added, AssistantInvitation):
+            text = _(
+                "No account has the e-mail %(email)s: an invitation was sent to it. The "
+                "assistant creates their account from its link and can then type in paper forms."
+            )
+            messages.success(request, text % {"email": added.email})
+        else:
+            name = added.user.get_username()
+            text = _("%(user)s can now type in paper forms here.")
+            messages.success(request, text % {"user": name})
     return redirect("paper-home", evaluation_id)
 
 

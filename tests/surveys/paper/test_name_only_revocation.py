@@ -14,7 +14,6 @@ from experts.selectors import evaluation_figures, panel_overview
 from surveys.models import PairwiseBallot, RatingBallot
 from surveys.paper import services
 from surveys.paper.services import PaperForm
-
 from tests.api.conftest import token_client
 
 from .conftest import judgments_for
