@@ -10,6 +10,7 @@ from experts import services as panel_services
 from experts.models import PanelMembership
 from surveys.paper.models import AssistantInvitation, DataEntryAssistant
 from tests.conftest import PASSWORD
+from tests.surveys.paper.test_name_only_experts import type_in_everything
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,20 +51,22 @@ def test_the_panel_row_of_a_revoked_name_only_expert(
     page, live_server, sign_in, coordinator, open_evaluation, screenshot
 ):
     member = PanelMembership.objects.create(evaluation=open_evaluation, email="", name="Wang Fang")
+    type_in_everything(open_evaluation, member, coordinator)  # their paper forms, all counted
     sign_in(coordinator)
     page.goto(f"{live_server.url}/evaluations/{open_evaluation.pk}/panel/")
     page.locator(f"#expert-{member.pk}").get_by_role("link", name="Revoke…").click()
     page.wait_for_selector("text=Take Wang Fang off the panel?")
+    page.wait_for_selector("text=Unless you keep them, these ballots leave the results")
     screenshot("revoke-confirm")
     page.get_by_role("button", name="Revoke").click()
 
     page.wait_for_selector("text=Wang Fang is revoked")
     row = page.locator(f"#expert-{member.pk}")
-    assert "revoked" in row.inner_text()
+    assert "answers left out of the results" in row.inner_text()
     row.scroll_into_view_if_needed()
     screenshot("panel-revoked")
     row.get_by_role("button", name="Undo revocation").click()
     page.wait_for_selector("text=The revocation of Wang Fang is undone")
     member.refresh_from_db()
     row = panel_services.panel_overview(evaluation=open_evaluation).row_of(member)
-    assert row.stage == "not_invited"
+    assert row.stage == "submitted"
