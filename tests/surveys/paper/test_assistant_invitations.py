@@ -208,3 +208,19 @@ def test_a_taken_user_name_is_refused_and_the_link_stays_usable(invite, make_use
 
     assert AssistantInvitation.objects.get().is_open
     assert get_user_model().objects.count() == 2  # coordinator and the earlier typist
+
+
+def test_the_activity_log_says_what_became_of_the_invitation(invite, coordinator):
+    from evaluations.audit_wording import audit_entry_detail
+
+    token = invite()
+    invitations.assistant_invitation_decline(token=token)
+
+    details = [
+        audit_entry_detail(entry)
+        for entry in AuditEntry.objects.filter(params__invitation__isnull=False).order_by("pk")
+    ]
+    assert details == [
+        "typist@example.com, invited by e-mail",
+        "typist@example.com declined the invitation",
+    ]

@@ -219,3 +219,28 @@ def test_the_api_revokes_and_restores_a_name_only_expert(coordinator, open_evalu
     assert restored.status_code == 200, restored.content
     assert restored.json()["new_link_needed"] is False
     assert restored.json()["stage"] == "submitted"
+
+
+def test_the_paper_api_refuses_a_revoked_expert_with_400(
+    coordinator, open_evaluation, paper_expert
+):
+    panel_services.invitation_revoke(membership=paper_expert, actor=coordinator)
+    u1 = open_evaluation.indicators.get(code="U1")
+    children = list(u1.children.all())
+    pairs = [(r, c) for x, r in enumerate(children) for c in children[x + 1 :]]
+    body = {
+        "membership": paper_expert.pk,
+        "parent": u1.pk,
+        "judgments": [
+            {"row": r.code, "col": c.code, "value": v}
+            for (r, c), v in zip(pairs, CONSISTENT[4], strict=True)
+        ],
+    }
+
+    response = token_client(coordinator).post(
+        f"/api/v1/evaluations/{open_evaluation.pk}/paper/pairwise/", body, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "Wang Fang was revoked from the panel" in str(response.json())
+    assert not PairwiseBallot.objects.filter(membership=paper_expert).exists()
