@@ -45,8 +45,7 @@ class AssistantInvitationSerializer(serializers.Serializer):
 
 
 class AssistantAddSerializer(StrictInput, serializers.Serializer):
-    # The service bounds and validates it (its message names the rule); this caps the read.
-    email = serializers.CharField(max_length=254, help_text="The assistant's e-mail.")
+    email = serializers.EmailField(max_length=254, help_text="The assistant's e-mail.")
 
 
 class AssistantsView(APIView):

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from evaluations.audit_wording import audit_entry_detail
 from evaluations.models import AuditEntry
 from experts.selectors import InvitationUnusable, hash_token
 from surveys.paper import invitations, roster
@@ -211,8 +212,6 @@ def test_a_taken_user_name_is_refused_and_the_link_stays_usable(invite, make_use
 
 
 def test_the_activity_log_says_what_became_of_the_invitation(invite, coordinator):
-    from evaluations.audit_wording import audit_entry_detail
-
     token = invite()
     invitations.assistant_invitation_decline(token=token)
 
