@@ -17,6 +17,12 @@ from surveys.api import (
     RatingWithdrawView,
 )
 from surveys.paper.api import NamedExpertView, PaperPairwiseView, PaperRatingsView
+from surveys.paper.api_assistants import (
+    AssistantInvitationResendView,
+    AssistantInvitationView,
+    AssistantsView,
+    AssistantView,
+)
 
 router = DefaultRouter()
 router.include_format_suffixes = False  # JSON only; no ".json" twin of every route
@@ -59,6 +65,22 @@ v1 = [
     path(f"{EVALUATION}paper/pairwise/", PaperPairwiseView.as_view(), name="paper-pairwise"),
     path(f"{EVALUATION}paper/ratings/", PaperRatingsView.as_view(), name="paper-ratings"),
     path(f"{EVALUATION}experts/named/", NamedExpertView.as_view(), name="experts-named"),
+    path(f"{EVALUATION}paper/assistants/", AssistantsView.as_view(), name="paper-assistants"),
+    path(
+        f"{EVALUATION}paper/assistants/<int:assistant_id>/",
+        AssistantView.as_view(),
+        name="paper-assistant",
+    ),
+    path(
+        f"{EVALUATION}paper/assistant-invitations/<int:invitation_id>/",
+        AssistantInvitationView.as_view(),
+        name="paper-assistant-invitation",
+    ),
+    path(
+        f"{EVALUATION}paper/assistant-invitations/<int:invitation_id>/resend/",
+        AssistantInvitationResendView.as_view(),
+        name="paper-assistant-invitation-resend",
+    ),
     path("panels/", PanelListView.as_view(), name="panel-list"),
     path(f"{PANEL}pairwise/<int:parent_id>/", PairwiseBallotView.as_view(), name="pairwise"),
     path(f"{PANEL}ratings/<int:subject_id>/", RatingBallotView.as_view(), name="ratings"),

@@ -246,7 +246,16 @@ def _paper_entry(params: dict) -> str:
 
 
 def _user(params: dict) -> str:
-    return params["user"]
+    # Assistants invited by e-mail (surveys/paper/invitations.py) say what became of the link.
+    wordings = {
+        "invited": _("%(user)s, invited by e-mail"),
+        "resent": _("%(user)s, invitation sent again"),
+        "cancelled": _("%(user)s, invitation cancelled"),
+        "declined": _("%(user)s declined the invitation"),
+        "accepted": _("%(user)s, by accepting the invitation"),
+    }
+    wording = wordings.get(params.get("invitation", ""))
+    return wording % {"user": params["user"]} if wording else params["user"]
 
 
 _WORDINGS: dict[str, Callable[[dict], str]] = {

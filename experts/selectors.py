@@ -252,7 +252,9 @@ class PanelRow:
 
     @property
     def can_revoke(self) -> bool:
-        return self.invitation is not None and self.stage != Stage.REVOKED
+        # A name-only expert is revoked without having been invited (services.invitation_revoke).
+        on_panel = self.invitation is not None or self.paper_only
+        return on_panel and self.stage != Stage.REVOKED
 
     @property
     def can_restore(self) -> bool:

@@ -254,29 +254,36 @@ def invitation_revoke(
     # is submitted between counting the ballots that leave and the revocation itself.
     membership = _membership_locked(membership)
     invitation = Invitation.objects.select_for_update().filter(membership=membership).first()
+    if invitation is None and not membership.email:
+        invitation = _paper_only_invitation(membership, actor)
     if invitation is None:
         raise ValidationError(_(ERROR_NOT_INVITED).format(email=membership.email))
     if invitation.status == Invitation.Status.REVOKED:
-        raise ValidationError(_(ERROR_ALREADY_REVOKED).format(email=membership.email))
+        raise ValidationError(_(ERROR_ALREADY_REVOKED).format(email=membership.display_name))
     effect = revocation_effect(evaluation=membership.evaluation, membership=membership)
     # Only submitted answers can be kept: a flag on an expert without any would keep nothing
     # and count a dead invitation in the figures.
     kept = keep_answers and effect.has_answers
-    invitation.status_before_revocation = invitation.status
+    # A name-only expert's new row had no status before: undoing returns them to none.
+    invitation.status_before_revocation = invitation.status if invitation.pk else ""
     invitation.status = Invitation.Status.REVOKED
     invitation.revoked_at = timezone.now()
-    invitation.save(update_fields=["status", "status_before_revocation", "revoked_at"])
+    if invitation.pk:
+        invitation.save(update_fields=["status", "status_before_revocation", "revoked_at"])
+    else:
+        invitation.save()
     membership.answers_kept_after_revocation = kept
     membership.save(update_fields=["answers_kept_after_revocation"])
     revocation = Revocation(invitation=invitation, answers_kept=kept, effect=effect)
     kept_text = "answers kept in the results" if kept else "answers left out of the results"
+    expert = membership.email or membership.name
     audit_record(
         evaluation=membership.evaluation,
         actor=actor,
         action=AuditEntry.Action.REVOKED,
-        detail=f"{membership.email}; {kept_text}" if effect.has_answers else membership.email,
+        detail=f"{expert}; {kept_text}" if effect.has_answers else expert,
         params={
-            "email": membership.email,
+            "email": expert,
             "answers_kept": kept,
             "pairwise": effect.pairwise,
             "ratings": effect.ratings,
@@ -291,13 +298,15 @@ def invitation_revoke(
 class Restoration:
     """A revocation undone: the invitation as it was, and what came back."""
 
-    invitation: Invitation
+    invitation: Invitation | None  # None: a name-only expert, back to never invited
     pairwise: int  # submitted ballots back in the results (0 if they had been kept)
     ratings: int
 
     @property
     def needs_new_link(self) -> bool:
         """Not yet accepted or declined: the expert has to be sent a new link."""
+        if self.invitation is None:
+            return False
         return self.invitation.status in (Invitation.Status.PENDING, Invitation.Status.OPENED)
 
 
@@ -311,9 +320,18 @@ def invitation_restore(*, membership: PanelMembership, actor: AbstractBaseUser) 
     membership = _membership_locked(membership)
     invitation = Invitation.objects.select_for_update().filter(membership=membership).first()
     if invitation is None or invitation.status != Invitation.Status.REVOKED:
-        raise ValidationError(_(ERROR_NOT_REVOKED).format(email=membership.email))
+        raise ValidationError(_(ERROR_NOT_REVOKED).format(email=membership.display_name))
     row = panel_overview(evaluation=membership.evaluation).row_of(membership)
     returned = not membership.answers_kept_after_revocation
+    if not invitation.status_before_revocation and not membership.email:
+        # A name-only expert's revocation row was the only invitation they had.
+        invitation.delete()
+        restoration = Restoration(
+            invitation=None,
+            pairwise=row.pairwise_submitted if returned else 0,
+            ratings=row.ratings_submitted if returned else 0,
+        )
+        return _restored(membership, actor, restoration)
     invitation.status = invitation.status_before_revocation or Invitation.Status.PENDING
     invitation.status_before_revocation = ""
     invitation.revoked_at = None
@@ -328,16 +346,26 @@ def invitation_restore(*, membership: PanelMembership, actor: AbstractBaseUser) 
         invitation.token_hash = hash_token(secrets.token_urlsafe(TOKEN_BYTES))
         fields.append("token_hash")
     invitation.save(update_fields=fields)
+    return _restored(membership, actor, restoration)
+
+
+def _restored(
+    membership: PanelMembership, actor: AbstractBaseUser, restoration: Restoration
+) -> Restoration:
+    """The common end of a restoration: the flag cleared, the audit entry, the results."""
+    invitation = restoration.invitation
     membership.answers_kept_after_revocation = False
     membership.save(update_fields=["answers_kept_after_revocation"])
+    status = invitation.status if invitation else "paper only"
+    expert = membership.email or membership.name
     audit_record(
         evaluation=membership.evaluation,
         actor=actor,
         action=AuditEntry.Action.RESTORED,
-        detail=f"{membership.email} ({invitation.status})",
+        detail=f"{expert} ({status})",
         params={
-            "email": membership.email,
-            "status": invitation.status,
+            "email": expert,
+            "status": status,
             "pairwise": restoration.pairwise,
             "ratings": restoration.ratings,
         },
@@ -345,6 +373,20 @@ def invitation_restore(*, membership: PanelMembership, actor: AbstractBaseUser) 
     if restoration.pairwise or restoration.ratings:
         results_mark_stale(evaluation_id=membership.evaluation_id)
     return restoration
+
+
+def _paper_only_invitation(membership: PanelMembership, actor: AbstractBaseUser) -> Invitation:
+    """The row that records a name-only expert's revocation, so that "revoked" keeps one
+    source (Invitation.status) for the results, the figures and the ballot saves. Its token
+    is a hash nobody holds and it has already expired: it is never a link."""
+    now = timezone.now()
+    return Invitation(
+        membership=membership,
+        token_hash=hash_token(secrets.token_urlsafe(TOKEN_BYTES)),
+        invited_by=actor,
+        sent_at=now,
+        expires_at=now,
+    )
 
 
 def _membership_locked(membership: PanelMembership) -> PanelMembership:

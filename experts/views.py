@@ -137,9 +137,14 @@ def panel_revoke(request: HttpRequest, evaluation_id: int, membership_id: int) -
     except ValidationError as error:
         _message_errors(request, error)
         return redirect("panel", evaluation_id=evaluation.pk)
-    done = _("The invitation of %(email)s is revoked; its link no longer works.") % {
-        "email": membership.email
-    }
+    if membership.email:
+        done = _("The invitation of %(email)s is revoked; its link no longer works.") % {
+            "email": membership.email
+        }
+    else:
+        done = _("%(name)s is revoked: their paper forms can no longer be typed in.") % {
+            "name": membership.name
+        }
     if revocation.answers_kept:
         done += " " + _("Their submitted answers stay in the results.")
     elif revocation.results_changed:
@@ -154,10 +159,10 @@ def panel_revoke(request: HttpRequest, evaluation_id: int, membership_id: int) -
 def _revoke_refusal(row: PanelRow) -> str:
     """Why the row cannot be revoked (the service's own words), or "" if it can."""
     email = row.membership.email
-    if row.invitation is None:
+    if row.invitation is None and not row.paper_only:
         return _(services.ERROR_NOT_INVITED).format(email=email)
     if not row.can_revoke:
-        return _(services.ERROR_ALREADY_REVOKED).format(email=email)
+        return _(services.ERROR_ALREADY_REVOKED).format(email=row.membership.display_name)
     return ""
 
 
@@ -171,7 +176,7 @@ def panel_restore(request: HttpRequest, evaluation_id: int, membership_id: int) 
     except ValidationError as error:
         _message_errors(request, error)
         return redirect("panel", evaluation_id=evaluation.pk)
-    email = membership.email
+    email = membership.display_name
     if restoration.needs_new_link:
         # The revoked link stays dead (services.invitation_restore says why).
         text = _(
@@ -192,6 +197,12 @@ def panel_restore(request: HttpRequest, evaluation_id: int, membership_id: int) 
                 "and the results are being recomputed."
             )
             % {"email": email},
+        )
+    elif restoration.invitation is None:
+        messages.success(
+            request,
+            _("The revocation of %(name)s is undone: they are back on the panel.")
+            % {"name": email},
         )
     else:
         messages.success(

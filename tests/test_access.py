@@ -9,10 +9,11 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from evaluations.services.results import results_recompute
 from experts.models import PanelMembership
-from surveys.paper.models import DataEntryAssistant, PaperEntry
+from surveys.paper.models import AssistantInvitation, DataEntryAssistant, PaperEntry
 from surveys.screening.models import (
     ScreeningItem,
     ScreeningQuestion,
@@ -78,7 +79,18 @@ OBJECT_IDS = {
     ),
     "entry_id": lambda evaluation: _paper_entry(evaluation).pk,
     "assistant_id": lambda evaluation: _assistant(evaluation).pk,
+    "invitation_id": lambda evaluation: _assistant_invitation(evaluation).pk,
 }
+
+
+def _assistant_invitation(evaluation) -> AssistantInvitation:
+    """An assistant invitation waiting for an answer (surveys/paper/invitations.py)."""
+    now = timezone.now()
+    return AssistantInvitation.objects.get_or_create(
+        evaluation=evaluation,
+        email="typist@example.com",
+        defaults={"token_hash": f"{evaluation.pk:064d}", "sent_at": now, "expires_at": now},
+    )[0]
 
 
 def _assistant(evaluation) -> DataEntryAssistant:

@@ -10,16 +10,18 @@ Plus the closed panel's form with each zero judgment, and a 10 MB body on the AP
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from evaluations.models import Evaluation
 from surveys import services
 from surveys.models import PairwiseBallot
-from surveys.paper.models import DataEntryAssistant, PaperEntry
+from surveys.paper.models import AssistantInvitation, DataEntryAssistant, PaperEntry
 from surveys.screening import rounds
 from surveys.screening import services as screening
 from tests.api.conftest import token_client
@@ -80,7 +82,11 @@ def site(open_evaluation, coordinator, expert):
     entry = PaperEntry.objects.create(
         membership=member, subject=evaluation.subjects.first(), entered_by=typist
     )
-    ids |= {"assistant_id": assistant.pk, "entry_id": entry.pk}
+    invitation = AssistantInvitation.objects.create(
+        evaluation=evaluation, email="new@example.com", token_hash="0" * 64,
+        sent_at=timezone.now(), expires_at=timezone.now() + timedelta(days=30),
+    )  # fmt: skip
+    ids |= {"assistant_id": assistant.pk, "entry_id": entry.pk, "invitation_id": invitation.pk}
     return {"evaluation": evaluation, "root": root, "leaf": leaf, "ids": ids}
 
 

@@ -19,6 +19,7 @@ Objects that exist but are not yours answer 404; lists hold only yours (checked 
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -31,7 +32,7 @@ from evaluations.services import evaluation_create_from_template
 from evaluations.services.results import results_recompute
 from experts.models import PanelMembership
 from experts.tokens import api_token_create
-from surveys.paper.models import DataEntryAssistant, PaperEntry
+from surveys.paper.models import AssistantInvitation, DataEntryAssistant, PaperEntry
 from surveys.screening import rounds
 from surveys.screening import services as screening
 from surveys.spreadsheets.models import SpreadsheetUpload
@@ -62,6 +63,7 @@ PUBLIC = {
     "healthz",
     "favicon.ico",
     "invitations/<str:token>/",
+    "assistant-invitations/<str:token>/",  # a data-entry assistant's invitation: by token
     "api/schema/",
     "api/docs/",
     "api/v1/token/",
@@ -85,6 +87,8 @@ PAPER_OWNER = {
     "evaluations/<int:evaluation_id>/paper/assistants/",
     "evaluations/<int:evaluation_id>/paper/assistants/<int:assistant_id>/remove/",
     "evaluations/<int:evaluation_id>/paper/entries/<int:entry_id>/discard/",
+    "evaluations/<int:evaluation_id>/paper/invitations/<int:invitation_id>/resend/",
+    "evaluations/<int:evaluation_id>/paper/invitations/<int:invitation_id>/cancel/",
 }
 API_LISTS = {"api/v1/", "api/v1/evaluations/", "api/v1/panels/"}
 
@@ -116,6 +120,8 @@ def category(route: str) -> str | None:
     if route.startswith("api/"):
         if route == "api/v1/evaluations/<int:evaluation_id>/experts/named/":
             return "api_paper_owner"
+        if route.startswith("api/v1/evaluations/<int:evaluation_id>/paper/assistant"):
+            return "api_paper_owner"  # assistants and their invitations
         if "/questionnaires/<str:token>/" in route:
             return "api_upload"  # a preview is its uploader's (here the owner's)
         if route.startswith(PAPER_API):
@@ -198,7 +204,7 @@ def expected(kind: str, persona: str, method: str) -> set[int]:
         "api_results": reader == "owner",
         "api_expert": reader == "panel_expert",
     }[kind]
-    return DONE | {201} if allowed else {404}
+    return DONE | {201, 204} if allowed else {404}
 
 
 @pytest.fixture
@@ -249,6 +255,7 @@ def world(db):
         "export_job": export_job,
         "paper_entry": paper_entry,
         "assistant": assistant,
+        "assistant_invitation": _assistant_invitation(evaluation, users),
     }
 
 
@@ -262,6 +269,15 @@ def _paper_entry(evaluation, users):
         membership=member, subject=evaluation.subjects.first(), entered_by=users["data_entry"]
     )
     return entry, assistant
+
+
+def _assistant_invitation(evaluation, users):
+    """An assistant invitation waiting for an answer (surveys/paper/invitations.py)."""
+    return AssistantInvitation.objects.create(
+        evaluation=evaluation, email="typist@example.com", token_hash="0" * 64,
+        invited_by=users["owner"], sent_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(days=30),
+    )  # fmt: skip
 
 
 def _screening_survey(evaluation, owner):
@@ -300,6 +316,7 @@ def url_of(route: str, world) -> str:
         "job_id": world["export_job"].pk,
         "entry_id": world["paper_entry"].pk,
         "assistant_id": world["assistant"].pk,
+        "invitation_id": world["assistant_invitation"].pk,
     }
 
     def fill(match: re.Match) -> str:

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,6 +35,66 @@ class DataEntryAssistant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.evaluation_id}"
+
+
+class AssistantInvitation(models.Model):
+    """The link that makes someone without an account a data-entry assistant: they create an
+    account (or sign in) and get the role. Only a hash of its token is stored; resending
+    replaces the token and renews the expiry (as experts.models.Invitation)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("invited")
+        OPENED = "opened", _("opened")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        CANCELLED = "cancelled", _("cancelled")
+
+    OPEN = (Status.PENDING, Status.OPENED)
+
+    evaluation = models.ForeignKey(
+        "evaluations.Evaluation", on_delete=models.CASCADE, related_name="assistant_invitations"
+    )
+    email = models.EmailField(_("e-mail"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent"))
+    expires_at = models.DateTimeField(_("expires"))
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # The account that accepted (its e-mail may differ from the invited one).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        verbose_name = _("assistant invitation")
+        verbose_name_plural = _("assistant invitations")
+        constraints = [
+            # One open link per address and evaluation: a second "add" is a resend instead.
+            models.UniqueConstraint(
+                "evaluation",
+                Lower("email"),
+                condition=Q(status__in=["pending", "opened"]),
+                name="assistant_invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.evaluation_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def is_expired(self) -> bool:
+        return self.is_open and self.expires_at <= timezone.now()
 
 
 class PaperEntry(models.Model):

@@ -8,7 +8,7 @@ from experts.selectors import panel_overview
 from surveys.history import answer_rows
 from surveys.models import PairwiseBallot, RatingBallot
 
-from .models import DataEntryAssistant, PaperEntry
+from .models import AssistantInvitation, DataEntryAssistant, PaperEntry
 from .selectors import DataEntryAccess, form_entries, pending_entries
 from .services import FORM_NUMBER_LIMIT, paper_mismatches
 
@@ -34,6 +34,11 @@ def home_context(access: DataEntryAccess) -> dict:
     if access.is_coordinator:
         context["assistants"] = list(
             DataEntryAssistant.objects.filter(evaluation=evaluation).select_related("user")
+        )
+        context["assistant_invitations"] = list(
+            AssistantInvitation.objects.filter(
+                evaluation=evaluation, status__in=AssistantInvitation.OPEN
+            )
         )
     return context
 

@@ -12,17 +12,15 @@ from evaluations.models import AuditEntry, Evaluation
 from evaluations.services.audit import audit_record
 from experts.models import PanelMembership
 from experts.paste import NAME_LIMIT
+from experts.services import site_url
 
-from .models import DataEntryAssistant
+from .invitations import assistant_invite
+from .models import AssistantInvitation, DataEntryAssistant
 
 ERROR_NAME_REQUIRED = gettext_noop("Give the expert's name: it is how the panel knows them.")
 ERROR_TOO_LONG = gettext_noop("At most {limit} characters.")
 ERROR_NULL_CHARACTER = gettext_noop("Null characters are not allowed.")
 ERROR_CLOSED = gettext_noop("The panel is closed: reopen it before adding experts.")
-ERROR_NO_ACCOUNT = gettext_noop(
-    "No account has the e-mail {email}. The assistant signs up first (or you create their "
-    "account), then you add them here."
-)
 ERROR_ASSISTANT_TWICE = gettext_noop("{user} is already a data-entry assistant here.")
 ERROR_ASSISTANT_OWNER = gettext_noop(
     "You coordinate this evaluation: you can already type in its paper forms."
@@ -67,16 +65,19 @@ def panel_add_named_expert(
 
 @transaction.atomic
 def assistant_add(
-    *, evaluation: Evaluation, actor: AbstractBaseUser, email: str
-) -> DataEntryAssistant:
-    """Allow the account with this e-mail to type in the evaluation's paper forms."""
+    *, evaluation: Evaluation, actor: AbstractBaseUser, email: str, base_url: str = ""
+) -> DataEntryAssistant | AssistantInvitation:
+    """Allow the account with this e-mail to type in the evaluation's paper forms; an address
+    with no account is sent an invitation to create one (surveys.paper.invitations)."""
     email = str(email or "")[: EMAIL_LIMIT + 1].strip()
     if len(email) > EMAIL_LIMIT:
         raise ValidationError({"email": _(ERROR_TOO_LONG).format(limit=EMAIL_LIMIT)})
     users = get_user_model().objects.filter(email__iexact=email, is_active=True)
     user = users.order_by("pk").first() if email else None
     if user is None:
-        raise ValidationError({"email": _(ERROR_NO_ACCOUNT).format(email=email or "—")})
+        return assistant_invite(
+            evaluation=evaluation, actor=actor, email=email, base_url=base_url or site_url()
+        )
     if user.pk == evaluation.owner_id:
         raise ValidationError({"email": _(ERROR_ASSISTANT_OWNER)})
     # The unique constraint settles two tabs adding the same person at once.

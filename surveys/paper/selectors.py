@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from evaluations.models import Evaluation
+from experts.models import Invitation, PanelMembership
 
 from .models import DataEntryAssistant, PaperEntry
 
@@ -58,3 +59,9 @@ def form_entries(*, membership, parent=None, subject=None) -> QuerySet[PaperEntr
         subject=subject,
         status=PaperEntry.Status.PENDING,
     ).select_related("entered_by")
+
+
+def membership_revoked(*, membership: PanelMembership) -> bool:
+    """Revoked from the panel (invited or name-only): nothing of theirs may be typed in."""
+    revoked = Invitation.Status.REVOKED
+    return Invitation.objects.filter(membership=membership, status=revoked).exists()

@@ -28,7 +28,7 @@ from .. import services as ballots
 from ..history import answer_rows
 from ..models import Channel
 from .models import PaperEntry
-from .selectors import form_entries
+from .selectors import form_entries, membership_revoked
 
 FORM_NUMBER_LIMIT = 40
 ERROR_FORM_NUMBER_LONG = gettext_noop("The form number has at most {limit} characters.")
@@ -41,6 +41,10 @@ ERROR_SAME_PERSON = gettext_noop(
 )
 ERROR_NOT_PENDING = gettext_noop("This paper entry is no longer waiting: it was {status}.")
 ERROR_CHOICE = gettext_noop("{item}: choose the first or the second entry's value.")
+ERROR_REVOKED_MEMBER = gettext_noop(
+    "{name} was revoked from the panel: their paper forms cannot be typed in. The coordinator "
+    "can undo the revocation on the panel page."
+)
 
 # Counted: saved through the ballot service. Pending: the first typing, waiting for its
 # second. Mismatch: a typing that differs from the one(s) waiting (all kept).
@@ -68,6 +72,10 @@ class PaperForm:
         return self.parent is not None
 
     def save(self, answers: dict, *, actor, paper: ballots.PaperSource):
+        # The ballot service refuses it too (after its lock), in the expert's own words.
+        if membership_revoked(membership=self.membership):
+            name = self.membership.display_name
+            raise ValidationError({"membership": _(ERROR_REVOKED_MEMBER).format(name=name)})
         if self.pairwise:
             return ballots.pairwise_ballot_save(
                 membership=self.membership,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import invitation_views, views
 
 PAPER = "evaluations/<int:evaluation_id>/paper/"
 
@@ -11,6 +11,22 @@ urlpatterns = [
         f"{PAPER}assistants/<int:assistant_id>/remove/",
         views.paper_assistant_remove,
         name="paper-assistant-remove",
+    ),
+    path(
+        f"{PAPER}invitations/<int:invitation_id>/resend/",
+        invitation_views.paper_invitation_resend,
+        name="paper-invitation-resend",
+    ),
+    path(
+        f"{PAPER}invitations/<int:invitation_id>/cancel/",
+        invitation_views.paper_invitation_cancel,
+        name="paper-invitation-cancel",
+    ),
+    # Public: the token is the credential (as experts' "invitation").
+    path(
+        "assistant-invitations/<str:token>/",
+        invitation_views.assistant_invitation,
+        name="assistant-invitation",
     ),
     path(f"{PAPER}entries/<int:entry_id>/", views.paper_compare, name="paper-compare"),
     path(f"{PAPER}entries/<int:entry_id>/discard/", views.paper_discard, name="paper-discard"),

@@ -22,9 +22,9 @@ from .. import views as expert_forms
 from ..selectors import access_parent
 from ..skipped import SKIP_TOKEN
 from . import roster, services
-from .models import DataEntryAssistant, PaperEntry
+from .models import AssistantInvitation, DataEntryAssistant, PaperEntry
 from .pages import compare_context, home_context, member_context
-from .selectors import DataEntryAccess, access_data_entry
+from .selectors import DataEntryAccess, access_data_entry, membership_revoked
 
 
 def _access(request: HttpRequest, evaluation_id: int, *, coordinator=False) -> DataEntryAccess:
@@ -46,6 +46,14 @@ def paper_member(request: HttpRequest, evaluation_id: int, membership_id: int) -
     membership = access_membership(evaluation=access.evaluation, membership_id=membership_id)
     context = member_context(access, membership)
     return render(request, "surveys/paper/member.html", context)
+
+
+def _refuse_revoked(request: HttpRequest, membership) -> HttpResponse:
+    """A revoked expert's form is not offered (a POST reaches the service, which refuses it
+    and shows the typed answers again)."""
+    name = membership.display_name
+    messages.error(request, _(services.ERROR_REVOKED_MEMBER).format(name=name))
+    return redirect("paper-member", membership.evaluation_id, membership.pk)
 
 
 def _entered(request: HttpRequest, outcome: services.PaperOutcome, membership) -> HttpResponse:
@@ -75,6 +83,8 @@ def paper_pairwise(
     access = _access(request, evaluation_id)
     membership = access_membership(evaluation=access.evaluation, membership_id=membership_id)
     parent = access_parent(membership=membership, parent_id=parent_id)
+    if request.method != "POST" and membership_revoked(membership=membership):
+        return _refuse_revoked(request, membership)
     if request.method != "POST":
         return _pairwise_page(request, access, membership, parent, {}, {}, "")
     judgments = expert_forms._posted_judgments(request.POST)
@@ -124,6 +134,8 @@ def paper_rating(
     access = _access(request, evaluation_id)
     membership = access_membership(evaluation=access.evaluation, membership_id=membership_id)
     subject = get_object_or_404(Subject, pk=subject_id, evaluation=access.evaluation)
+    if request.method != "POST" and membership_revoked(membership=membership):
+        return _refuse_revoked(request, membership)
     if request.method != "POST":
         return _rating_page(request, access, membership, subject, {}, {}, "")
     ratings = expert_forms._posted_ratings(request.POST)
@@ -227,15 +239,26 @@ def paper_discard(request: HttpRequest, evaluation_id: int, entry_id: int) -> Ht
 def paper_assistant_add(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     access = _access(request, evaluation_id, coordinator=True)
     try:
-        assistant = roster.assistant_add(
-            evaluation=access.evaluation, actor=request.user, email=request.POST.get("email", "")
+        added = roster.assistant_add(
+            evaluation=access.evaluation,
+            actor=request.user,
+            email=request.POST.get("email", ""),
+            base_url=request.build_absolute_uri("/"),
         )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, _("Assistant's e-mail: %(error)s") % {"error": message})
     else:
-        name = assistant.user.get_username()
-        messages.success(request, _("%(user)s can now type in paper forms here.") % {"user": name})
+        if isinstance(added, AssistantInvitation):
+            text = _(
+                "No account has the e-mail %(email)s: an invitation was sent to it. The "
+                "assistant creates their account from its link and can then type in paper forms."
+            )
+            messages.success(request, text % {"email": added.email})
+        else:
+            name = added.user.get_username()
+            text = _("%(user)s can now type in paper forms here.")
+            messages.success(request, text % {"user": name})
     return redirect("paper-home", evaluation_id)
 
 

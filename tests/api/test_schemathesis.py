@@ -49,6 +49,8 @@ DATA_DEPENDENT = {
     # then the pairs / leaves as for the expert's own ballots.
     "POST /api/v1/evaluations/{evaluation_id}/paper/pairwise/",
     "POST /api/v1/evaluations/{evaluation_id}/paper/ratings/",
+    # An address not yet an assistant nor invited, within the cap of invitations waiting.
+    "POST /api/v1/evaluations/{evaluation_id}/paper/assistants/",
     # Weights per criterion are keyed by the codes of this evaluation's first-level criteria.
     "PUT /api/v1/evaluations/{evaluation_id}/experts/{membership_id}/weights/",
     # Screening: question and item ids of this survey's round, indicator codes of this

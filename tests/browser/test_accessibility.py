@@ -7,17 +7,21 @@ sideways at 320 px wide (400 % zoom), and data in the evaluation's language carr
 inside pages in another one.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluations.given_weights.services import given_weights_set
 from evaluations.models import Evaluation
 from evaluations.services import evaluation_create_from_template, evaluation_transition
+from experts.selectors import hash_token
 from experts.services import panel_add_experts
+from surveys.paper.models import AssistantInvitation
 from surveys.services import rating_ballot_save
 from tests.conftest import accepted_membership
 from tests.evaluations.test_results_pages import add_experts, submit_judgments, submit_ratings
@@ -79,6 +83,12 @@ def site(coordinator, make_user):
     (link,) = panel_add_experts(
         evaluation=evaluation, actor=coordinator, text="Kim, kim@example.com", base_url=""
     )
+    # An assistant invitation waiting (surveys/paper/): its page, and its row on Paper forms.
+    AssistantInvitation.objects.create(
+        evaluation=evaluation, email="typist@example.com", token_hash=hash_token("a11y-token"),
+        invited_by=coordinator, sent_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(days=30),
+    )  # fmt: skip
     chinese = evaluation_create_from_template(
         owner=coordinator,
         template_key="ecommerce-platform-management",
@@ -151,7 +161,11 @@ def expert_pages(site) -> dict[str, str]:
 
 
 def anonymous_pages(site) -> dict[str, str]:
-    return {"invitation": site["invitation"], "login": reverse("login")}
+    return {
+        "invitation": site["invitation"],
+        "assistant invitation": reverse("assistant-invitation", args=["a11y-token"]),
+        "login": reverse("login"),
+    }
 
 
 def signed_in(context, live_server, user) -> None:
