@@ -54,6 +54,10 @@ class InvitationUnusable(Exception):
         self.status = status
 
 
+# 32 random bytes = 256 bits: guessing a live link is hopeless even with millions of tries.
+TOKEN_BYTES = 32
+
+
 def hash_token(token: str) -> str:
     """What is stored instead of the token: a leaked database yields no working links."""
     return hashlib.sha256(token.encode()).hexdigest()

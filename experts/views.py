@@ -15,7 +15,7 @@ from evaluations.selectors import access_evaluation
 from surveys.paper.selectors import assisted_evaluations
 from surveys.screening.selectors import surveys_for_expert
 
-from . import services
+from . import revocation, services
 from .forms import AccountCreateForm, PanelAddForm, RevokeForm, WeightForm, suggested_username
 from .models import Invitation, PanelMembership
 from .selectors import (
@@ -162,7 +162,7 @@ def _revoke_refusal(row: PanelRow) -> str:
     if row.invitation is None and not row.paper_only:
         return _(services.ERROR_NOT_INVITED).format(email=email)
     if not row.can_revoke:
-        return _(services.ERROR_ALREADY_REVOKED).format(email=row.membership.display_name)
+        return _(revocation.ERROR_ALREADY_REVOKED).format(email=row.membership.display_name)
     return ""
 
 

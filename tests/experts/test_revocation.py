@@ -17,6 +17,7 @@ from django.urls import reverse
 from evaluations.models import AuditEntry, Evaluation, ResultSnapshot
 from evaluations.services.results import panel_input
 from experts.models import Invitation, PanelMembership
+from experts.revocation import ERROR_NOT_REVOKED, invitation_restore, invitation_revoke
 from experts.selectors import (
     InvitationUnusable,
     Stage,
@@ -26,13 +27,10 @@ from experts.selectors import (
     revocation_effect,
 )
 from experts.services import (
-    ERROR_NOT_REVOKED,
     ERROR_RESEND_REVOKED_ACCEPTED,
     invitation_accept,
     invitation_open,
     invitation_resend,
-    invitation_restore,
-    invitation_revoke,
 )
 from surveys.models import PairwiseBallot, RatingBallot
 from surveys.selectors import memberships_of
