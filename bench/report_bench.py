@@ -256,9 +256,10 @@ def render(rows: list[Row], args, limit: int, shares: dict, seconds: float, load
         "the latest snapshot, as the export views call them; building the panel is not timed.",
         "Seconds are the least of the repeats (CPU and wall separately), one process, SQLite.",
         "Est. PDF ms: export_cost, the PDF's milliseconds estimated from the snapshot.",
-        f"Rendered: within the request if est. PDF ms × the format's relative cost (PDF "
-        f"{shares['pdf']:g}, Word {shares['docx']:g}) ≤ EXPORT_SYNC_LIMIT ({limit}), else by a",
-        "task on the analysis queue.",
+        "Rendered: within the request if est. PDF ms × the format's relative cost (PDF "
+        f"{shares['pdf']:g},",
+        f"Word {shares['docx']:g}) ≤ EXPORT_SYNC_LIMIT ({limit}), else by a task on the "
+        "analysis queue.",
         "",
         f"- Command: `make bench` (= `python -m bench.report_bench --output BENCHMARKS.md"
         f"{' --large' if args.large else ''}`)",
