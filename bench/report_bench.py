@@ -4,9 +4,10 @@
 throwaway SQLite database (the demo by seed_demo; the SME template and the load benchmark's
 generated 100-indicator hierarchy with random ballots of three experts), computes the results
 and times `render_pdf` and `render_docx` on the latest snapshot, as the export views call
-them. Building the panels is not timed. Each case is also placed against
-settings.EXPORT_SYNC_LIMIT, the export size above which a report is rendered by a task on the
-analysis queue rather than within the request.
+them. Building the panels is not timed. Each case's estimated PDF milliseconds (export_cost)
+are set against the measured CPU seconds, and each report is placed against
+settings.EXPORT_SYNC_LIMIT, the estimate (times the format's relative cost) above which it is
+rendered by a task on the analysis queue rather than within the request.
 """
 
 import argparse
@@ -57,7 +58,8 @@ class Row:
     subjects: int
     leaves: int
     experts: int
-    size: int
+    entries: int  # judgment-matrix entries (group and every expert) and comment lines
+    cost: int  # export_cost: the estimated PDF milliseconds
     repeats: int
     pdf_cpu: float
     pdf_wall: float
@@ -201,7 +203,7 @@ def best_of(render, repeats: int) -> tuple[float, float, bytes]:
 def measure(case: Case, experts: int, repeats: int, seed: int) -> Row:
     from pypdf import PdfReader
 
-    from evaluations.exports.formats import export_size
+    from evaluations.exports.formats import export_cost
     from evaluations.reports import render_docx, render_pdf
 
     evaluation = build_demo() if case.build == "demo" else build_panel(case, experts, seed)
@@ -210,12 +212,18 @@ def measure(case: Case, experts: int, repeats: int, seed: int) -> Row:
     pdf_cpu, pdf_wall, pdf = best_of(lambda: render_pdf(**arguments), repeats)
     docx_cpu, docx_wall, docx = best_of(lambda: render_docx(**arguments), repeats)
     data = snapshot.data
+    leaves = sum(1 for i in data["indicators"] if i.get("is_leaf"))
+    entries = sum(
+        len(m["children"]) ** 2 * (1 + len(m.get("per_expert") or [])) for m in data["matrices"]
+    )
+    entries += len(data["comments"]["pairwise"]) + len(data["comments"]["ratings"])
     return Row(
         case=case,
         subjects=len(data["subjects"]),
-        leaves=sum(1 for i in data["indicators"] if i.get("is_leaf")),
+        leaves=leaves,
         experts=max((len(m.get("per_expert") or []) for m in data["matrices"]), default=0),
-        size=export_size(snapshot),
+        entries=entries,
+        cost=export_cost(snapshot),
         repeats=repeats,
         pdf_cpu=pdf_cpu,
         pdf_wall=pdf_wall,
@@ -230,20 +238,28 @@ def measure(case: Case, experts: int, repeats: int, seed: int) -> Row:
 # --- the section ------------------------------------------------------------------------
 
 COLUMNS = (
-    "| case | subjects | leaves | experts | export_size | rendered | PDF CPU s | PDF wall s "
-    "| pages | PDF MB | DOCX CPU s | DOCX wall s | DOCX MB |"
+    "| case | subjects | leaves | experts | est. PDF ms | PDF rendered | Word rendered "
+    "| PDF CPU s | PDF wall s | pages | PDF MB | DOCX CPU s | DOCX wall s | DOCX MB |"
 )
 
 
-def render(rows: list[Row], args, limit: int, seconds: float, loads: tuple) -> str:
+def rendered(row: Row, share: float, limit: int) -> str:
+    """Where the export views render this report (formats.export_deferred's rule)."""
+    return "task" if row.cost * share > limit else "request"
+
+
+def render(rows: list[Row], args, limit: int, shares: dict, seconds: float, loads: tuple) -> str:
     lines = [
         "## Reports: PDF and Word",
         "",
         "`render_pdf` (WeasyPrint) and `render_docx` (python-docx, charts drawn by CairoSVG) on",
         "the latest snapshot, as the export views call them; building the panel is not timed.",
         "Seconds are the least of the repeats (CPU and wall separately), one process, SQLite.",
-        f"Rendered: within the request if export_size ≤ EXPORT_SYNC_LIMIT ({limit}), else by a",
-        "task on the analysis queue.",
+        "Est. PDF ms: export_cost, the PDF's milliseconds estimated from the snapshot.",
+        "Rendered: within the request if est. PDF ms × the format's relative cost (PDF "
+        f"{shares['pdf']:g},",
+        f"Word {shares['docx']:g}) ≤ EXPORT_SYNC_LIMIT ({limit}), else by a task on the "
+        "analysis queue.",
         "",
         f"- Command: `make bench` (= `python -m bench.report_bench --output BENCHMARKS.md"
         f"{' --large' if args.large else ''}`)",
@@ -253,22 +269,22 @@ def render(rows: list[Row], args, limit: int, seconds: float, loads: tuple) -> s
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; run took {seconds:.0f} s",
         "",
         COLUMNS,
-        "| --- " + "| ---: " * 4 + "| --- " + "| ---: " * 7 + "|",
+        "| --- " + "| ---: " * 4 + "| --- " * 2 + "| ---: " * 7 + "|",
     ]
     for r in rows:
-        where = "request" if r.size <= limit else "task"
         lines.append(
             f"| {r.case.name} (best of {r.repeats}) | {r.subjects} | {r.leaves} | "
-            f"{r.experts} | {r.size:,} | {where} | {r.pdf_cpu:.2f} | {r.pdf_wall:.2f} | "
+            f"{r.experts} | {r.cost:,} | {rendered(r, shares['pdf'], limit)} | "
+            f"{rendered(r, shares['docx'], limit)} | {r.pdf_cpu:.2f} | {r.pdf_wall:.2f} | "
             f"{r.pages} | {r.pdf_bytes / 1e6:.2f} | {r.docx_cpu:.2f} | {r.docx_wall:.2f} | "
             f"{r.docx_bytes / 1e6:.2f} |"
         )
-    lines += ["", "### Why", "", *why(rows, limit), ""]
+    lines += ["", "### Why", "", *why(rows, limit, shares), ""]
     return "\n".join(lines)
 
 
-def why(rows: list[Row], limit: int) -> list[str]:
-    """Sentences computed from the figures: cost per page, fits, the threshold's cases.
+def why(rows: list[Row], limit: int, shares: dict) -> list[str]:
+    """Sentences computed from the figures: cost per page, the estimate's fit, the threshold.
 
     The fits use CPU seconds: wall time also holds the other processes' share of the cores.
     """
@@ -280,48 +296,63 @@ def why(rows: list[Row], limit: int) -> list[str]:
         "WeasyPrint lays out every table cell, chart and page in Python; python-docx appends "
         "XML and the charts as pictures (CairoSVG), with no layout."
     ]
-    if len({r.pages for r in rows}) >= 2 and len({r.size for r in rows}) >= 2:
+    if len({r.pages for r in rows}) >= 2:
         a, b, r2 = fit([r.pages for r in rows], [r.pdf_cpu for r in rows])
         crossing = f"; 2 s falls at about {(2 - a) / b:.0f} pages" if b > 0 else ""
-        size_a, size_b, size_r2 = fit([r.size for r in rows], [r.pdf_cpu for r in rows])
         lines.append(
-            f"- Least squares: PDF CPU ≈ {a:.2f} s + {b:.2f} s per page (R² = {r2:.2f}"
-            f"{crossing}); against export_size, ≈ {size_a:.2f} s + {size_b * 1000:.2f} s "
-            f"per 1,000 (R² = {size_r2:.2f})."
+            f"- Least squares: PDF CPU ≈ {a:.2f} s + {b:.2f} s per page (R² = {r2:.2f}{crossing})."
         )
+    lines += estimate_fit(rows)
     lines += by_part(rows)
     demo = next((r for r in rows if r.case.build == "demo"), None)
-    if demo is None:
-        return lines
-    slower = [r for r in rows if r.size <= limit and r.pdf_cpu > demo.pdf_cpu and r is not demo]
-    if slower:
-        named = "; ".join(
-            f"{r.case.name}, {r.subjects} subjects: export_size {r.size}, {r.pages} pages, "
-            f"{r.pdf_wall:.2f} s ({r.pdf_cpu:.2f} CPU s)"
-            for r in slower
-        )
-        lines.append(
-            f"- Within the limit yet slower than the demo: {named}. export_size counts a "
-            "subject's membership cells but not the profile the report gives each subject "
-            "(its first-level table, radar chart and weak points), so many subjects on a "
-            "small hierarchy stay in the request."
-        )
-    lines.append(
-        f"- The threshold: the demo (export_size {demo.size}, {demo.pages} pages) renders its "
-        f"PDF in {demo.pdf_wall:.2f} s ({demo.pdf_cpu:.2f} CPU s) and its Word file in "
-        f"{demo.docx_wall:.2f} s within the "
-        f"request; EXPORT_SYNC_LIMIT = {limit} sends anything bigger than the demo to the "
-        "analysis queue's task."
-    )
+    if demo is not None:
+        lines.append(threshold(rows, demo, limit, shares))
     return lines
 
 
+def estimate_fit(rows: list[Row]) -> list[str]:
+    """How well export_cost, taken as it is (not refitted), predicts the PDF's CPU seconds;
+    and Word's share of the PDF's time, which the docx format's relative cost stands for."""
+    measured = np.array([r.pdf_cpu for r in rows])
+    estimated = np.array([r.cost / 1000 for r in rows])
+    residual = measured - estimated
+    spread = np.sum((measured - measured.mean()) ** 2)
+    r2 = 1 - np.sum(residual**2) / spread if spread > 0 else 1.0
+    low, high = int(np.argmin(residual)), int(np.argmax(residual))
+
+    ratios = [r.docx_cpu / r.pdf_cpu for r in rows if r.pdf_cpu > 0]
+    return [
+        f"- The estimate against the measured PDF CPU seconds: R² = {r2:.2f} over "
+        f"{len(rows)} cases; residuals (measured − estimated) from {residual[low]:+.2f} s "
+        f"({label(rows[low])}) to {residual[high]:+.2f} s ({label(rows[high])}). Word takes "
+        f"{min(ratios):.2f}–{max(ratios):.2f} of the PDF's CPU seconds."
+    ]
+
+
+def label(row: Row) -> str:
+    return f"{row.case.name} with {row.subjects} subject{'' if row.subjects == 1 else 's'}"
+
+
+def threshold(rows: list[Row], demo: Row, limit: int, shares: dict) -> str:
+    sent = [
+        f"the {kind}s of {', '.join(label(r) for r in deferred)}"
+        for name, kind in (("pdf", "PDF"), ("docx", "Word file"))
+        if (deferred := [r for r in rows if rendered(r, shares[name], limit) == "task"])
+    ]
+    return (
+        f"- The threshold: the demo (estimated {demo.cost:,} ms, {demo.pages} pages) renders "
+        f"its PDF in {demo.pdf_wall:.2f} s ({demo.pdf_cpu:.2f} CPU s) and its Word file in "
+        f"{demo.docx_wall:.2f} s within the request; EXPORT_SYNC_LIMIT = {limit} ms sends "
+        f"{' and '.join(sent) or 'none of these reports'} to the analysis queue's task."
+    )
+
+
 def by_part(rows: list[Row]) -> list[str]:
-    """The PDF's wall time split over what the report holds: a fixed part, each subject (its
-    section and charts), each subject × leaf cell, and the rest of export_size (matrix
-    entries per expert, comments). Four parameters: said only with three cases to spare
-    (the `--large` run); with fewer, one disturbed timing swings them."""
-    design = np.array([[1, r.subjects, r.subjects * r.leaves, r.size - r.subjects * r.leaves]
+    """The PDF's CPU time split over what the report holds: a fixed part, each subject (its
+    section and charts), each subject × leaf cell, and each matrix entry (per expert) or
+    comment: the terms of export_cost, refitted. Four parameters: said only with three cases
+    to spare (the `--large` run); with fewer, one disturbed timing swings them."""
+    design = np.array([[1, r.subjects, r.subjects * r.leaves, r.entries]
                        for r in rows], dtype=float)  # fmt: skip
     if len(rows) < 7 or np.linalg.matrix_rank(design) < 4:
         return []
@@ -330,10 +361,9 @@ def by_part(rows: list[Row]) -> list[str]:
     )
     return [
         f"- PDF CPU split over the report's parts (least squares, {len(rows)} cases, "
-        f"{len(rows) - 4} to spare): {fixed:.2f} s fixed, {subject:.2f} s per subject, "
+        f"{len(rows) - 4} to spare): {fixed:.2f} s fixed, {subject * 1000:.0f} ms per subject, "
         f"{cell * 1000:.1f} ms per subject × leaf cell and {entry * 1000:.1f} ms per matrix "
-        "entry or comment. export_size weighs every cell alike and has no term for a "
-        "subject's profile."
+        "entry or comment (export_cost: none, 250, 24 and 2.5 ms)."
     ]
 
 
@@ -382,11 +412,14 @@ def main(argv: list[str] | None = None) -> None:
             rows.append(measure(CASES[key], args.experts, repeats, args.seed))
             print("  ", rows[-1], file=sys.stderr, flush=True)
         limit = settings.EXPORT_SYNC_LIMIT
+        from evaluations.exports.formats import REGISTRY
+
+        shares = {name: REGISTRY[name].relative_cost for name in ("pdf", "docx")}
         from django.db import connections
 
         connections.close_all()  # before the folder with the database file goes
     loads = (load_start, os.getloadavg()[0])
-    report = render(rows, args, limit, time.perf_counter() - started, loads)
+    report = render(rows, args, limit, shares, time.perf_counter() - started, loads)
     if args.output:
         write_section(args.output, "reports", report)
     sys.stdout.write(report)

@@ -1,13 +1,14 @@
-"""The export formats: media type, extension, renderer, and whether a large one is deferred.
+"""The export formats: media type, extension, renderer, and what a large one costs.
 
 Every renderer takes the same keywords and returns the file's bytes, as `user` may see the
 snapshot. The PDF and Word reports come from evaluations/reports, looked up by name when a
 report is rendered, so this registry (and everything that only lists formats) never imports
 WeasyPrint or python-docx.
 
-A deferrable format is rendered by a task (jobs.py) when the snapshot is larger than
-settings.EXPORT_SYNC_LIMIT (`export_size`); the tables' formats take milliseconds at any
-size this project accepts, so they always answer within the request.
+A report is rendered by a task (jobs.py) when its estimated time, `export_cost` (the PDF's
+milliseconds) times the format's relative cost, is over settings.EXPORT_SYNC_LIMIT; the
+tables' formats take milliseconds at any size this project accepts (relative cost 0), so they
+always answer within the request.
 """
 
 import importlib
@@ -35,7 +36,13 @@ class ExportFormat:
     content_type: str
     extension: str
     render: Callable[..., bytes]
-    deferrable: bool
+    # The file's rendering time as a share of the PDF's (BENCHMARKS.md, "Reports": Word takes
+    # 0.15-0.22 of the PDF's CPU seconds); 0 for the tables, never deferred.
+    relative_cost: float
+
+    @property
+    def deferrable(self) -> bool:
+        return self.relative_cost > 0
 
     @property
     def takes_history(self) -> bool:
@@ -86,20 +93,16 @@ def _report_renderer(function: str) -> Callable[..., bytes]:
 REGISTRY: dict[str, ExportFormat] = {
     format.name: format
     for format in (
-        ExportFormat("csv", writers.CONTENT_TYPES["csv"], "csv", _tables_renderer("csv"), False),
-        ExportFormat(
-            "xlsx", writers.CONTENT_TYPES["xlsx"], "xlsx", _tables_renderer("xlsx"), False
-        ),
-        ExportFormat(
-            "json", writers.CONTENT_TYPES["json"], "json", _tables_renderer("json"), False
-        ),
-        ExportFormat("pdf", "application/pdf", "pdf", _report_renderer("render_pdf"), True),
+        ExportFormat("csv", writers.CONTENT_TYPES["csv"], "csv", _tables_renderer("csv"), 0.0),
+        ExportFormat("xlsx", writers.CONTENT_TYPES["xlsx"], "xlsx", _tables_renderer("xlsx"), 0.0),
+        ExportFormat("json", writers.CONTENT_TYPES["json"], "json", _tables_renderer("json"), 0.0),
+        ExportFormat("pdf", "application/pdf", "pdf", _report_renderer("render_pdf"), 1.0),
         ExportFormat(
             "docx",
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             "docx",
             _report_renderer("render_docx"),
-            True,
+            0.2,
         ),
     )
 }
@@ -110,26 +113,42 @@ def export_format(name: str) -> ExportFormat | None:
     return REGISTRY.get(name)
 
 
-def export_size(snapshot: ResultSnapshot) -> int:
-    """How much a report of this snapshot has to lay out, counted from its data without
-    rendering: a cell per subject and leaf indicator (the membership tables), a cell per
-    judgment-matrix entry for the group and for every expert (the matrix tables), and a line
-    per comment. Report time grows with it about linearly (BENCHMARKS.md)."""
+# The PDF's CPU milliseconds on the benchmark's machine, by what the report lays out: a
+# least-squares fit over the report benchmark's seven cases (the demo; the SME template with
+# 5, 20 and 50 subjects; 100 indicators with 1, 5 and 20 subjects; three experts), residuals
+# within ±0.5 s (BENCHMARKS.md, "Reports: PDF and Word"). A subject brings its own section
+# (first-level table, radar chart, weak points), hence a term of its own.
+MS_PER_SUBJECT = 250
+MS_PER_MEMBERSHIP_CELL = 24  # a subject × leaf indicator cell of the membership tables
+MS_PER_MATRIX_ENTRY = 2.5  # a judgment-matrix entry, for the group and for every expert
+MS_PER_COMMENT = 5  # a line of the comments' tables
+
+
+def export_cost(snapshot: ResultSnapshot) -> int:
+    """The estimated milliseconds of a PDF report of this snapshot, counted from its data
+    without rendering (see the constants above); other formats scale it by their
+    relative_cost."""
     data = snapshot.data or {}
     leaves = sum(1 for indicator in data.get("indicators", []) if indicator.get("is_leaf"))
     subjects = len(data.get("subjects", []))
-    matrices = 0
+    entries = 0
     for matrix in data.get("matrices", []):
         order = len(matrix.get("children") or [])
-        matrices += order * order * (1 + len(matrix.get("per_expert") or []))
+        entries += order * order * (1 + len(matrix.get("per_expert") or []))
     comments = data.get("comments") or {}
     lines = len(comments.get("pairwise", [])) + len(comments.get("ratings", []))
-    return subjects * leaves + matrices + lines
+    return round(
+        MS_PER_SUBJECT * subjects
+        + MS_PER_MEMBERSHIP_CELL * subjects * leaves
+        + MS_PER_MATRIX_ENTRY * entries
+        + MS_PER_COMMENT * lines
+    )
 
 
 def export_deferred(*, fmt: ExportFormat, snapshot: ResultSnapshot) -> bool:
-    """Whether this file is rendered by a task rather than within the request."""
-    return fmt.deferrable and export_size(snapshot) > settings.EXPORT_SYNC_LIMIT
+    """Whether this file is rendered by a task rather than within the request: its
+    estimated milliseconds are over settings.EXPORT_SYNC_LIMIT."""
+    return fmt.deferrable and export_cost(snapshot) * fmt.relative_cost > settings.EXPORT_SYNC_LIMIT
 
 
 def export_render(

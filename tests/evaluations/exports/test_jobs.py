@@ -101,7 +101,7 @@ def test_a_failed_rendering_is_recorded_and_polled_without_a_server_error(
         raise RuntimeError("no fonts")
 
     monkeypatch.setitem(
-        formats.REGISTRY, "pdf", formats.ExportFormat("pdf", "application/pdf", "pdf", broken, True)
+        formats.REGISTRY, "pdf", formats.ExportFormat("pdf", "application/pdf", "pdf", broken, 1.0)
     )
     with django_capture_on_commit_callbacks(execute=True):
         ask(coordinator_client, evaluation)
