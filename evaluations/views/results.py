@@ -106,5 +106,3 @@ def results_profile(request: HttpRequest, evaluation_id: int, subject_id: int) -
     if context["profile"]:
         context["radar"] = subjects_radar(report, [context["profile"]], f"radar-{subject.pk}")
     return render(request, "evaluations/results/profile.html", context)
-
-
