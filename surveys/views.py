@@ -15,10 +15,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from evaluations.models import Evaluation, Indicator, Subject
-from evaluations.selectors import depth_first
+from evaluations.models import Evaluation, Subject
 
 from . import flow, services, wording
+from .form_parts import (
+    DONT_KNOW,
+    consistency_context,
+    pair_rows,
+    posted_judgments,
+    posted_ratings,
+    rating_groups,
+    revision_flags,
+)
 from .models import BallotStatus, PairwiseBallot, RatingBallot
 from .selectors import access_membership, access_parent, questionnaire
 from .skipped import SKIP_TOKEN
@@ -37,95 +45,6 @@ def questionnaire_home(request: HttpRequest, evaluation_id: int) -> HttpResponse
 # --- pairwise -----------------------------------------------------------------------------
 
 
-def _posted_judgments(post) -> dict:
-    """Every "pair-<row>-<col>" field (with its comment); unknown pairs reach the service,
-    which refuses them, so a tampered form cannot slip in judgments about other indicators."""
-    judgments = {}
-    for name, value in post.items():
-        if name.startswith("pair-"):
-            key = name.removeprefix("pair-")
-            comment = post.get(f"comment-{key}", "")
-            # "I cannot compare these two": a radio beside the scale's values, or on the
-            # continuous scale a checkbox beside the number box (whose value it overrides).
-            if value == SKIP_TOKEN or post.get(f"skip-{key}") == SKIP_TOKEN:
-                judgments[key] = {"value": None, "skipped": True}
-            else:
-                judgments[key] = {"value": wording.parse_token(value) if value else None}
-            judgments[key]["comment"] = comment
-    for name, comment in post.items():
-        key = name.removeprefix("comment-")
-        if name.startswith("comment-") and key not in judgments and comment.strip():
-            judgments[key] = {"value": None, "comment": comment}
-    return judgments
-
-
-def _pairs(children, judgments: dict, errors: dict, flags: dict) -> list[dict]:
-    """The form's rows; `flags` are the judgments to revise by pair key (see _flags)."""
-    pairs = []
-    for x, row in enumerate(children):
-        for col in children[x + 1 :]:
-            key = services.pair_key(row, col)
-            answer = judgments.get(key) or {}
-            value = answer.get("value")
-            pairs.append(
-                {
-                    "key": key,
-                    "row": row,
-                    "col": col,
-                    "token": wording.token(value) if isinstance(value, float) else "",
-                    "skipped": answer.get("skipped") is True,
-                    "comment": answer.get("comment", ""),
-                    "errors": errors.get(key, []),
-                    "flag": flags.get(key),
-                }
-            )
-    return pairs
-
-
-def _flags(revisions: list[dict]) -> dict:
-    """The judgments the engine's diagnosis names, by pair key, each with its rank (1 = worst)."""
-    return {
-        revision["key"]: {**revision, "rank": rank, "count": len(revisions)}
-        for rank, revision in enumerate(revisions, start=1)
-    }
-
-
-def _consistency_context(evaluation: Evaluation, children, judgments: dict) -> dict:
-    # A refused form may hold values off the scale: check only the valid ones.
-    valid = {
-        key: {
-            "value": services.scale_value(answer.get("value"), evaluation.judgment_scale),
-            "skipped": answer.get("skipped") is True,
-        }
-        for key, answer in judgments.items()
-    }
-    check = services.pairwise_consistency(evaluation=evaluation, children=children, judgments=valid)
-    by_index = dict(enumerate(children))
-    revisions = [
-        {
-            "row": by_index[r.row],
-            "col": by_index[r.col],
-            "current": wording.describe(by_index[r.row].name, by_index[r.col].name, r.current),
-            "suggested": wording.describe(by_index[r.row].name, by_index[r.col].name, r.suggested),
-            "token": wording.token(r.suggested),
-            "key": services.pair_key(by_index[r.row], by_index[r.col]),
-        }
-        for r in check.revisions[:3]
-    ]
-    weights = list(zip(children, check.weights, strict=True)) if check.weights else []
-    summary = wording.consistency_summary(check.cr, check.consistent)
-    if check.disconnected:  # pairs skipped: no CR until the named pair links the rest
-        summary = _("CR not known: the pairs answered do not link every indicator")
-    return {
-        "summary": summary,
-        "check": check,
-        "weights": weights,
-        "revisions": revisions,
-        "threshold": check.threshold,
-        "blocking": evaluation.cr_policy == Evaluation.CRPolicy.BLOCK,
-    }
-
-
 def _pairwise_page(
     request, membership, parent, judgments, errors, status=200, kept=False
 ) -> HttpResponse:
@@ -133,13 +52,13 @@ def _pairwise_page(
     evaluation = membership.evaluation
     children = list(parent.children.all())
     ballot = PairwiseBallot.objects.filter(membership=membership, parent=parent).first()
-    consistency = _consistency_context(evaluation, children, judgments)
+    consistency = consistency_context(evaluation, children, judgments)
     context = {
         "membership": membership,
         "evaluation": evaluation,
         "parent": parent,
         "children": children,
-        "pairs": _pairs(children, judgments, errors, _flags(consistency["revisions"])),
+        "pairs": pair_rows(children, judgments, errors, revision_flags(consistency["revisions"])),
         "kept_as_draft": kept,
         "options": wording.scale_options(evaluation.judgment_scale),
         "judgment_scale": evaluation.judgment_scale,
@@ -162,7 +81,7 @@ def pairwise_form(request: HttpRequest, evaluation_id: int, parent_id: int) -> H
     if request.method != "POST":
         ballot = PairwiseBallot.objects.filter(membership=membership, parent=parent).first()
         return _pairwise_page(request, membership, parent, ballot.judgments if ballot else {}, {})
-    judgments = _posted_judgments(request.POST)
+    judgments = posted_judgments(request.POST)
     submit = request.POST.get("action") == "submit"
     try:
         ballot = services.pairwise_ballot_save(
@@ -208,19 +127,19 @@ def pairwise_autosave(request: HttpRequest, evaluation_id: int, parent_id: int) 
     """Save the draft and answer with the redrawn consistency panel."""
     membership = access_membership(user=request.user, evaluation_id=evaluation_id)
     parent = access_parent(membership=membership, parent_id=parent_id)
-    judgments = _posted_judgments(request.POST)
+    judgments = posted_judgments(request.POST)
     try:
         ballot = services.pairwise_ballot_save(
             membership=membership, parent=parent, judgments=judgments, submit=False
         )
     except ValidationError as error:
         return JsonResponse({"saved": False, "errors": error.message_dict}, status=400)
-    context = _consistency_context(membership.evaluation, list(parent.children.all()), judgments)
+    context = consistency_context(membership.evaluation, list(parent.children.all()), judgments)
     context["evaluation"] = membership.evaluation  # names marked in its language
     html = render_to_string("surveys/_consistency.html", context, request=request)
     flags = {
         key: render_to_string("surveys/_pair_flag.html", {"flag": flag}, request=request)
-        for key, flag in _flags(context["revisions"]).items()
+        for key, flag in revision_flags(context["revisions"]).items()
     }
     return JsonResponse(
         {
@@ -274,56 +193,11 @@ def pairwise_withdraw(request: HttpRequest, evaluation_id: int, parent_id: int) 
 # --- ratings ------------------------------------------------------------------------------
 
 
-# The radio of the "don't know" column (where the evaluation allows it) in each leaf's row.
-DONT_KNOW = "dont_know"
-
-
-def _posted_ratings(post) -> dict:
-    ratings = {}
-    for name, value in post.items():
-        if name.startswith("grade-"):
-            key = name.removeprefix("grade-")
-            ratings[key] = {"grade": value or None, "comment": post.get(f"note-{key}", "")}
-            if value == DONT_KNOW:
-                ratings[key].update(grade=None, dont_know=True)
-    for name, comment in post.items():
-        key = name.removeprefix("note-")
-        if name.startswith("note-") and key not in ratings and comment.strip():
-            ratings[key] = {"grade": None, "comment": comment}
-    return ratings
-
-
-def _rating_groups(evaluation: Evaluation, ratings: dict, errors: dict) -> list[dict]:
-    """Leaf indicators grouped under their first-level indicator, as the paper's table."""
-    tree = depth_first(evaluation.indicators.all())
-    groups: list[dict] = []
-    leaves = {i.pk for i, _d in tree} - {i.parent_id for i, _d in tree if i.parent_id}
-    # A leaf whose membership the coordinator gives or measures is not asked for (issue 15 §2).
-    leaves -= {i.pk for i, _d in tree if i.membership_source != Indicator.MembershipSource.VOTES}
-    for indicator, depth in tree:
-        if depth == 1:
-            groups.append({"indicator": indicator, "leaves": []})
-        if indicator.pk in leaves and groups:
-            answer = ratings.get(str(indicator.pk)) or {}
-            groups[-1]["leaves"].append(
-                {
-                    "indicator": indicator,
-                    "depth": depth,
-                    "grade": DONT_KNOW
-                    if answer.get("dont_know")
-                    else str(answer.get("grade") or ""),
-                    "comment": answer.get("comment", ""),
-                    "errors": errors.get(str(indicator.pk), []),
-                }
-            )
-    return [group for group in groups if group["leaves"]]
-
-
 def _rating_page(
     request, membership, subject, ratings, errors, status=200, kept=False
 ) -> HttpResponse:
     evaluation = membership.evaluation
-    groups = _rating_groups(evaluation, ratings, errors)
+    groups = rating_groups(evaluation, ratings, errors)
     context = {
         "membership": membership,
         "evaluation": evaluation,
@@ -352,7 +226,7 @@ def rating_form(request: HttpRequest, evaluation_id: int, subject_id: int) -> Ht
     if request.method != "POST":
         ballot = RatingBallot.objects.filter(membership=membership, subject=subject).first()
         return _rating_page(request, membership, subject, ballot.ratings if ballot else {}, {})
-    ratings = _posted_ratings(request.POST)
+    ratings = posted_ratings(request.POST)
     submit = request.POST.get("action") == "submit"
     try:
         ballot = services.rating_ballot_save(
@@ -381,7 +255,7 @@ def rating_autosave(request: HttpRequest, evaluation_id: int, subject_id: int) -
         ballot = services.rating_ballot_save(
             membership=membership,
             subject=subject,
-            ratings=_posted_ratings(request.POST),
+            ratings=posted_ratings(request.POST),
             submit=False,
         )
     except ValidationError as error:

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 from evaluations.models import Subject
 from experts.selectors import access_membership
 
+from .. import form_parts, wording
 from .. import services as ballots
-from .. import views as expert_forms
 from ..selectors import access_parent
 from ..skipped import SKIP_TOKEN
 from . import roster, services
@@ -87,7 +87,7 @@ def paper_pairwise(
         return _refuse_revoked(request, membership)
     if request.method != "POST":
         return _pairwise_page(request, access, membership, parent, {}, {}, "")
-    judgments = expert_forms._posted_judgments(request.POST)
+    judgments = form_parts.posted_judgments(request.POST)
     number = request.POST.get("form_number", "")
     form = services.PaperForm(membership=membership, parent=parent)
     try:
@@ -105,16 +105,16 @@ def _pairwise_page(
 ) -> HttpResponse:
     evaluation = membership.evaluation
     children = list(parent.children.all())
-    consistency = expert_forms._consistency_context(evaluation, children, judgments)
-    flags = expert_forms._flags(consistency["revisions"])
+    consistency = form_parts.consistency_context(evaluation, children, judgments)
+    flags = form_parts.revision_flags(consistency["revisions"])
     context = {
         "access": access,
         "membership": membership,
         "evaluation": evaluation,
         "parent": parent,
         "children": children,
-        "pairs": expert_forms._pairs(children, judgments, errors, flags),
-        "options": expert_forms.wording.scale_options(evaluation.judgment_scale),
+        "pairs": form_parts.pair_rows(children, judgments, errors, flags),
+        "options": wording.scale_options(evaluation.judgment_scale),
         "judgment_scale": evaluation.judgment_scale,
         "errors": errors,
         "comment_limit": ballots.COMMENT_LIMIT,
@@ -138,7 +138,7 @@ def paper_rating(
         return _refuse_revoked(request, membership)
     if request.method != "POST":
         return _rating_page(request, access, membership, subject, {}, {}, "")
-    ratings = expert_forms._posted_ratings(request.POST)
+    ratings = form_parts.posted_ratings(request.POST)
     number = request.POST.get("form_number", "")
     form = services.PaperForm(membership=membership, subject=subject)
     try:
@@ -155,8 +155,8 @@ def _rating_page(
     request, access, membership, subject, ratings, errors, number, status=200
 ) -> HttpResponse:
     evaluation = membership.evaluation
-    groups = expert_forms._rating_groups(evaluation, ratings, errors)
-    dont_know = expert_forms.DONT_KNOW
+    groups = form_parts.rating_groups(evaluation, ratings, errors)
+    dont_know = form_parts.DONT_KNOW
     context = {
         "access": access,
         "membership": membership,
