@@ -252,7 +252,7 @@ ROBUSTNESS_ANALYSIS = env_bool("ROBUSTNESS_ANALYSIS", True)
 
 # A PDF or Word report estimated to take longer than this many milliseconds
 # (evaluations/exports/formats.py: export_cost, the PDF's time fitted from its subjects,
-# membership cells, judgment-matrix entries and comments; Word counts a fifth of it) is
+# membership cells, judgment-matrix entries and comments; Word counts a quarter of it) is
 # rendered by a task on the "analysis" queue and the page or API polls for it; a quicker one
 # comes back within the request. The demo's PDF is estimated at 2,246 ms and measured at about
 # 2 s (BENCHMARKS.md, "Reports"), so the demo's reports come back directly, while the SME

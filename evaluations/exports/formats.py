@@ -102,7 +102,7 @@ REGISTRY: dict[str, ExportFormat] = {
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             "docx",
             _report_renderer("render_docx"),
-            0.2,
+            0.25,
         ),
     )
 }
