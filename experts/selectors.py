@@ -256,7 +256,7 @@ class PanelRow:
 
     @property
     def can_revoke(self) -> bool:
-        # A name-only expert is revoked without having been invited (services.invitation_revoke).
+        # A name-only expert is revoked without having been invited (revocation.invitation_revoke).
         on_panel = self.invitation is not None or self.paper_only
         return on_panel and self.stage != Stage.REVOKED
 

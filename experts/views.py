@@ -131,7 +131,7 @@ def panel_revoke(request: HttpRequest, evaluation_id: int, membership_id: int) -
     form = RevokeForm(request.POST)
     keep_answers = form.is_valid() and form.cleaned_data["keep_answers"]
     try:
-        revocation = services.invitation_revoke(
+        revoked = revocation.invitation_revoke(
             membership=membership, actor=request.user, keep_answers=keep_answers
         )
     except ValidationError as error:
@@ -145,9 +145,9 @@ def panel_revoke(request: HttpRequest, evaluation_id: int, membership_id: int) -
         done = _("%(name)s is revoked: their paper forms can no longer be typed in.") % {
             "name": membership.name
         }
-    if revocation.answers_kept:
+    if revoked.answers_kept:
         done += " " + _("Their submitted answers stay in the results.")
-    elif revocation.results_changed:
+    elif revoked.results_changed:
         done += " " + _(
             "Their submitted answers left the results, which are being recomputed; "
             "undo the revocation to bring them back."
@@ -160,7 +160,7 @@ def _revoke_refusal(row: PanelRow) -> str:
     """Why the row cannot be revoked (the service's own words), or "" if it can."""
     email = row.membership.email
     if row.invitation is None and not row.paper_only:
-        return _(services.ERROR_NOT_INVITED).format(email=email)
+        return _(revocation.ERROR_NOT_INVITED).format(email=email)
     if not row.can_revoke:
         return _(revocation.ERROR_ALREADY_REVOKED).format(email=row.membership.display_name)
     return ""
@@ -172,13 +172,13 @@ def panel_restore(request: HttpRequest, evaluation_id: int, membership_id: int) 
     if not_allowed:
         return not_allowed
     try:
-        restoration = services.invitation_restore(membership=membership, actor=request.user)
+        restoration = revocation.invitation_restore(membership=membership, actor=request.user)
     except ValidationError as error:
         _message_errors(request, error)
         return redirect("panel", evaluation_id=evaluation.pk)
     email = membership.display_name
     if restoration.needs_new_link:
-        # The revoked link stays dead (services.invitation_restore says why).
+        # The revoked link stays dead (revocation.invitation_restore says why).
         text = _(
             "The revocation of %(email)s is undone, but the revoked link stays dead: "
             "send them a new one with “Resend”."

@@ -19,14 +19,9 @@ from rest_framework.views import APIView
 
 from experts.authentication import TokenScope
 from experts.criterion_weights import effective_criterion_weights, first_level_criteria
+from experts.revocation import invitation_restore, invitation_revoke
 from experts.selectors import PanelFigures, access_membership, panel_overview, revocation_effect
-from experts.services import (
-    invitation_resend,
-    invitation_restore,
-    invitation_revoke,
-    panel_add_experts,
-    site_url,
-)
+from experts.services import invitation_resend, panel_add_experts, site_url
 
 from ..models import Evaluation, Indicator
 from ..results_selectors import results_data_for, results_status
