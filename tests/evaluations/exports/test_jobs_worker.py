@@ -3,6 +3,7 @@ process that renders the real PDF and Word files (WeasyPrint and python-docx in 
 in production), polled through the API as a client would."""
 
 import io
+from contextlib import contextmanager
 
 import docx
 import pytest
@@ -17,26 +18,28 @@ from tests.evaluations.test_results_pages import panel_results
 from tests.faults.helpers import wait_for
 
 
-@pytest.fixture
+@contextmanager
 def broker():
     """Tasks go to the broker, as in production (tests/conftest.py runs them in-process)."""
     celery_app.conf.task_always_eager = False
-    yield
-    celery_app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = True
 
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_a_real_analysis_worker_renders_a_large_report_that_the_client_polls(
-    coordinator, evaluation, settings, broker
+    coordinator, evaluation, settings
 ):
     from tests.services import celery_worker
 
-    panel_results(evaluation)
+    panel_results(evaluation)  # in-process: no recompute task is left on the broker
     settings.EXPORT_SYNC_LIMIT = 0  # every report is large: it goes to the analysis queue
     client = token_client(coordinator)
     celery_app.control.purge()
-    with celery_worker(queue=analysis.QUEUE):
+    with broker(), celery_worker(queue=analysis.QUEUE):
         files = {}
         for fmt in ("pdf", "docx"):
             url = reverse("v1:export", args=[evaluation.pk, fmt])
