@@ -2,6 +2,8 @@
 same services and the same access rule as the pages (access.access_spreadsheets)."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -20,6 +22,12 @@ from .services import upload_commit, upload_preview
 from .views import XLSX, chosen_members, request_too_big, xlsx_response
 
 PERMISSIONS = [IsAuthenticated, TokenScope]
+# Ids are BigAutoFields: a larger number is no id at all (and the schema says so).
+MAX_ID = 2**63 - 1
+ERROR_MEMBERSHIP_ID = gettext_noop(
+    "Give a membership id: a whole number from 1 to %(limit)s, or leave it out for the blank "
+    "questionnaire."
+)
 
 
 class QuestionnaireErrorSerializer(serializers.Serializer):
@@ -75,7 +83,7 @@ class QuestionnaireFileView(APIView):
         parameters=[
             OpenApiParameter(
                 "membership",
-                {"type": "integer", "minimum": 1},
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                 description="The panel member's id (pre-filled with their answers); "
                 "left out: the blank questionnaire.",
             )
@@ -87,8 +95,11 @@ class QuestionnaireFileView(APIView):
         membership = None
         asked = str(request.query_params.get("membership") or "")
         if asked:
-            if not asked.isdigit() or len(asked) > 19:
-                raise serializers.ValidationError({"membership": "Give a membership id."})
+            if not (asked.isascii() and asked.isdigit() and len(asked) <= 19) or (
+                int(asked) > MAX_ID
+            ):
+                message = _(ERROR_MEMBERSHIP_ID) % {"limit": MAX_ID}
+                raise serializers.ValidationError({"membership": message})
             membership = access_member(evaluation=evaluation, membership_id=int(asked))
         return xlsx_response(evaluation, membership)
 

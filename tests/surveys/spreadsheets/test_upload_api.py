@@ -64,3 +64,24 @@ def test_an_api_commit_that_stores_nothing_is_a_409_listing_the_errors(
         "Choose the panel member whose answers this blank questionnaire holds."
     ]
     assert _counts() == (0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("asked", "status"),
+    [
+        ("341160135774330995699875840", 400),  # longer than any id (found by Schemathesis)
+        ("9223372036854775808", 400),  # 2**63: one past the largest id
+        ("9223372036854775807", 404),  # the largest id: a number, but nobody's
+        ("١٢", 400),  # digits, but not ASCII ones
+        ("-1", 400),
+    ],
+)
+def test_a_membership_that_is_no_id_is_refused_naming_the_field(
+    client, coordinator, open_evaluation, asked, status
+):
+    client.force_login(coordinator)
+    url = f"/api/v1/evaluations/{open_evaluation.pk}/questionnaire.xlsx"
+    response = client.get(url, {"membership": asked})
+    assert response.status_code == status
+    if status == 400:
+        assert response.json()["errors"][0]["field"] == "membership"
