@@ -20,12 +20,14 @@ from tests.faults.helpers import wait_for
 
 @contextmanager
 def broker():
-    """Tasks go to the broker, as in production (tests/conftest.py runs them in-process)."""
+    """Tasks go to the broker, as in production; then back to what they were (the services
+    run's setting, which the later services tests rely on)."""
+    previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     try:
         yield
     finally:
-        celery_app.conf.task_always_eager = True
+        celery_app.conf.task_always_eager = previous
 
 
 @pytest.mark.services
