@@ -14,7 +14,7 @@ from experts.models import PanelMembership
 from experts.paste import NAME_LIMIT
 from experts.services import site_url
 
-from .invitations import assistant_invite
+from .invitations import assistant_invite, email_clean
 from .models import AssistantInvitation, DataEntryAssistant
 
 ERROR_NAME_REQUIRED = gettext_noop("Give the expert's name: it is how the panel knows them.")
@@ -72,6 +72,8 @@ def assistant_add(
     email = str(email or "")[: EMAIL_LIMIT + 1].strip()
     if len(email) > EMAIL_LIMIT:
         raise ValidationError({"email": _(ERROR_TOO_LONG).format(limit=EMAIL_LIMIT)})
+    if email:
+        email = email_clean(email)  # a valid address before any query (PostgreSQL refuses NUL)
     users = get_user_model().objects.filter(email__iexact=email, is_active=True)
     user = users.order_by("pk").first() if email else None
     if user is None:

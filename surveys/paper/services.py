@@ -308,7 +308,7 @@ def _locked_pending(entry: PaperEntry) -> PaperEntry:
     # Two coordinator tabs resolving or discarding the same typing: the second waits here and
     # then finds it closed.
     locked = (
-        PaperEntry.objects.select_for_update()
+        PaperEntry.objects.select_for_update(of=("self",))
         .select_related("membership__evaluation", "parent", "subject", "entered_by")
         .get(pk=entry.pk)
     )

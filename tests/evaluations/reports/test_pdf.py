@@ -93,6 +93,7 @@ def test_the_report_page_and_the_pdf_render_one_template_with_one_context(
     coordinator_client, evaluation, snapshot, monkeypatch
 ):
     evaluation.refresh_from_db()  # the input version the ballots raised
+    snapshot.refresh_from_db()  # its data as the page reads it (jsonb orders keys its own way)
     page = coordinator_client.get(reverse("results-report", args=[evaluation.pk]))
     rendered = []
     original = pdf_module.render_to_string
