@@ -96,6 +96,17 @@ def _outcome(outcome: services.PaperOutcome) -> Response:
     return Response(body, status=status.HTTP_201_CREATED)
 
 
+def _enter(request, form, answers: dict, number: str, names: dict, field: str) -> Response:
+    """Type the form in; the services' errors renamed to the API's field names (`field`.code)."""
+    try:
+        outcome = services.paper_ballot_enter(
+            form=form, answers=answers, form_number=number, actor=request.user
+        )
+    except ValidationError as error:
+        raise rename_errors(error, names, field) from None
+    return _outcome(outcome)
+
+
 class PaperPairwiseView(APIView):
     """Type in one expert's paper pairwise form (coordinator or data-entry assistant)."""
 
@@ -113,13 +124,7 @@ class PaperPairwiseView(APIView):
         parent = access_parent(membership=membership, parent_id=data["parent"])
         judgments, names = judgments_in(parent, data["judgments"])
         form = services.PaperForm(membership=membership, parent=parent)
-        try:
-            outcome = services.paper_ballot_enter(
-                form=form, answers=judgments, form_number=data["form_number"], actor=request.user
-            )
-        except ValidationError as error:
-            raise rename_errors(error, names, "judgments") from None
-        return _outcome(outcome)
+        return _enter(request, form, judgments, data["form_number"], names, "judgments")
 
 
 class PaperRatingsView(APIView):
@@ -139,13 +144,7 @@ class PaperRatingsView(APIView):
         subject = get_object_or_404(Subject, pk=data["subject"], evaluation=access.evaluation)
         ratings, names = ratings_in(access.evaluation, data["ratings"])
         form = services.PaperForm(membership=membership, subject=subject)
-        try:
-            outcome = services.paper_ballot_enter(
-                form=form, answers=ratings, form_number=data["form_number"], actor=request.user
-            )
-        except ValidationError as error:
-            raise rename_errors(error, names, "ratings") from None
-        return _outcome(outcome)
+        return _enter(request, form, ratings, data["form_number"], names, "ratings")
 
 
 class NamedExpertInSerializer(StrictInput, serializers.Serializer):
