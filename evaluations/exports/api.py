@@ -8,6 +8,8 @@ The schema states every format's media type, so a generated client returns the f
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -24,6 +26,7 @@ from .formats import NAMES, REGISTRY, export_format
 from .jobs import export_job_get
 
 OCTET_STREAM = "application/octet-stream"
+ERROR_CHOICE = gettext_noop("Choose one of: %(choices)s.")
 
 
 class FilesIgnoreAccept(BaseContentNegotiation):
@@ -80,6 +83,14 @@ def _as_asked(response, request):
     return response
 
 
+def _history_asked(request) -> bool:
+    """?history= is 0 or 1, or left out (0); anything else is refused, not read as 0."""
+    asked = request.query_params.get("history")
+    if asked not in (None, "0", "1"):
+        raise serializers.ValidationError({"history": _(ERROR_CHOICE) % {"choices": "0, 1"}})
+    return asked == "1"
+
+
 def _status(request, job: ExportJob) -> dict:
     args = {"evaluation_id": job.evaluation_id, "job_id": job.pk}
     return job_status(
@@ -120,7 +131,7 @@ class ExportView(APIView):
             snapshot=snapshot,
             user=request.user,
             fmt=chosen,
-            history=request.query_params.get("history") == "1",
+            history=_history_asked(request),
         )
         if not isinstance(answer, ExportJob):
             return _as_asked(answer, request)

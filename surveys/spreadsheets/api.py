@@ -22,6 +22,7 @@ from .services import upload_commit, upload_preview
 from .views import XLSX, chosen_members, request_too_big, xlsx_response
 
 PERMISSIONS = [IsAuthenticated, TokenScope]
+ERROR_CHOICE = gettext_noop("Choose one of: %(choices)s.")
 # Ids are BigAutoFields: a larger number is no id at all (and the schema says so).
 MAX_ID = 2**63 - 1
 ERROR_MEMBERSHIP_ID = gettext_noop(
@@ -119,9 +120,12 @@ class QuestionnaireUploadView(APIView):
         refusal = request_too_big(request)
         if refusal:
             return Response({"files": [refusal]}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-        mode = request.data.get("mode") or SpreadsheetUpload.Mode.ALL_OR_NOTHING
+        # Left out: all or nothing; anything else but the two names (an empty one too) is
+        # refused rather than read as the default.
+        mode = request.data.get("mode", SpreadsheetUpload.Mode.ALL_OR_NOTHING)
         if mode not in SpreadsheetUpload.Mode.values:
-            raise serializers.ValidationError({"mode": "all or per_file"})
+            choices = ", ".join(SpreadsheetUpload.Mode.values)
+            raise serializers.ValidationError({"mode": _(ERROR_CHOICE) % {"choices": choices}})
         try:
             found = upload_preview(
                 evaluation=evaluation,

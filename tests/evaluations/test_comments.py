@@ -237,6 +237,21 @@ def test_the_api_export_adds_the_history_when_asked(coordinator, panel):
     assert len(json.loads(response.content)["history"]) == 3
 
 
+@pytest.mark.parametrize("asked", ["2", "true", "", "١"])
+def test_the_api_export_refuses_a_history_other_than_0_or_1(coordinator, panel, asked):
+    # Found by Schemathesis: ?history=2 was read as 0 and the file came back (200).
+    from tests.api.conftest import token_client
+
+    evaluation = panel["evaluation"]
+
+    response = token_client(coordinator).get(
+        reverse("v1:export", args=[evaluation.pk, "csv"]), {"history": asked}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "history"
+
+
 @pytest.mark.parametrize(
     ("value", "cell"),
     [

@@ -85,3 +85,18 @@ def test_a_membership_that_is_no_id_is_refused_naming_the_field(
     assert response.status_code == status
     if status == 400:
         assert response.json()["errors"][0]["field"] == "membership"
+
+
+@pytest.mark.parametrize("mode", ["", "everything", "ALL"])
+def test_an_upload_mode_other_than_the_two_is_refused_naming_the_field(
+    client, coordinator, open_evaluation, member, filled, mode
+):
+    # Found by Schemathesis: an empty mode was read as all-or-nothing and the preview made.
+    client.force_login(coordinator)
+    response = client.post(
+        f"/api/v1/evaluations/{open_evaluation.pk}/questionnaires/",
+        {"files": [upload_file(filled)], "mode": mode},
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "mode"
+    assert _counts() == (0, 0, 0)
