@@ -9,10 +9,14 @@ pairwise and rating ballots through the same HTML forms a browser uses. It measu
 - ballot POSTs per second and their latency (p50 / p95 / p99),
 - the time from a submission to the first snapshot that includes it (p50 / p95),
 - how many recomputes ran and how their time grows with the ballots they read,
-- the robustness analysis (switched on): how many ran, and the final snapshot's analysis.
+- the robustness analysis (switched on): how many ran, and the final snapshot's analysis,
+- after the load, on the quiet machine: the results page and the JSON export as the
+  coordinator (p50 / p95), and the latest snapshot's size (bench/load_reads.py).
 
 Scenarios: 50 experts × the 12-indicator template, and 1000 experts × a generated
-100-indicator hierarchy.
+100-indicator hierarchy; on demand only, 10,000 experts × that hierarchy
+(`--scenario huge`, bench/load_huge.py). The section shows each figure beside the previous
+run's (bench/load_figures.py) and issue 17's targets (bench/load_render.py).
 """
 
 import argparse
