@@ -178,7 +178,7 @@ def test_the_targets_block_states_issue_17s_targets_for_each_panel_size():
     assert "≥ 200 POSTs/s: 100/s (NOT met)" in small
     assert "POST p95 < 60 ms: 40 ms (met)" in small
     assert "gunicorn CPU per POST ≤ 4 ms: 4.0 ms (met)" in small
-    assert "snapshot ≤ 1 MB of JSON: 400,000 bytes (met)" in small
+    assert "snapshot ≤ 1 MB of JSON: 0.40 MB (met)" in small
     assert "results page p95 < 300 ms: 120 ms (met)" in small
     assert "JSON export p95 < 300 ms: 45 ms (met)" in small
     assert "≥ 150 POSTs/s: 100/s (NOT met)" in large
