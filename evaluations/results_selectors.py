@@ -22,6 +22,7 @@ from .models import Evaluation, ResultSnapshot
 from .results.changes import results_changes
 from .results.comments import comments_labelled, comments_report
 from .results.criteria import criterion_weights_report
+from .results.experts import with_experts
 from .results.notices import dont_know_shown, few_ratings, missing_in_words
 from .services.limits import CR_RULE_BY_SIZE, settings_cr_limit
 
@@ -107,9 +108,10 @@ def results_data_for(*, evaluation: Evaluation, snapshot: ResultSnapshot, user) 
     experts, when results are shared with them, see each other only as "Expert 1", "Expert 2"
     (one expert's judgments and consistency are not the others' business). The experts'
     comments are the coordinator's only, named or not as the evaluation says."""
+    full = with_experts(snapshot)
     if evaluation.owner_id == user.pk:
-        return comments_labelled(snapshot.data, named=evaluation.comments_named)
-    data = copy.deepcopy(snapshot.data)
+        return comments_labelled(full, named=evaluation.comments_named)
+    data = copy.deepcopy(full)
     data.pop("comments", None)
     aliases: dict[Any, str] = {}
     for matrix in data.get("matrices", []):
