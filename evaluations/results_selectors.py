@@ -103,12 +103,16 @@ def results_status(
     }
 
 
-def results_data_for(*, evaluation: Evaluation, snapshot: ResultSnapshot, user) -> dict:
+def results_data_for(
+    *, evaluation: Evaluation, snapshot: ResultSnapshot, user, experts_limit: int | None = None
+) -> dict:
     """The snapshot data as `user` may see it: the coordinator sees the experts' names; the
     experts, when results are shared with them, see each other only as "Expert 1", "Expert 2"
     (one expert's judgments and consistency are not the others' business). The experts'
-    comments are the coordinator's only, named or not as the evaluation says."""
-    full = with_experts(snapshot)
+    comments are the coordinator's only, named or not as the evaluation says. With
+    `experts_limit`, each matrix lists the first that many experts' own figures (a page of a
+    large panel); the exports list every one."""
+    full = with_experts(snapshot, experts_limit)
     if evaluation.owner_id == user.pk:
         return comments_labelled(full, named=evaluation.comments_named)
     data = copy.deepcopy(full)
@@ -310,6 +314,10 @@ def _matrix(matrix: dict, names: dict, settings: dict) -> dict:
         "consensus_percent": None if matrix["consensus"] is None else matrix["consensus"] * 100,
         "consensus_word": _word(matrix["consensus_word"]) if matrix["consensus_word"] else "",
         "unanswered_text": ", ".join(f"{x} – {y}" for x, y in matrix.get("unanswered", [])),
+        # A page lists the first experts of a large panel only (views.results.PAGE_EXPERTS).
+        "experts_not_listed": max(0, matrix["experts_submitted"] - len(matrix["per_expert"]))
+        if matrix["per_expert"]
+        else 0,
         "per_expert": [
             {
                 **expert,

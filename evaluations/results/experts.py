@@ -7,15 +7,15 @@ are read as stored.
 
 from django.db.models import Q
 
-from experts.models import PanelMembership
-
 from ..models import BallotShare, ResultSnapshot
 from .running.shares import expert_row
 
 
-def snapshot_experts(snapshot: ResultSnapshot) -> dict[str, list[dict]]:
+def snapshot_experts(snapshot: ResultSnapshot, limit: int | None = None) -> dict[str, list[dict]]:
     """{parent code: the per-expert entries (matrices.matrix_result's layout), by membership}
-    of the pairwise matrices of `snapshot`: the shares counted at its version."""
+    of the pairwise matrices of `snapshot`: the shares counted at its version. With `limit`,
+    those of the first `limit` experts (by membership) only, in one query: a page
+    shows a large panel's first experts and the exports every one."""
     matrices = {m["parent"]: m for m in snapshot.data.get("matrices", [])}
     weighed = {
         code
@@ -25,36 +25,30 @@ def snapshot_experts(snapshot: ResultSnapshot) -> dict[str, list[dict]]:
     if not weighed:
         return {}
     version = snapshot.version
-    rows = (
-        BallotShare.objects.filter(
-            evaluation_id=snapshot.evaluation_id, parent__isnull=False, since__lte=version
-        )
-        .filter(Q(until__isnull=True) | Q(until__gt=version))
-        .order_by("membership_id", "parent_id")
-        .values_list("membership_id", "parent__code", "figures")
-    )
-    found: dict[str, list[tuple[int, dict]]] = {}
-    for membership, code, figures in rows:
+    rows = BallotShare.objects.filter(
+        evaluation_id=snapshot.evaluation_id, parent__isnull=False, since__lte=version
+    ).filter(Q(until__isnull=True) | Q(until__gt=version))
+    if limit is not None:
+        first = rows.order_by("membership_id").values_list("membership_id", flat=True).distinct()
+        rows = rows.filter(membership_id__in=first[:limit])  # one query, the ids a subquery
+    found: dict[str, list[dict]] = {}
+    for membership, code, name, email, figures in rows.order_by(
+        "membership_id", "parent_id"
+    ).values_list(
+        "membership_id", "parent__code", "membership__name", "membership__email", "figures"
+    ):
         if code in weighed and figures.get("weights") is not None:
-            found.setdefault(code, []).append((membership, figures))
-    members = {membership for rows in found.values() for membership, _f in rows}
-    names = {
-        m.pk: m.display_name
-        for m in PanelMembership.objects.filter(pk__in=members).only("name", "email")
-    }
-    return {
-        code: [
-            expert_row(figures, membership, names.get(membership, ""), matrices[code]["children"])
-            for membership, figures in entries
-        ]
-        for code, entries in found.items()
-    }
+            children = matrices[code]["children"]
+            row = expert_row(figures, membership, name or email, children)
+            found.setdefault(code, []).append(row)
+    return found
 
 
-def with_experts(snapshot: ResultSnapshot) -> dict:
+def with_experts(snapshot: ResultSnapshot, limit: int | None = None) -> dict:
     """The snapshot's data with each matrix's `per_expert` list (empty where nobody's own
-    figures count: a given node, or a matrix that could not be weighed)."""
-    experts = snapshot_experts(snapshot)
+    figures count: a given node, or a matrix that could not be weighed); with `limit`, the
+    first `limit` experts' only."""
+    experts = snapshot_experts(snapshot, limit)
     return {
         **snapshot.data,
         "matrices": [

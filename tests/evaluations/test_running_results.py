@@ -3,15 +3,16 @@ submissions, revisions and withdrawals, each recompute from the sums equals a fu
 from every ballot to 1e-12, a recompute reads only the changed ballots, and a snapshot keeps
 each expert's own figures once per ballot instead of in every snapshot."""
 
-import math
+import io
 import random
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from evaluations.models import BallotShare, Evaluation
+from evaluations.models import BallotShare, Evaluation, RunningResults
 from evaluations.results.compute import results_compute
 from evaluations.results.experts import with_experts
 from evaluations.results.panel import panel_input
@@ -19,9 +20,9 @@ from evaluations.services.results import results_recompute
 from surveys import services
 from surveys.models import BallotRevision
 from tests.evaluations.test_results_pages import add_experts, judgments_for
+from tests.results_equal import assert_same
 
 pytestmark = pytest.mark.django_db
-TOLERANCE = 1e-12
 SCALE = [1 / 9, 1 / 7, 1 / 5, 1 / 3, 1 / 2, 1, 2, 3, 5, 7, 9]
 
 VARIANTS = {
@@ -36,31 +37,6 @@ VARIANTS = {
     "skipped-comparisons": {"allow_skipped_comparisons": True},
     "dont-know": {"allow_dont_know": True},
 }
-
-
-def assert_same(incremental, full, path="data"):
-    """Equal structure; numbers within TOLERANCE (NaN and None where the other has them)."""
-    if isinstance(full, dict):
-        assert isinstance(incremental, dict), path
-        assert set(incremental) == set(full), (path, set(incremental) ^ set(full))
-        for key in full:
-            assert_same(incremental[key], full[key], f"{path}.{key}")
-    elif isinstance(full, list):
-        assert isinstance(incremental, list) and len(incremental) == len(full), path
-        for k, (a, b) in enumerate(zip(incremental, full, strict=True)):
-            assert_same(a, b, f"{path}[{k}]")
-    elif isinstance(full, float) and not isinstance(full, bool):
-        assert isinstance(incremental, int | float), path
-        if math.isinf(full):
-            assert incremental == full, path
-        else:
-            assert abs(incremental - full) <= TOLERANCE * max(1.0, abs(full)), (
-                path,
-                incremental,
-                full,
-            )
-    else:
-        assert incremental == full, (path, incremental, full)
 
 
 def full_recompute(evaluation) -> dict:
@@ -255,3 +231,35 @@ def test_changing_a_setting_rebuilds_the_sums(evaluation):
     snapshot = results_recompute(evaluation_id=evaluation.pk)
     snapshot.refresh_from_db()
     assert_same(with_experts(snapshot), full_recompute(evaluation))
+
+
+def test_recompute_stale_full_recomputes_from_every_ballot_and_heals_drifted_sums(evaluation):
+    open_with(evaluation)
+    panel = Panel(evaluation, random.Random(9))
+    for _ in range(20):
+        panel.act()
+    before = results_recompute(evaluation_id=evaluation.pk)
+    # Sums that no longer match the ballots (as if a ballot had been edited behind the
+    # services' back): the full recompute does not read them, and builds them again.
+    state = RunningResults.objects.get(evaluation=evaluation)
+    u = state.sums["matrices"]["U"]["sums"]
+    u["log_judgments"][0][1] += 5.0
+    state.save()
+
+    out = io.StringIO()
+    call_command("recompute_stale", "--full", "--evaluation", str(evaluation.pk), stdout=out)
+
+    assert "recomputed 1 from every ballot" in out.getvalue()
+    latest = evaluation.snapshots.latest()
+    assert latest.version > before.version
+    assert_same(with_experts(latest), full_recompute(evaluation))
+    state.refresh_from_db()
+    assert state.sums["matrices"]["U"]["sums"]["log_judgments"][0][1] != u["log_judgments"][0][1]
+    panel.act()
+    again = results_recompute(evaluation_id=evaluation.pk)
+    assert_same(with_experts(again), full_recompute(evaluation))
+
+
+def test_evaluation_goes_with_full_only():
+    with pytest.raises(CommandError, match="--evaluation goes with --full"):
+        call_command("recompute_stale", "--evaluation", "1")
