@@ -198,6 +198,10 @@ def rebuild(evaluation: Evaluation, tally: Tally, version: int) -> None:
     the full computation (compute.BallotStack) reads the very ballots the sums took in."""
     BallotShare.objects.filter(evaluation=evaluation, until__isnull=True).update(until=version)
     data, layout = tally.data, tally.layout
+    # The revisions taken in: those committed before the ballots are read. One committing
+    # meanwhile stays unapplied and the next recompute takes it in (again, if its ballot was
+    # read here: out and in, the same share).
+    taken = list(unapplied(evaluation).values_list("pk", flat=True))
     shares = []
     rows = counted(PairwiseBallot, evaluation).order_by("membership_id", "parent_id")
     for membership, parent_id, judgments in rows.values_list(
@@ -217,7 +221,7 @@ def rebuild(evaluation: Evaluation, tally: Tally, version: int) -> None:
     data.pairwise.sort(key=lambda ballot: ballot["membership"])
     order_comments(data, layout.tree)
     BallotShare.objects.bulk_create(shares, batch_size=2000)
-    unapplied(evaluation).update(applied=True)
+    mark_applied(taken)
 
 
 def _into_panel_input(data: PanelInput, layout: Layout, share: BallotShare) -> None:
@@ -243,6 +247,12 @@ def _into_panel_input(data: PanelInput, layout: Layout, share: BallotShare) -> N
         data.pairwise.append(
             {"membership": share.membership_id, "parent_code": code, "matrix": matrix_of(figures)}
         )
+
+
+def mark_applied(ids: list[int], batch: int = 5000) -> None:
+    """In batches: a full recompute of a large panel takes in hundreds of thousands."""
+    for start in range(0, len(ids), batch):
+        BallotRevision.objects.filter(pk__in=ids[start : start + batch]).update(applied=True)
 
 
 def unapplied(evaluation: Evaluation):
@@ -281,7 +291,7 @@ def apply_changes(evaluation: Evaluation, tally: Tally, version: int) -> int:
         if (membership, subject) in rated and membership in tally.data.experts:
             shares.append(_rating_in(tally, evaluation, version, membership, subject, answers))
     BallotShare.objects.bulk_create([share for share in shares if share])
-    BallotRevision.objects.filter(pk__in=[pk for pk, *_rest in changes]).update(applied=True)
+    mark_applied([pk for pk, *_rest in changes])
     return len(pairs) + len(rated)
 
 
