@@ -288,6 +288,8 @@ def _word(word: str | None) -> str:
 
 
 def _matrix(matrix: dict, names: dict, settings: dict) -> dict:
+    # Data as stored has no own figures (results.experts adds them; results_data_for reads so).
+    experts = matrix.get("per_expert") or []
     children = [{"code": code, "name": names.get(code, "")} for code in matrix["children"]]
     weights = matrix["weights"] or [None] * len(children)
     rows = matrix["matrix"] or []
@@ -315,16 +317,14 @@ def _matrix(matrix: dict, names: dict, settings: dict) -> dict:
         "consensus_word": _word(matrix["consensus_word"]) if matrix["consensus_word"] else "",
         "unanswered_text": ", ".join(f"{x} – {y}" for x, y in matrix.get("unanswered", [])),
         # A page lists the first experts of a large panel only (views.results.PAGE_EXPERTS).
-        "experts_not_listed": max(0, matrix["experts_submitted"] - len(matrix["per_expert"]))
-        if matrix["per_expert"]
-        else 0,
+        "experts_not_listed": max(0, matrix["experts_submitted"] - len(experts)) if experts else 0,
         "per_expert": [
             {
                 **expert,
                 "over": not expert["consistent"],
                 "pairs": list(zip(matrix["children"], expert["weights"], strict=True)),
             }
-            for expert in matrix["per_expert"]
+            for expert in experts
         ],
     }
 

@@ -43,8 +43,8 @@ class RunningResults(models.Model):
 class BallotShare(models.Model):
     """One counted ballot's part in the results, for the snapshot versions since ≤ v < until.
 
-    A pairwise ballot's figures: {weight (the expert weight used), upper (the judgments, null
-    for a skipped pair), weights, lambda_max, ci, cr, ri, skipped, consistent, included}
+    A pairwise ballot's figures: {weight (the expert weight used), weights, lambda_max, ci,
+    cr, ri, skipped, consistent, included}
     (weights and the figures null when the matrix cannot be weighed). A rating ballot's:
     {grades {leaf code: grade index}, dont_know [leaf codes]}. comments: the comments that
     came with it, as the snapshot lists them (without names).
@@ -65,6 +65,9 @@ class BallotShare(models.Model):
     since = models.PositiveBigIntegerField(_("counted from version"))
     until = models.PositiveBigIntegerField(_("counted before version"), null=True)
     figures = models.JSONField(_("figures"), default=dict)
+    # A pairwise ballot's upper-triangle judgments as counted (null for a skipped pair): kept
+    # apart from the figures, which the pages read without them.
+    judgments = models.JSONField(_("judgments"), null=True)
     comments = models.JSONField(_("comments"), default=list)
 
     class Meta:

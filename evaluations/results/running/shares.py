@@ -63,8 +63,9 @@ def pairwise_figures(node: Node, values: list[float], membership: int, data: Pan
     return figures
 
 
-def matrix_of(figures: dict) -> np.ndarray:
-    upper = [math.nan if v is None else v for v in figures["upper"]]
+def matrix_of(judgments: list) -> np.ndarray:
+    """The t × t matrix of stored upper-triangle judgments (None: a skipped pair)."""
+    upper = [math.nan if v is None else v for v in judgments]
     t = (1 + math.isqrt(1 + 8 * len(upper))) // 2
     return ahp.from_upper([upper], t)[0]
 
@@ -73,7 +74,7 @@ def pairwise_share(figures: dict, ri: str) -> running.Share:
     """An included ballot's part of its matrix's sums. The eigenvector priorities (for S*)
     are computed again from the judgments, the same way each time, so taking a share back
     subtracts exactly what adding it added."""
-    matrix = matrix_of(figures)
+    matrix = matrix_of(figures["upper"])
     eigen = incomplete_panel.individual(matrix[None], "eigenvector", ri).weights[0]
     return running.Share(
         matrix=matrix,

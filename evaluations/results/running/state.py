@@ -243,9 +243,10 @@ def _into_panel_input(data: PanelInput, layout: Layout, share: BallotShare) -> N
         data.ignored_pairwise[code] = data.ignored_pairwise.get(code, 0) + 1
         return
     data.comments["pairwise"].extend(share.comments)
-    if figures.get("upper") is not None:
+    if share.judgments is not None:
+        matrix = matrix_of(share.judgments)
         data.pairwise.append(
-            {"membership": share.membership_id, "parent_code": code, "matrix": matrix_of(figures)}
+            {"membership": share.membership_id, "parent_code": code, "matrix": matrix}
         )
 
 
@@ -301,10 +302,11 @@ def _take_out(evaluation, tally: Tally, version: int, members, pairs, rated) -> 
     ).filter(Q(parent__isnull=False) | Q(subject__isnull=False))
     closing = []
     codes = {i.pk: i.code for i, _depth in tally.layout.tree}
-    for pk, membership, parent_id, subject_id, figures in open_shares.values_list(
-        "pk", "membership_id", "parent_id", "subject_id", "figures"
+    for pk, membership, parent_id, subject_id, figures, upper in open_shares.values_list(
+        "pk", "membership_id", "parent_id", "subject_id", "figures", "judgments"
     ):
         if parent_id and (membership, parent_id) in pairs:
+            figures = {**figures, "upper": upper}
             code = codes.get(parent_id)
             if code in tally.matrices:
                 tally.pairwise(membership, code, figures, -1)
@@ -326,7 +328,8 @@ def _pairwise_in(tally, evaluation, version, membership, parent_id, judgments):
         membership_id=membership,
         parent_id=parent_id,
         since=version,
-        figures=figures,
+        figures={key: value for key, value in figures.items() if key != "upper"},
+        judgments=figures["upper"],
         comments=comments,
     )
 
