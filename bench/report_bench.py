@@ -211,7 +211,9 @@ def measure(case: Case, experts: int, repeats: int, seed: int) -> Row:
     arguments = {"evaluation": evaluation, "snapshot": snapshot, "user": evaluation.owner}
     pdf_cpu, pdf_wall, pdf = best_of(lambda: render_pdf(**arguments), repeats)
     docx_cpu, docx_wall, docx = best_of(lambda: render_docx(**arguments), repeats)
-    data = snapshot.data
+    from evaluations.results.experts import with_experts
+
+    data = with_experts(snapshot)
     leaves = sum(1 for i in data["indicators"] if i.get("is_leaf"))
     entries = sum(
         len(m["children"]) ** 2 * (1 + len(m.get("per_expert") or [])) for m in data["matrices"]

@@ -22,6 +22,7 @@ from .models import Evaluation, ResultSnapshot
 from .results.changes import results_changes
 from .results.comments import comments_labelled, comments_report
 from .results.criteria import criterion_weights_report
+from .results.experts import with_experts
 from .results.notices import dont_know_shown, few_ratings, missing_in_words
 from .services.limits import CR_RULE_BY_SIZE, settings_cr_limit
 
@@ -102,14 +103,19 @@ def results_status(
     }
 
 
-def results_data_for(*, evaluation: Evaluation, snapshot: ResultSnapshot, user) -> dict:
+def results_data_for(
+    *, evaluation: Evaluation, snapshot: ResultSnapshot, user, experts_limit: int | None = None
+) -> dict:
     """The snapshot data as `user` may see it: the coordinator sees the experts' names; the
     experts, when results are shared with them, see each other only as "Expert 1", "Expert 2"
     (one expert's judgments and consistency are not the others' business). The experts'
-    comments are the coordinator's only, named or not as the evaluation says."""
+    comments are the coordinator's only, named or not as the evaluation says. With
+    `experts_limit`, each matrix lists the first that many experts' own figures (a page of a
+    large panel); the exports list every one."""
+    full = with_experts(snapshot, experts_limit)
     if evaluation.owner_id == user.pk:
-        return comments_labelled(snapshot.data, named=evaluation.comments_named)
-    data = copy.deepcopy(snapshot.data)
+        return comments_labelled(full, named=evaluation.comments_named)
+    data = copy.deepcopy(full)
     data.pop("comments", None)
     aliases: dict[Any, str] = {}
     for matrix in data.get("matrices", []):
@@ -282,6 +288,8 @@ def _word(word: str | None) -> str:
 
 
 def _matrix(matrix: dict, names: dict, settings: dict) -> dict:
+    # Data as stored has no own figures (results.experts adds them; results_data_for reads so).
+    experts = matrix.get("per_expert") or []
     children = [{"code": code, "name": names.get(code, "")} for code in matrix["children"]]
     weights = matrix["weights"] or [None] * len(children)
     rows = matrix["matrix"] or []
@@ -308,13 +316,15 @@ def _matrix(matrix: dict, names: dict, settings: dict) -> dict:
         "consensus_percent": None if matrix["consensus"] is None else matrix["consensus"] * 100,
         "consensus_word": _word(matrix["consensus_word"]) if matrix["consensus_word"] else "",
         "unanswered_text": ", ".join(f"{x} – {y}" for x, y in matrix.get("unanswered", [])),
+        # A page lists the first experts of a large panel only (views.results.PAGE_EXPERTS).
+        "experts_not_listed": max(0, matrix["experts_submitted"] - len(experts)) if experts else 0,
         "per_expert": [
             {
                 **expert,
                 "over": not expert["consistent"],
                 "pairs": list(zip(matrix["children"], expert["weights"], strict=True)),
             }
-            for expert in matrix["per_expert"]
+            for expert in experts
         ],
     }
 

@@ -154,6 +154,10 @@ class BallotRevision(models.Model):
     first_entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Whether the results' running sums have taken this change in (evaluations/results/
+    # running): the recompute after it reads only the ballots of revisions not yet applied,
+    # whatever order their transactions committed in.
+    applied = models.BooleanField(_("applied to the results"), default=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -166,7 +170,14 @@ class BallotRevision(models.Model):
                 name="ballot_revision_one_form",
             ),
         ]
-        indexes = [models.Index(fields=["membership", "created_at"])]
+        indexes = [
+            models.Index(fields=["membership", "created_at"]),
+            models.Index(
+                fields=["membership"],
+                condition=models.Q(applied=False),
+                name="ballot_revision_unapplied",
+            ),
+        ]
 
     def __str__(self) -> str:
         form = self.parent.code if self.parent_id else str(self.subject)

@@ -23,7 +23,7 @@ WORDS = ((0.85, "very high"), (0.75, "high"), (0.65, "moderate"), (0.50, "low"))
 LOWEST_WORD = "very low"
 
 
-def _entropy(p: np.ndarray) -> np.ndarray:
+def entropy(p: np.ndarray) -> np.ndarray:
     """Shannon entropy along the last axis, with 0 · ln 0 = 0."""
     terms = np.where(p > 0, -p * np.log(np.where(p > 0, p, 1.0)), 0.0)
     return terms.sum(axis=-1)
@@ -38,13 +38,18 @@ def s_star(weight_vectors: ArrayLike, scale_max: float = 9) -> float:
     nothing to disagree on: S* = 1.
     """
     p = _priority_table(weight_vectors)
+    return s_star_of_sums(p.mean(axis=0), entropy(p).mean(), p.shape[1], scale_max)
+
+
+def s_star_of_sums(mean: np.ndarray, mean_entropy: float, n: int, scale_max: float = 9) -> float:
+    """S* from the experts' mean priority vector and the mean of their entropies: all that
+    s_star reads of the K vectors (engine.running keeps them as running sums)."""
     if scale_max <= 1:
         raise ValueError(BAD_SCALE_MAX)
-    n = p.shape[1]
     if n == 1:
         return 1.0
-    alpha = _entropy(p).mean()
-    gamma = _entropy(p.mean(axis=0))
+    alpha = mean_entropy
+    gamma = entropy(mean)
     d_beta = np.exp(gamma - alpha)
     a, b = scale_max / (n + scale_max - 1), 1.0 / (n + scale_max - 1)
     alpha_min = -a * np.log(a) - (n - 1) * b * np.log(b)

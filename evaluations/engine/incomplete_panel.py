@@ -49,7 +49,7 @@ def individual(
         )  # fmt: skip
         index[~gaps] = full.ri
     if gaps.any():
-        part = _incomplete_method(weighting)(b[gaps], ri=ri, threshold=threshold)
+        part = incomplete_method(weighting)(b[gaps], ri=ri, threshold=threshold)
         weights[gaps], lambda_max[gaps], ci[gaps], cr[gaps] = (
             part.weights, part.lambda_max, part.ci, part.cr
         )  # fmt: skip
@@ -83,7 +83,7 @@ def aggregate(
         group_weights, lambda_max = weigh(matrix[None], weighting)
         group = as_priorities(group_weights, lambda_max, ri, threshold, batched=False)
     elif method == "aij":
-        group = _incomplete_method(weighting)(matrix, ri=ri, threshold=threshold)
+        group = incomplete_method(weighting)(matrix, ri=ri, threshold=threshold)
     else:
         w = _mean(own.weights, alpha, mean)
         if complete:
@@ -101,7 +101,7 @@ def aggregate(
     )
 
 
-def _incomplete_method(weighting: str):
+def incomplete_method(weighting: str):
     return ahp.llsm if weighting == "geometric" else ahp.harker
 
 

@@ -134,7 +134,9 @@ def export_cost(snapshot: ResultSnapshot) -> int:
     entries = 0
     for matrix in data.get("matrices", []):
         order = len(matrix.get("children") or [])
-        entries += order * order * (1 + len(matrix.get("per_expert") or []))
+        # Each submitted expert's own table (their figures are read with the report).
+        experts = len(matrix.get("per_expert") or []) or matrix.get("experts_submitted", 0)
+        entries += order * order * (1 + experts)
     comments = data.get("comments") or {}
     lines = len(comments.get("pairwise", [])) + len(comments.get("ratings", []))
     return round(

@@ -5,12 +5,14 @@ from .audit import AuditEntry
 from .evaluation import MAX_CHILDREN, Evaluation
 from .exports import ExportJob
 from .inputs import LeafInput
+from .running import BallotShare, RunningResults
 from .snapshots import ResultSnapshot, RobustnessAnalysis
 from .structure import Grade, Indicator, Subject
 
 __all__ = [
     "MAX_CHILDREN",
     "AuditEntry",
+    "BallotShare",
     "Evaluation",
     "ExportJob",
     "Grade",
@@ -18,5 +20,6 @@ __all__ = [
     "LeafInput",
     "ResultSnapshot",
     "RobustnessAnalysis",
+    "RunningResults",
     "Subject",
 ]

@@ -12,12 +12,17 @@ from ..results_selectors import results_data_for, results_report, results_status
 from .charts import report_charts
 
 
-def results_context(*, evaluation: Evaluation, snapshot: ResultSnapshot | None, user) -> dict:
-    """The snapshot as `user` may read it, regrouped for templates (no charts)."""
+def results_context(
+    *, evaluation: Evaluation, snapshot: ResultSnapshot | None, user, experts_limit=None
+) -> dict:
+    """The snapshot as `user` may read it, regrouped for templates (no charts); with
+    `experts_limit`, each matrix's own figures of the first that many experts only."""
     is_owner = evaluation.owner_id == user.pk
     data = report = None
     if snapshot is not None:
-        data = results_data_for(evaluation=evaluation, snapshot=snapshot, user=user)
+        data = results_data_for(
+            evaluation=evaluation, snapshot=snapshot, user=user, experts_limit=experts_limit
+        )
         report = results_report(data=data)
     return {
         "results_data": data,

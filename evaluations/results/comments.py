@@ -20,7 +20,7 @@ def expert_aliases(data: dict) -> dict[int, str]:
         aliases.setdefault(membership, _("Expert {number}").format(number=len(aliases) + 1))
 
     for matrix in data.get("matrices", []):
-        for expert in matrix["per_expert"]:
+        for expert in matrix.get("per_expert") or []:
             alias(expert["membership"])
     comments = data.get("comments") or {}
     for membership in sorted({c["membership"] for c in comments.get("ratings", [])}):

@@ -15,14 +15,33 @@ from .panel import PanelInput, expert_weight
 OPERATORS = ("product_sum", "min_max", "product_max", "min_bounded_sum")
 
 
-def results_compute(data: PanelInput) -> dict:
-    """The snapshot data (layout in the module docstring) from plain panel input."""
+class BallotStack:
+    """The full recompute's source of matrices and votes: every counted ballot, read into
+    `data` (panel.panel_input). evaluations/results/running has the same two methods from
+    running sums."""
+
+    def __init__(self, data: PanelInput):
+        self.data = data
+        self.by_parent: dict[str, list[dict]] = {}
+        for ballot in data.pairwise:
+            self.by_parent.setdefault(ballot["parent_code"], []).append(ballot)
+
+    def matrix(self, node: Node, missing: list[str]) -> dict:
+        return matrix_result(node, self.by_parent.get(node.code, []), self.data, missing)
+
+    def tallies(self, subject_id: int, leaves: list[str], grade_count: int) -> tuple:
+        """Per leaf: the weighted votes per grade, the experts who rated, who did not know."""
+        counts = _vote_counts(subject_id, leaves, grade_count, self.data)
+        return (counts, *_experts_per_leaf(subject_id, leaves, self.data))
+
+
+def results_compute(data: PanelInput, source=None) -> dict:
+    """The snapshot data (layout in the module docstring) from plain panel input, and the
+    matrices and votes from `source` (BallotStack of data's ballots by default)."""
     settings = data.settings
+    source = source or BallotStack(data)
     root = _tree(data.indicators)
     missing: list[str] = []
-    by_parent: dict[str, list[dict]] = {}
-    for ballot in data.pairwise:
-        by_parent.setdefault(ballot["parent_code"], []).append(ballot)
     given = {row["code"]: row for row in data.indicators if row.get("given_weights")}
     matrices = [
         given_matrix_result(
@@ -32,7 +51,7 @@ def results_compute(data: PanelInput) -> dict:
             data.ignored_pairwise.get(node.code, 0),
         )
         if node.code in given
-        else matrix_result(node, by_parent.get(node.code, []), data, missing)
+        else source.matrix(node, missing)
         for node in root.walk()
         if len(node.children) >= 2
     ]
@@ -69,7 +88,7 @@ def results_compute(data: PanelInput) -> dict:
     }
     if global_weights is not None:
         result["subjects"] = [
-            _subject_result(subject, root, local, global_weights, data, missing)
+            _subject_result(subject, root, local, global_weights, data, missing, source)
             for subject in data.subjects
         ]
         scored = [s for s in result["subjects"] if s["score"] is not None]
@@ -170,12 +189,11 @@ def _overall_consensus(matrices: list[dict], global_weights: dict | None) -> dic
     return {"value": value, "word": consensus.describe(value)}
 
 
-def _subject_result(subject, root, local, global_weights, data, missing) -> dict:
+def _subject_result(subject, root, local, global_weights, data, missing, source) -> dict:
     grade_scores = np.array([g["score"] for g in data.grades])
     leaves = [node.code for node in root.leaves()]
-    counts = _vote_counts(subject["id"], leaves, len(data.grades), data)
+    counts, rated, unsure = source.tallies(subject["id"], leaves, len(data.grades))
     direct = direct_rows(subject, data)
-    rated, unsure = _experts_per_leaf(subject["id"], leaves, data)
     result = {
         "id": subject["id"],
         "name": subject["name"],

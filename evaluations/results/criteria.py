@@ -11,7 +11,7 @@ def criterion_weights_report(*, data: dict, names: dict) -> list[dict]:
     named = {
         str(expert["membership"]): expert["name"]
         for matrix in data.get("matrices", [])
-        for expert in matrix["per_expert"]
+        for expert in matrix.get("per_expert") or []
     }
     overall = data.get("expert_weights", {})
     return [

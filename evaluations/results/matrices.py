@@ -26,7 +26,7 @@ def matrix_result(node: Node, ballots: list[dict], data: PanelInput, missing: li
     method, ri = settings["weighting_method"], settings["ri_table"]
     # The CR limit of this matrix: the fixed threshold, or by its order (the rule's setting).
     threshold = settings_cr_limit(settings, len(node.children))
-    result = _no_figures(node, source="pairwise", experts_submitted=len(ballots))
+    result = no_figures(node, source="pairwise", experts_submitted=len(ballots))
     if not ballots:
         missing.append(f"no submitted judgments for {node.code}")
         return result
@@ -63,7 +63,7 @@ def matrix_result(node: Node, ballots: list[dict], data: PanelInput, missing: li
             "ci": finite(own.ci[k]),
             "cr": finite(own.cr[k]),
             "ri": float(index[k]),
-            "zero_weights": _zero_codes(node, own.weights[k]),
+            "zero_weights": zero_codes(node, own.weights[k]),
             "consistent": bool(own.cr[k] < threshold),
             "included": bool(keep[k]),
             # m, the pairs this expert skipped: their RI is RI(t, m) (Ágoston & Csató 2022).
@@ -91,7 +91,7 @@ def matrix_result(node: Node, ballots: list[dict], data: PanelInput, missing: li
         ci=finite(group.ci),
         ri=float(group.ri),
         cr=finite(group.cr),
-        zero_weights=_zero_codes(node, group.weights),
+        zero_weights=zero_codes(node, group.weights),
         consistent=bool(group.consistent),
         matrix=skipped.as_json(group.matrix),
     )
@@ -114,12 +114,12 @@ def given_matrix_result(node: Node, weights: list[float], source: str, ignored: 
     """A node whose local weights the coordinator gave: the same keys as matrix_result, the
     weights as given, nothing computed from judgments. `ignored` counts the submitted
     pairwise ballots kept for it but left out while the weights are given."""
-    result = _no_figures(node, source="given", experts_submitted=0)
+    result = no_figures(node, source="given", experts_submitted=0)
     result.update(given_source=source, ignored_ballots=ignored, weights=list(weights))
     return result
 
 
-def _no_figures(node: Node, *, source: str, experts_submitted: int) -> dict:
+def no_figures(node: Node, *, source: str, experts_submitted: int) -> dict:
     """A matrix entry before anything is computed from judgments (the snapshot's keys)."""
     return {
         "parent": node.code,
@@ -165,6 +165,6 @@ def finite(value) -> float | None:
     return value if np.isfinite(value) else None
 
 
-def _zero_codes(node: Node, weights: np.ndarray) -> list[str]:
+def zero_codes(node: Node, weights: np.ndarray) -> list[str]:
     """The children weighed exactly 0 (Chang's extent analysis can; ahp.Priorities)."""
     return [child.code for child, w in zip(node.children, weights, strict=True) if w == 0]

@@ -52,7 +52,21 @@ def expert_weight(data: PanelInput, membership: int, code: str) -> float:
     return expert.get("criterion_weights", {}).get(criterion, expert["weight"])
 
 
-def panel_input(*, evaluation: Evaluation) -> PanelInput:
+@dataclass
+class Layout:
+    """How the ballots' ids map onto the panel input: the hierarchy depth-first, indicators by
+    id, children ids by parent id, grade positions by grade id, the ids of given nodes."""
+
+    tree: list
+    by_id: dict
+    children: dict[int, list[int]]
+    grade_index: dict[int, int]
+    given: set[int]
+
+
+def panel_context(*, evaluation: Evaluation) -> tuple[PanelInput, Layout]:
+    """The panel input without the ballots (settings, hierarchy, grades, subjects, experts,
+    given and measured leaves), and the layout to read ballots into it."""
     tree = depth_first(evaluation.indicators.all())
     by_id = {indicator.pk: indicator for indicator, _depth in tree}
     children = _children_ids(tree)
@@ -84,7 +98,16 @@ def panel_input(*, evaluation: Evaluation) -> PanelInput:
         },
         criterion_of=_criterion_of(tree),
     )
+    data.direct = _direct_leaves(evaluation, tree, children)
     given = {row["id"] for row in data.indicators if row["given_weights"] is not None}
+    return data, Layout(tree, by_id, children, grade_index, given)
+
+
+def panel_input(*, evaluation: Evaluation) -> PanelInput:
+    """The panel input with every counted ballot (the full recompute's read)."""
+    data, layout = panel_context(evaluation=evaluation)
+    tree, by_id, children = layout.tree, layout.by_id, layout.children
+    grade_index, given = layout.grade_index, layout.given
     # Each expert's submitted copy counts (surveys.models): a draft on top of it does not.
     submitted = {"submitted_at__isnull": False, "membership__evaluation": evaluation}
     revoked = {
@@ -103,7 +126,7 @@ def panel_input(*, evaluation: Evaluation) -> PanelInput:
             code = by_id[parent_id].code
             data.ignored_pairwise[code] = data.ignored_pairwise.get(code, 0) + 1
             continue
-        _pairwise_comments(data, membership_id, parent_id, judgments, by_id)
+        pairwise_comments(data, membership_id, parent_id, judgments, by_id)
         values = upper_values(judgments, children.get(parent_id, []))
         if values is not None:
             upper.setdefault(parent_id, []).append((membership_id, values))
@@ -116,40 +139,44 @@ def panel_input(*, evaluation: Evaluation) -> PanelInput:
             for (membership_id, _values), matrix in zip(ballots, stack, strict=True)
         )
     data.pairwise.sort(key=lambda ballot: ballot["membership"])
-    data.direct = _direct_leaves(evaluation, tree, children)
     ratings = RatingBallot.objects.filter(**submitted).exclude(**revoked)
     rows = ratings.order_by("membership_id").values_list(
         "membership_id", "subject_id", "submitted_ratings"
     )
     for membership_id, subject_id, answers in rows:
-        _rating_comments(data, membership_id, subject_id, answers, by_id, grade_index)
-        chosen = {
-            by_id[int(leaf)].code: grade_index[answer["grade"]]
-            for leaf, answer in answers.items()
-            if int(leaf) in by_id
-            and answer.get("grade") in grade_index
-            # Votes for a leaf given or measured stay stored but do not count while it is.
-            and by_id[int(leaf)].code not in data.direct
-        }
-        # "Don't know" (evaluations/dont_know.py): no vote, but counted beside the leaf's row.
-        unsure = [
-            by_id[int(leaf)].code
-            for leaf, answer in answers.items()
-            if int(leaf) in by_id and answer.get("dont_know") is True
-        ]
+        rating_comments(data, membership_id, subject_id, answers, by_id, grade_index)
+        chosen, unsure = rating_votes(answers, layout)
         data.ratings.append(
             {
                 "membership": membership_id,
                 "subject": subject_id,
-                "grades": chosen,
+                # Votes for a leaf given or measured stay stored but do not count while it is.
+                "grades": {code: g for code, g in chosen.items() if code not in data.direct},
                 "dont_know": unsure,
             }
         )
-    _order_comments(data, tree)
+    order_comments(data, tree)
     return data
 
 
-def _pairwise_comments(data: PanelInput, membership_id, parent_id, judgments, by_id) -> None:
+def rating_votes(answers: dict, layout: Layout) -> tuple[dict[str, int], list[str]]:
+    """A rating ballot's grade index per leaf code, and the leaves it answered "don't know"
+    (evaluations/dont_know.py: no vote, but counted beside the leaf's row)."""
+    by_id, grade_index = layout.by_id, layout.grade_index
+    chosen = {
+        by_id[int(leaf)].code: grade_index[answer["grade"]]
+        for leaf, answer in answers.items()
+        if int(leaf) in by_id and answer.get("grade") in grade_index
+    }
+    unsure = [
+        by_id[int(leaf)].code
+        for leaf, answer in answers.items()
+        if int(leaf) in by_id and answer.get("dont_know") is True
+    ]
+    return chosen, unsure
+
+
+def pairwise_comments(data: PanelInput, membership_id, parent_id, judgments, by_id) -> None:
     for key, answer in judgments.items():
         row, _dash, col = key.partition("-")
         if answer.get("comment") and int(row) in by_id and int(col) in by_id:
@@ -166,7 +193,7 @@ def _pairwise_comments(data: PanelInput, membership_id, parent_id, judgments, by
             data.comments["pairwise"].append(comment)
 
 
-def _rating_comments(data: PanelInput, membership_id, subject_id, answers, by_id, grades) -> None:
+def rating_comments(data: PanelInput, membership_id, subject_id, answers, by_id, grades) -> None:
     for leaf, answer in answers.items():
         if answer.get("comment") and int(leaf) in by_id:
             data.comments["ratings"].append(
@@ -210,7 +237,7 @@ def _direct_leaves(evaluation: Evaluation, tree, children: dict) -> dict[str, di
     return direct
 
 
-def _order_comments(data: PanelInput, tree) -> None:
+def order_comments(data: PanelInput, tree) -> None:
     """Hierarchy order (parent, then pair or leaf), subjects as listed, then by expert."""
     position = {indicator.code: n for n, (indicator, _depth) in enumerate(tree)}
     subject_position = {subject["id"]: n for n, subject in enumerate(data.subjects)}

@@ -6,33 +6,39 @@ import time
 from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 
-from ..models import Evaluation, ResultSnapshot
-from .compute import results_compute
-from .panel import panel_input
+from ..models import BallotShare, Evaluation, ResultSnapshot
+from .running.recompute import recompute_locked
 
 
-def results_recompute(*, evaluation_id: int) -> ResultSnapshot | None:
+def results_recompute(*, evaluation_id: int, full: bool = False) -> ResultSnapshot | None:
     """Compute from committed ballots and write a snapshot if it is newer than the latest.
 
+    From the running sums, taking in the ballots changed since the last recompute
+    (results/running), or with `full` (or when the sums no longer hold) from every ballot.
     Safe to run twice, late or in parallel: the version read first is a lower bound of what
-    the ballots read after it contain, and a snapshot is written only for a version above the
-    latest one (checked under a row lock, and guarded by a unique constraint).
+    the ballots read after it contain; recomputes of one evaluation take turns on its running
+    results' row lock, and a snapshot is written only for a version above the latest one
+    (checked under the evaluation's row lock, and guarded by a unique constraint). Nothing the
+    recompute changed stays when its snapshot is not written.
     """
     evaluation = Evaluation.objects.get(pk=evaluation_id)
     version = evaluation.input_version
     if _latest_version(evaluation_id) >= version and version > 0:
         return None
     started = time.perf_counter()
-    data = panel_input(evaluation=evaluation)
-    results = results_compute(data)
-    return snapshot_write(
-        evaluation_id=evaluation_id,
-        version=version,
-        data=results,
-        pairwise=len(data.pairwise),
-        ratings=len(data.ratings),
-        compute_seconds=time.perf_counter() - started,
-    )
+    with transaction.atomic():
+        done = recompute_locked(evaluation, version, full=full)
+        snapshot = snapshot_write(
+            evaluation_id=evaluation_id,
+            version=version,
+            data=done.data,
+            pairwise=done.pairwise,
+            ratings=done.ratings,
+            compute_seconds=time.perf_counter() - started,
+        )
+        if snapshot is None:
+            transaction.set_rollback(True)
+        return snapshot
 
 
 def _latest_version(evaluation_id: int) -> int:
@@ -53,6 +59,15 @@ def _prune(evaluation_id: int) -> None:
         .values_list("pk", flat=True)[django_settings.RESULT_SNAPSHOTS_KEPT :]
     )
     ResultSnapshot.objects.filter(pk__in=list(older)).delete()
+    # The shares no kept snapshot counts any more (counted before the oldest one's version).
+    oldest = (
+        ResultSnapshot.objects.filter(evaluation_id=evaluation_id)
+        .order_by("version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    if oldest is not None:
+        BallotShare.objects.filter(evaluation_id=evaluation_id, until__lte=oldest).delete()
 
 
 def snapshot_write(
@@ -73,7 +88,7 @@ def snapshot_write(
             snapshot = ResultSnapshot.objects.create(
                 evaluation_id=evaluation_id,
                 version=version,
-                data=data,
+                data=_without_experts(data),
                 pairwise_ballots=pairwise,
                 rating_ballots=ratings,
                 compute_seconds=compute_seconds,
@@ -82,3 +97,14 @@ def snapshot_write(
             return snapshot
     except IntegrityError:
         return None  # another worker wrote this version first
+
+
+def _without_experts(data: dict) -> dict:
+    """The snapshot as stored: each expert's own figures per matrix stay in their ballot's
+    share (models.BallotShare), once per ballot instead of once per snapshot; the readers
+    get them back through results.experts."""
+    matrices = [
+        {key: value for key, value in matrix.items() if key != "per_expert"}
+        for matrix in data.get("matrices", [])
+    ]
+    return {**data, "matrices": matrices}

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ..models import Evaluation, ResultSnapshot, RobustnessAnalysis
+from ..results.experts import with_experts
 from .cells import names_of, ordered_subjects, percent_cell, weight_cell
 from .selectors_analysis import agreement_report, analysis_state, simulations_report
 
@@ -236,7 +237,9 @@ def robustness_page(
     }
     if snapshot is None:
         return page
-    data = snapshot.data
+    # With each expert's own figures: the experts are numbered as the results page numbers
+    # them (comments.expert_aliases).
+    data = with_experts(snapshot)
     page["flips"] = flips_report(data=data)
     page["lines"], page["line_errors"] = line_choice(data=data, node=node, criterion=criterion)
     page["line_options"] = line_options(data=data, chosen=page["lines"])

@@ -157,3 +157,18 @@ def recompute_sweep(*, grace: timedelta = SWEEP_GRACE, direct: bool = False) -> 
         except Exception:
             done["failed"] += 1  # recorded on the evaluation; the others go on
     return done
+
+
+def recompute_full(*, evaluation_id: int | None = None) -> dict:
+    """From every ballot, each evaluation with results (or the one given): a new input version
+    (so the snapshot is written) and a full recompute, which builds the running sums again."""
+    evaluations = Evaluation.objects.filter(snapshots__isnull=False).distinct()
+    if evaluation_id is not None:
+        evaluations = Evaluation.objects.filter(pk=evaluation_id)
+    done = {"computed": 0}
+    for pk in evaluations.values_list("pk", flat=True):
+        with transaction.atomic():
+            Evaluation.objects.filter(pk=pk).update(input_version=F("input_version") + 1)
+        if results_recompute(evaluation_id=pk, full=True) is not None:
+            done["computed"] += 1
+    return done

@@ -26,6 +26,9 @@ from ..results_selectors import (
 )
 from ..robustness.whatif import whatif_data
 
+# A results page lists each matrix's own figures of this many experts (a panel of a thousand
+# would make a page of tens of thousands of rows); the CSV and XLSX exports list everyone's.
+PAGE_EXPERTS = 50
 # Snapshot versions are a PositiveBigIntegerField: anything longer is no version at all.
 MAX_VERSION = 2**63 - 1
 ERROR_VERSION = gettext_noop("Give a snapshot version: a whole number from 0 to %(limit)s.")
@@ -67,7 +70,9 @@ def query_checked(view):
 def _context(request: HttpRequest, evaluation_id: int) -> dict:
     evaluation = access_results(user=request.user, evaluation_id=evaluation_id)
     snapshot = snapshot_asked(request, evaluation)
-    return results_context(evaluation=evaluation, snapshot=snapshot, user=request.user)
+    return results_context(
+        evaluation=evaluation, snapshot=snapshot, user=request.user, experts_limit=PAGE_EXPERTS
+    )
 
 
 @login_required

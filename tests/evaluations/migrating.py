@@ -7,6 +7,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from evaluations.management.commands import seed_demo
 from evaluations.models import Evaluation
+from evaluations.results.experts import with_experts
 
 
 def migrate(targets=None):
@@ -24,8 +25,9 @@ def columns(model) -> set[str]:
 
 
 def seeded_demo(capsys) -> tuple[Evaluation, dict]:
-    """The demo evaluation as `make demo` seeds it, and its latest snapshot's data."""
+    """The demo evaluation as `make demo` seeds it, and its latest snapshot's data (with each
+    expert's own figures, results.experts)."""
     call_command("seed_demo")
     capsys.readouterr()
     evaluation = Evaluation.objects.get(title=seed_demo.DEMO_TITLE)
-    return evaluation, evaluation.snapshots.latest().data
+    return evaluation, with_experts(evaluation.snapshots.latest())

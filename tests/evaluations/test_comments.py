@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from evaluations.models import Evaluation
 from evaluations.results.comments import comments_labelled
+from evaluations.results.experts import with_experts
 from evaluations.results_selectors import results_data_for
 from evaluations.services.results import results_recompute
 from experts.models import PanelMembership
@@ -139,7 +140,7 @@ def test_the_results_page_names_the_experts_when_the_setting_says_so(coordinator
 
 def test_anonymous_numbers_are_the_same_for_an_expert_throughout(panel):
     evaluation, li = panel["evaluation"], panel["li"]
-    data = comments_labelled(evaluation.snapshots.latest("version").data, named=False)
+    data = comments_labelled(with_experts(evaluation.snapshots.latest("version")), named=False)
 
     labels = {c["expert"] for c in data["comments"]["pairwise"] if c["membership"] == li.pk}
     labels |= {c["expert"] for c in data["comments"]["ratings"]}

@@ -15,6 +15,7 @@ from django.urls import reverse
 from evaluations.engine import ahp, ri
 from evaluations.engine.robustness import simulation
 from evaluations.models import Evaluation
+from evaluations.results.experts import with_experts
 from evaluations.results_selectors import results_report
 from evaluations.robustness.compute import panel_problem
 from evaluations.services.lifecycle import evaluation_update_settings
@@ -104,7 +105,7 @@ def test_each_ri_table_gives_the_engines_ri_and_cr_in_the_snapshot(evaluation, d
 
     assert snapshot.data["settings"]["ri_table"] == table
     stacks = expert_stacks(evaluation)
-    for matrix in snapshot.data["matrices"]:
+    for matrix in with_experts(snapshot)["matrices"]:
         stack = stacks[matrix["parent"]]
         group = ahp.aggregate(stack, "aij", ri=table)
         own = ahp.priorities(stack, ri=table)
@@ -157,12 +158,12 @@ def test_the_borderline_matrix_is_between_the_two_limits():
 def test_the_size_rule_holds_each_matrix_to_its_own_limit_in_the_snapshot(evaluation, door):
     panel_results(evaluation)
     first_expert_borderline_on_u(evaluation)
-    fixed = recompute(evaluation).data
+    fixed = with_experts(recompute(evaluation))
     change_setting(door, evaluation, cr_threshold_rule="by_size", ballot_inclusion="consistent")
 
     snapshot = recompute(evaluation)
 
-    by_parent = {m["parent"]: m for m in snapshot.data["matrices"]}
+    by_parent = {m["parent"]: m for m in with_experts(snapshot)["matrices"]}
     # Under the fixed 0.1 the borderline expert was consistent and entered U's weights.
     was = next(m for m in fixed["matrices"] if m["parent"] == "U")
     assert was["per_expert"][0]["consistent"] is True and was["experts_included"] == 3
@@ -176,7 +177,7 @@ def test_the_size_rule_holds_each_matrix_to_its_own_limit_in_the_snapshot(evalua
     np.testing.assert_allclose(u["weights"], group.weights, rtol=0, atol=1e-12)
     # Every matrix and expert against the limit of its own size.
     warned = {w["parent"] for w in snapshot.data["warnings"]}
-    for matrix in snapshot.data["matrices"]:
+    for matrix in with_experts(snapshot)["matrices"]:
         limit = ri.size_threshold(len(matrix["children"]))  # 0.05 for U, 0.08 for U1–U3
         if matrix["cr"] is not None:
             assert matrix["consistent"] is bool(matrix["cr"] < limit)

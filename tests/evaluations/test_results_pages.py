@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluations.models import Evaluation, ResultSnapshot
+from evaluations.results.experts import with_experts
 from evaluations.results_selectors import (
     access_results,
     results_status,
@@ -242,7 +243,7 @@ def test_the_results_page_warns_about_an_inconsistent_matrix_and_names_its_exper
 def test_the_results_page_shows_every_experts_own_figures_to_the_coordinator(
     coordinator_client, evaluation, snapshot
 ):
-    expert = snapshot.data["matrices"][0]["per_expert"][2]
+    expert = with_experts(snapshot)["matrices"][0]["per_expert"][2]
 
     page = coordinator_client.get(url("results", evaluation)).content.decode()
 
@@ -432,6 +433,7 @@ def test_the_results_page_runs_the_same_queries_however_many_subjects_and_expert
     client.force_login(coordinator)
 
     for each in (small, large):
-        # session, user, the evaluation (with access), the snapshot
-        with django_assert_num_queries(4):
+        # session, user, the evaluation (with access), the snapshot, the experts' own figures
+        # (results.experts: the first PAGE_EXPERTS experts' shares, one query)
+        with django_assert_num_queries(5):
             assert client.get(url("results", each)).status_code == 200

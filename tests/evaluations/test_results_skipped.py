@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 
 from evaluations.engine import ahp, consensus, incomplete
 from evaluations.models import Evaluation
+from evaluations.results.experts import with_experts
 from evaluations.results_selectors import missing_in_words
 from evaluations.robustness.analysis import analysis_run
 from evaluations.robustness.availability import SKIPPED_COMPARISONS, unavailable_reason
@@ -77,7 +78,7 @@ def run(evaluation, *, method="geometric", aggregation="aij"):
 
 
 def matrix(snapshot, code="U1") -> dict:
-    return next(m for m in snapshot.data["matrices"] if m["parent"] == code)
+    return next(m for m in with_experts(snapshot)["matrices"] if m["parent"] == code)
 
 
 def test_each_experts_weights_are_the_least_squares_of_their_incomplete_matrix(evaluation):

@@ -16,6 +16,7 @@ from evaluations.engine import ahp
 from evaluations.engine.robustness import simulation
 from evaluations.models import AuditEntry
 from evaluations.results.changes import results_changes
+from evaluations.results.experts import with_experts
 from evaluations.robustness.analysis import analysis_run
 from evaluations.robustness.compute import panel_problem
 from evaluations.services.results import panel_input, results_recompute
@@ -50,7 +51,7 @@ def answered(evaluation, experts: int = 2) -> list[PanelMembership]:
 
 
 def matrix_of(snapshot, code: str) -> dict:
-    return next(m for m in snapshot.data["matrices"] if m["parent"] == code)
+    return next(m for m in with_experts(snapshot)["matrices"] if m["parent"] == code)
 
 
 def test_a_criterion_weight_applies_to_its_subtree_and_the_root_keeps_the_overall(evaluation):
@@ -256,7 +257,8 @@ def test_the_robustness_analysis_runs_with_criterion_weights(evaluation):
 def test_a_snapshot_from_before_these_keys_still_renders(evaluation, coordinator_client):
     answered(evaluation)
     snapshot = results_recompute(evaluation_id=evaluation.pk)
-    data = snapshot.data
+    # As stored then: each expert's figures in the snapshot, without zero_weights.
+    data = snapshot.data = with_experts(snapshot)
     data.pop("expert_criterion_weights")
     data.pop("zero_weight_warnings")
     for matrix in data["matrices"]:

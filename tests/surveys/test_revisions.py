@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from evaluations.models import AuditEntry, Evaluation, ResultSnapshot
+from evaluations.results.experts import with_experts
 from experts.selectors import Stage, evaluation_figures, panel_rows
 from surveys import services
 from surveys.models import BallotRevision, PairwiseBallot, RatingBallot
@@ -55,7 +56,9 @@ def latest_snapshot(evaluation) -> ResultSnapshot:
 
 
 def expert_weights_in_results(evaluation, code: str) -> list[float] | None:
-    [matrix] = [m for m in latest_snapshot(evaluation).data["matrices"] if m["parent"] == code]
+    [matrix] = [
+        m for m in with_experts(latest_snapshot(evaluation))["matrices"] if m["parent"] == code
+    ]
     return matrix["per_expert"][0]["weights"] if matrix["per_expert"] else None
 
 

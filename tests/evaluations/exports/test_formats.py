@@ -42,7 +42,8 @@ def test_the_cost_is_the_fitted_pdf_milliseconds_of_subjects_cells_matrices_and_
     data = snapshot.data
     subjects = len(data["subjects"])
     leaves = sum(1 for indicator in data["indicators"] if indicator["is_leaf"])
-    entries = sum(len(m["children"]) ** 2 * (1 + len(m["per_expert"])) for m in data["matrices"])
+    # Each matrix counts once and once more per expert who submitted it (their own table).
+    entries = sum(len(m["children"]) ** 2 * (1 + m["experts_submitted"]) for m in data["matrices"])
     comments = len(data["comments"]["pairwise"]) + len(data["comments"]["ratings"])
 
     expected = 250 * subjects + 24 * subjects * leaves + 2.5 * entries + 5 * comments

@@ -1,0 +1,354 @@
+"""An evaluation's running sums (models.RunningResults): building them from every counted
+ballot, and changing them by the ballots whose revisions they have not taken in yet.
+
+Layout of RunningResults.sums:
+  matrices  {parent code: {ballots (submitted, counted experts), submitted (those with every
+            pair answered or skipped), with_gaps (of those, with a skipped pair), skipped
+            (pairs skipped over them), inconsistent [membership ids], unlinked {membership id:
+            reason}, sums (engine.running.Sums of the included ones)}}, every node with ≥ 2
+            children (a given node's ballots are counted, not weighed)
+  subjects  {subject id: {leaf code: {votes [weighted votes per grade], rated, dont_know}}}
+  ratings   the rating ballots counted
+"""
+
+import hashlib
+import json
+
+from django.db.models import Q
+
+from experts.models import Invitation
+from surveys.consistency import upper_values
+from surveys.models import BallotRevision, PairwiseBallot, RatingBallot
+
+from ...engine import running
+from ...engine.hierarchy import Node
+from ...models import BallotShare, Evaluation, RunningResults
+from ..panel import (
+    Layout,
+    PanelInput,
+    expert_weight,
+    order_comments,
+    pairwise_comments,
+    rating_comments,
+    rating_votes,
+)
+from .shares import matrix_of, pairwise_figures, pairwise_share
+
+REVOKED = {
+    "membership__invitation__status": Invitation.Status.REVOKED,
+    "membership__answers_kept_after_revocation": False,
+}
+
+
+def fingerprint(data: PanelInput, layout: Layout) -> str:
+    """A digest of everything every share depends on besides its own ballot: the settings,
+    the hierarchy (ids, codes, parents), the grades, the subjects, and the counted experts with
+    their weights. Given weights and measured leaves are not in it: the sums count those
+    ballots all the same and the computation leaves them out."""
+    basis = [
+        data.settings,
+        [(i.pk, i.code, i.parent_id) for i, _depth in layout.tree],
+        [(g["id"], g["score"]) for g in data.grades],
+        [s["id"] for s in data.subjects],
+        sorted(
+            (m, e["weight"], sorted(e["criterion_weights"].items()))
+            for m, e in data.experts.items()
+        ),
+    ]
+    return hashlib.sha256(json.dumps(basis, default=str).encode()).hexdigest()
+
+
+def counted(model, evaluation: Evaluation):
+    """The submitted ballots of the evaluation's counted experts (panel.panel_input's rule)."""
+    return model.objects.filter(
+        submitted_at__isnull=False, membership__evaluation=evaluation
+    ).exclude(**REVOKED)
+
+
+class Tally:
+    """The sums being changed, with what the changes need: the panel input and layout, the
+    nodes by code, and the shares to write."""
+
+    def __init__(self, sums: dict, data: PanelInput, layout: Layout, root: Node):
+        self.data, self.layout = data, layout
+        self.nodes = {node.code: node for node in root.walk() if len(node.children) >= 2}
+        self.matrices = {
+            code: _matrix_entry(sums.get("matrices", {}).get(code), len(node.children))
+            for code, node in self.nodes.items()
+        }
+        leaves = [node.code for node in root.leaves()]
+        grades = len(data.grades)
+        stored = sums.get("subjects", {})
+        self.subjects = {
+            str(s["id"]): {
+                code: stored.get(str(s["id"]), {}).get(code)
+                or {"votes": [0.0] * grades, "rated": 0, "dont_know": 0}
+                for code in leaves
+            }
+            for s in data.subjects
+        }
+        self.ri = data.settings["ri_table"]
+        self.ratings = sums.get("ratings", 0)  # rating ballots counted
+
+    def as_json(self) -> dict:
+        return {
+            "matrices": {
+                code: {**entry, "sums": entry["sums"].as_json()}
+                for code, entry in self.matrices.items()
+            },
+            "subjects": self.subjects,
+            "ratings": self.ratings,
+        }
+
+    # --- one ballot in or out ----------------------------------------------------------
+
+    def pairwise(self, membership: int, code: str, figures: dict, sign: int) -> None:
+        entry = self.matrices[code]
+        entry["ballots"] += sign
+        if figures.get("upper") is None:
+            return  # a ballot with an unanswered pair: counted as kept, not weighed
+        entry["submitted"] += sign
+        gaps = figures["skipped"] > 0
+        entry["with_gaps"] += sign * int(gaps)
+        entry["skipped"] += sign * figures["skipped"]
+        _toggle(entry["inconsistent"], membership, sign, figures["consistent"] is False)
+        if figures.get("unlinked"):
+            key = str(membership)
+            if sign > 0:
+                entry["unlinked"][key] = figures["unlinked"]
+            else:
+                entry["unlinked"].pop(key, None)
+        if figures["included"]:
+            entry["sums"].add(pairwise_share(figures, self.ri), sign)
+
+    def rating(self, membership: int, subject: int, figures: dict, sign: int) -> None:
+        leaves = self.subjects.get(str(subject))
+        if leaves is None:
+            return
+        self.ratings += sign
+        for code, grade in figures["grades"].items():
+            if code in leaves:
+                weight = expert_weight(self.data, membership, code)
+                leaves[code]["votes"][grade] += sign * weight
+                leaves[code]["rated"] += sign
+                if leaves[code]["rated"] == 0:  # nobody's vote left: no rounding residue
+                    leaves[code]["votes"] = [0.0] * len(leaves[code]["votes"])
+        for code in figures["dont_know"]:
+            if code in leaves:
+                leaves[code]["dont_know"] += sign
+
+
+def _matrix_entry(stored: dict | None, t: int) -> dict:
+    if stored:
+        return {**stored, "sums": running.Sums.from_json(stored["sums"])}
+    return {
+        "ballots": 0,
+        "submitted": 0,
+        "with_gaps": 0,
+        "skipped": 0,
+        "inconsistent": [],
+        "unlinked": {},
+        "sums": running.Sums(t=t),
+    }
+
+
+def _toggle(members: list[int], membership: int, sign: int, listed: bool) -> None:
+    if not listed:
+        return
+    if sign > 0:
+        members.append(membership)
+        members.sort()
+    elif membership in members:
+        members.remove(membership)
+
+
+# --- reading ballots into shares ----------------------------------------------------------
+
+
+def pairwise_share_row(tally: Tally, membership: int, parent_id: int, judgments) -> tuple:
+    """(code, figures, comments) of a submitted pairwise ballot, or None for a parent that is
+    no matrix any more."""
+    layout = tally.layout
+    parent = layout.by_id.get(parent_id)
+    node = tally.nodes.get(parent.code) if parent else None
+    if node is None:
+        return None
+    values = upper_values(judgments, layout.children.get(parent_id, []))
+    scratch = PanelInput(settings={}, indicators=[], grades=[], subjects=[], experts={})
+    pairwise_comments(scratch, membership, parent_id, judgments, layout.by_id)
+    if values is None:
+        return node.code, {"upper": None}, scratch.comments["pairwise"]
+    figures = pairwise_figures(node, values, membership, tally.data)
+    return node.code, figures, scratch.comments["pairwise"]
+
+
+def rating_share_row(tally: Tally, membership: int, subject: int, answers) -> tuple:
+    """(figures, comments) of a submitted rating ballot."""
+    layout = tally.layout
+    scratch = PanelInput(settings={}, indicators=[], grades=[], subjects=[], experts={})
+    rating_comments(scratch, membership, subject, answers, layout.by_id, layout.grade_index)
+    chosen, unsure = rating_votes(answers, layout)
+    return {"grades": chosen, "dont_know": unsure}, scratch.comments["ratings"]
+
+
+def rebuild(evaluation: Evaluation, tally: Tally, version: int) -> None:
+    """Every counted ballot's share, from scratch: the open shares close at `version` and new
+    ones count from it; every revision so far is taken in. The ballots read are also put into
+    tally.data as panel.panel_input would (pairwise, ratings, comments, ignored_pairwise), so
+    the full computation (compute.BallotStack) reads the very ballots the sums took in."""
+    BallotShare.objects.filter(evaluation=evaluation, until__isnull=True).update(until=version)
+    data, layout = tally.data, tally.layout
+    # The revisions taken in: those committed before the ballots are read. One committing
+    # meanwhile stays unapplied and the next recompute takes it in (again, if its ballot was
+    # read here: out and in, the same share).
+    taken = list(unapplied(evaluation).values_list("pk", flat=True))
+    shares = []
+    rows = counted(PairwiseBallot, evaluation).order_by("membership_id", "parent_id")
+    for membership, parent_id, judgments in rows.values_list(
+        "membership_id", "parent_id", "submitted_judgments"
+    ):
+        share = _pairwise_in(tally, evaluation, version, membership, parent_id, judgments)
+        if share is not None:
+            shares.append(share)
+            _into_panel_input(data, layout, share)
+    rows = counted(RatingBallot, evaluation).order_by("membership_id", "subject_id")
+    for membership, subject, answers in rows.values_list(
+        "membership_id", "subject_id", "submitted_ratings"
+    ):
+        share = _rating_in(tally, evaluation, version, membership, subject, answers)
+        shares.append(share)
+        _into_panel_input(data, layout, share)
+    data.pairwise.sort(key=lambda ballot: ballot["membership"])
+    order_comments(data, layout.tree)
+    BallotShare.objects.bulk_create(shares, batch_size=2000)
+    mark_applied(taken)
+
+
+def _into_panel_input(data: PanelInput, layout: Layout, share: BallotShare) -> None:
+    figures = share.figures
+    if share.subject_id:
+        data.comments["ratings"].extend(share.comments)
+        grades = {c: g for c, g in figures["grades"].items() if c not in data.direct}
+        data.ratings.append(
+            {
+                "membership": share.membership_id,
+                "subject": share.subject_id,
+                "grades": grades,
+                "dont_know": figures["dont_know"],
+            }
+        )
+        return
+    code = layout.by_id[share.parent_id].code
+    if share.parent_id in layout.given:
+        data.ignored_pairwise[code] = data.ignored_pairwise.get(code, 0) + 1
+        return
+    data.comments["pairwise"].extend(share.comments)
+    if share.judgments is not None:
+        matrix = matrix_of(share.judgments)
+        data.pairwise.append(
+            {"membership": share.membership_id, "parent_code": code, "matrix": matrix}
+        )
+
+
+def mark_applied(ids: list[int], batch: int = 5000) -> None:
+    """In batches: a full recompute of a large panel takes in hundreds of thousands."""
+    for start in range(0, len(ids), batch):
+        BallotRevision.objects.filter(pk__in=ids[start : start + batch]).update(applied=True)
+
+
+def unapplied(evaluation: Evaluation):
+    return BallotRevision.objects.filter(applied=False, membership__evaluation=evaluation)
+
+
+def apply_changes(evaluation: Evaluation, tally: Tally, version: int) -> int:
+    """Take in the revisions not applied yet: each changed ballot's old share out, its
+    current one in. Reads only the changed ballots. Returns how many ballots changed."""
+    changes = list(
+        unapplied(evaluation).values_list("pk", "membership_id", "parent_id", "subject_id")
+    )
+    if not changes:
+        return 0
+    pairs = {(m, p) for _pk, m, p, s in changes if p}
+    rated = {(m, s) for _pk, m, p, s in changes if s}
+    members = {m for _pk, m, _p, _s in changes}
+    _take_out(evaluation, tally, version, members, pairs, rated)
+    rows = counted(PairwiseBallot, evaluation).filter(
+        membership_id__in=members, parent_id__in={p for _m, p in pairs}
+    )
+    shares = []
+    for membership, parent_id, judgments in rows.order_by("membership_id").values_list(
+        "membership_id", "parent_id", "submitted_judgments"
+    ):
+        if (membership, parent_id) in pairs and membership in tally.data.experts:
+            shares.append(
+                _pairwise_in(tally, evaluation, version, membership, parent_id, judgments)
+            )
+    rows = counted(RatingBallot, evaluation).filter(
+        membership_id__in=members, subject_id__in={s for _m, s in rated}
+    )
+    for membership, subject, answers in rows.order_by("membership_id").values_list(
+        "membership_id", "subject_id", "submitted_ratings"
+    ):
+        if (membership, subject) in rated and membership in tally.data.experts:
+            shares.append(_rating_in(tally, evaluation, version, membership, subject, answers))
+    BallotShare.objects.bulk_create([share for share in shares if share])
+    mark_applied([pk for pk, *_rest in changes])
+    return len(pairs) + len(rated)
+
+
+def _take_out(evaluation, tally: Tally, version: int, members, pairs, rated) -> None:
+    open_shares = BallotShare.objects.filter(
+        evaluation=evaluation, until__isnull=True, membership_id__in=members
+    ).filter(Q(parent__isnull=False) | Q(subject__isnull=False))
+    closing = []
+    codes = {i.pk: i.code for i, _depth in tally.layout.tree}
+    for pk, membership, parent_id, subject_id, figures, upper in open_shares.values_list(
+        "pk", "membership_id", "parent_id", "subject_id", "figures", "judgments"
+    ):
+        if parent_id and (membership, parent_id) in pairs:
+            figures = {**figures, "upper": upper}
+            code = codes.get(parent_id)
+            if code in tally.matrices:
+                tally.pairwise(membership, code, figures, -1)
+            closing.append(pk)
+        elif subject_id and (membership, subject_id) in rated:
+            tally.rating(membership, subject_id, figures, -1)
+            closing.append(pk)
+    BallotShare.objects.filter(pk__in=closing).update(until=version)
+
+
+def _pairwise_in(tally, evaluation, version, membership, parent_id, judgments):
+    made = pairwise_share_row(tally, membership, parent_id, judgments)
+    if made is None:
+        return None
+    code, figures, comments = made
+    tally.pairwise(membership, code, figures, +1)
+    return BallotShare(
+        evaluation=evaluation,
+        membership_id=membership,
+        parent_id=parent_id,
+        since=version,
+        figures={key: value for key, value in figures.items() if key != "upper"},
+        judgments=figures["upper"],
+        comments=comments,
+    )
+
+
+def _rating_in(tally, evaluation, version, membership, subject, answers):
+    figures, comments = rating_share_row(tally, membership, subject, answers)
+    tally.rating(membership, subject, figures, +1)
+    return BallotShare(
+        evaluation=evaluation,
+        membership_id=membership,
+        subject_id=subject,
+        since=version,
+        figures=figures,
+        comments=comments,
+    )
+
+
+def lock(evaluation: Evaluation) -> RunningResults:
+    """The evaluation's running results, locked until the transaction ends: recomputes of one
+    evaluation take turns (a ballot's own transaction never waits for it)."""
+    RunningResults.objects.get_or_create(evaluation=evaluation)
+    return RunningResults.objects.select_for_update().get(evaluation=evaluation)
