@@ -140,7 +140,13 @@ def gunicorn_server(*, workers: int = 2, logfile: Path, env: dict | None = None)
          f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning",
          "--error-logfile", str(logfile)],
         cwd=REPO_ROOT,
-        env={**os.environ, "DATABASE_URL": database_url_of_tests(), **(env or {})},
+        env={
+            **os.environ,
+            "DATABASE_URL": database_url_of_tests(),
+            # As pyproject.toml's filterwarnings in the test process: no collectstatic here.
+            "PYTHONWARNINGS": "ignore:No directory at:UserWarning",
+            **(env or {}),
+        },
     )  # fmt: skip
     try:
         server = Server(f"http://127.0.0.1:{port}")

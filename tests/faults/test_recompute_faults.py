@@ -157,7 +157,11 @@ def test_recomputes_run_in_parallel_and_out_of_order_give_one_snapshot_per_versi
         Evaluation.objects.filter(pk=open_panel.pk).update(input_version=50)
         assert stack.recompute_in_parallel(open_panel.pk, 1) == [None]
 
-    print(f"\n{stack.name}: latest versions after 1, 2 and 5 parallel runs: {versions_seen}")
+    tasks = recompute_tasks(stack.worker_logs)
+    print(
+        f"\n{stack.name}: latest versions after 1, 2 and 5 parallel runs: {versions_seen}; "
+        f"{tasks.summary()}"
+    )
     assert versions_seen == sorted(versions_seen)
     for snapshot in open_panel.snapshots.all():
         assert snapshot.data == expected
