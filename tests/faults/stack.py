@@ -17,13 +17,16 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 
 from config.celery import app
 from evaluations.models import RobustnessAnalysis
 from evaluations.services.results import results_recompute
 from evaluations.tasks import recompute_results
-from tests.services import celery_worker, default_queue_worker, gunicorn_server
+from tests.conftest import PASSWORD
+from tests.faults.helpers import logged_in
+from tests.services import Browser, celery_worker, default_queue_worker, gunicorn_server
 
 # Every snapshot kept, so the tests can check the order they were written in.
 KEEP_EVERY_SNAPSHOT = {"RESULT_SNAPSHOTS_KEPT": "1000000"}
@@ -76,6 +79,10 @@ class OneHost:
         self.logs = logs
         self.worker_logs = [logs / "worker-0.log"]
 
+    def sign_in(self, user) -> list[Browser]:
+        """A session made in the database, as the fault tests always had."""
+        return [logged_in(self.hosts[0], user)]
+
     @contextmanager
     def workers(self) -> Iterator[None]:
         with default_queue_worker(logfile=self.worker_logs[0]):
@@ -105,6 +112,24 @@ class TwoHosts:
         self.hosts = hosts
         self.logs = logs
         self.worker_logs = [logs / "worker-0.log", logs / "worker-1.log"]
+
+    def sign_in(self, user) -> list[Browser]:
+        """Signed in through the sign-in form of the first host; the same session cookie then
+        goes to each host in turn (sessions live in the database, signed with SECRET_KEY).
+        One browser per host: the hosts' CSRF cookies are their own."""
+        first = Browser(self.hosts[0].url, session_key="")
+        first.request("/accounts/login/")  # the CSRF cookie
+        status = first.request(
+            "/accounts/login/", {"username": user.get_username(), "password": PASSWORD}
+        )
+        assert status == 302, f"signing {user} in answered {status}"
+        session = {c.name: c.value for c in first.jar}[settings.SESSION_COOKIE_NAME]
+        browsers = [first]
+        for host in self.hosts[1:]:
+            browser = Browser(host.url, session_key=session)
+            browser.request("/panels/")  # the CSRF cookie
+            browsers.append(browser)
+        return browsers
 
     @contextmanager
     def workers(self) -> Iterator[None]:

@@ -44,7 +44,7 @@ def test_parallel_submissions_of_the_same_ballot_leave_one_current_ballot_and_no
 ):
     (membership,) = add_experts(open_panel, make_user, 1)
     u1 = open_panel.indicators.get(code="U1")
-    browsers = [logged_in(host, membership.user) for host in stack.hosts]
+    browsers = stack.sign_in(membership.user)
     url = f"/panels/{open_panel.pk}/pairwise/{u1.pk}/"
     rounds, parallel = 50, 20
     statuses: list[int] = []
@@ -78,7 +78,7 @@ def test_two_hundred_ballots_within_ten_seconds_all_reach_the_final_snapshot(
 ):
     experts = add_experts(open_panel, make_user, 50)
     parents = [open_panel.indicators.get(code=code) for code in ("U", "U1", "U2", "U3")]
-    browsers = {m.pk: [logged_in(host, m.user) for host in stack.hosts] for m in experts}
+    browsers = {m.pk: stack.sign_in(m.user) for m in experts}
     jobs = list(enumerate((m, parent) for m in experts for parent in parents))  # 200 ballots
 
     fields = {
