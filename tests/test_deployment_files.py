@@ -13,17 +13,24 @@ def compose() -> dict:
 
 
 APP_SERVICES = ("web", "worker", "analysis", "scheduler")
+# Run once per `up` and exit; the app services wait for it.
+ONE_SHOT_SERVICES = ("migrate",)
 
 
-def test_compose_runs_the_six_services_each_with_a_health_check():
+def test_compose_runs_the_services_each_long_running_one_with_a_health_check():
     services = compose()["services"]
 
-    assert set(services) == {"postgres", "redis", *APP_SERVICES}
+    assert set(services) == {"postgres", "redis", "proxy", *APP_SERVICES, *ONE_SHOT_SERVICES}
     for name, service in services.items():
-        assert "test" in service["healthcheck"], name
+        if name in ONE_SHOT_SERVICES:
+            assert service["restart"] == "no", name  # exit 0 is done, not a crash
+            assert service["healthcheck"] == {"disable": True}, name
+        else:
+            assert "test" in service["healthcheck"], name
+            assert service["restart"] == "unless-stopped", name
 
 
-def test_app_services_wait_for_healthy_postgres_and_redis_and_use_them():
+def test_app_services_wait_for_healthy_postgres_and_redis_and_the_migrations_and_use_them():
     services = compose()["services"]
 
     for name in APP_SERVICES:
@@ -31,6 +38,7 @@ def test_app_services_wait_for_healthy_postgres_and_redis_and_use_them():
         assert service["depends_on"] == {
             "postgres": {"condition": "service_healthy"},
             "redis": {"condition": "service_healthy"},
+            "migrate": {"condition": "service_completed_successfully"},
         }, name
         assert service["environment"]["DATABASE_URL"].startswith("postgres://"), name
         assert service["environment"]["CELERY_BROKER_URL"].startswith("redis://redis:"), name
@@ -58,7 +66,7 @@ def test_env_example_lists_every_variable_the_settings_read():
 def test_app_services_refuse_to_start_without_a_secret_key():
     services = compose()["services"]
 
-    for name in APP_SERVICES:
+    for name in (*APP_SERVICES, *ONE_SHOT_SERVICES):
         assert services[name]["environment"]["SECRET_KEY"].startswith("${SECRET_KEY:?"), name
 
 
@@ -202,3 +210,131 @@ def test_the_dockerfile_package_parser_reads_a_continued_install_line():
     sample = "RUN apt-get update && apt-get install -y --no-install-recommends a \\\n  b c && rm x"
 
     assert apt_packages(sample) == {"a", "b", "c"}
+
+
+# --- scaling out: `docker compose up --scale web=2 --scale worker=2` ---------------------
+# Compose starts N containers of a scaled service from the same definition: a fixed container
+# name or host port would be taken by the first, and whatever each container does at start
+# (migrations) would run N times at once.
+SCALED_SERVICES = ("web", "worker")
+
+
+def celery_workers() -> dict[str, list[str]]:
+    return {
+        name: service["command"]
+        for name, service in compose()["services"].items()
+        if isinstance(service.get("command"), list) and service["command"][3:4] == ["worker"]
+    }
+
+
+def command_text(service: dict) -> str:
+    command = service.get("command") or ""
+    return " ".join(command) if isinstance(command, list) else command
+
+
+def test_no_service_names_its_container():
+    for name, service in compose()["services"].items():
+        assert "container_name" not in service, name
+
+
+def test_only_the_proxy_publishes_a_host_port_and_the_scaled_services_none():
+    services = compose()["services"]
+    publishing = {name for name, service in services.items() if service.get("ports")}
+
+    assert publishing == {"proxy"}
+    assert services["proxy"]["ports"] == ["8000:8000"]
+    for name in SCALED_SERVICES:
+        assert "ports" not in services[name], name
+    assert services["web"]["expose"] == ["8000"]
+
+
+def test_the_migrations_run_once_before_any_app_container_starts():
+    services = compose()["services"]
+    migrating = {
+        name for name, service in services.items() if "manage.py migrate" in command_text(service)
+    }
+
+    assert migrating == {"migrate"}
+    assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]
+    assert services["migrate"]["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    for name in APP_SERVICES:
+        assert services[name]["depends_on"]["migrate"] == {
+            "condition": "service_completed_successfully"
+        }, name
+
+
+def test_every_worker_has_a_node_name_of_its_own_per_container():
+    """%h is the host name, a container's own id: two containers of one service never share
+    a node name (Celery's control commands and the health check address nodes by it)."""
+    services = compose()["services"]
+
+    assert set(celery_workers()) == {"worker", "analysis"}
+    for name, command in celery_workers().items():
+        node = command[command.index("-n") + 1]
+        assert node.endswith("@%h"), name
+        ping = services[name]["healthcheck"]["test"][1]
+        assert f"-d {node.split('@')[0]}@$$HOSTNAME" in ping, name
+
+
+def test_one_scheduler():
+    beats = [
+        name
+        for name, service in compose()["services"].items()
+        if isinstance(service.get("command"), list) and "beat" in service["command"]
+    ]
+
+    assert beats == ["scheduler"]
+
+
+def nginx_conf() -> str:
+    return (REPO_ROOT / "config" / "nginx.conf").read_text()
+
+
+def nginx_directives(name: str) -> list[str]:
+    """The arguments of every `name ...;` directive of config/nginx.conf, comments left out."""
+    text = re.sub(r"#[^\n]*", "", nginx_conf())
+    return [match.strip() for match in re.findall(rf"(?m)^\s*{name}\s+([^;]*);", text)]
+
+
+def test_the_proxy_spreads_requests_over_every_web_container():
+    proxy = compose()["services"]["proxy"]
+    image, version = proxy["image"].split(":")
+    major, minor = (int(part) for part in version.split("-")[0].split(".")[:2])
+
+    assert image == "nginx"
+    # `server ... resolve` in an upstream: open-source nginx from 1.27.3 on.
+    assert (major, minor) >= (1, 28)
+    assert "./config/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in proxy["volumes"]
+    assert proxy["depends_on"] == {"web": {"condition": "service_healthy"}}
+    # Docker's DNS, asked again while running: a scaled or restarted container is followed.
+    assert nginx_directives("resolver")[0].startswith("127.0.0.11 ")
+    assert "web:8000 resolve" in nginx_directives("server")
+    assert nginx_directives("zone")  # `resolve` needs the upstream in shared memory
+    assert nginx_directives("proxy_pass") == ["http://ahpanel_web"]
+    assert nginx_directives("listen") == ["8000"]
+
+
+def test_the_proxy_passes_what_the_settings_read_of_a_request():
+    web = compose()["services"]["web"]
+    headers = dict(directive.split(None, 1) for directive in nginx_directives("proxy_set_header"))
+
+    # The Host with its port (CSRF compares it with the browser's Origin).
+    assert headers["Host"] == "$http_host"
+    # Appended, and counted: the lockout keys on the client, not on the proxy.
+    assert headers["X-Forwarded-For"] == "$proxy_add_x_forwarded_for"
+    assert web["environment"]["TRUSTED_PROXY_COUNT"] == "1"
+    assert headers["X-Forwarded-Proto"] == "$forwarded_proto"
+
+
+def test_the_proxy_leaves_timeouts_and_upload_refusals_to_the_app():
+    from surveys.spreadsheets.views import MAX_UPLOAD_BYTES
+
+    gunicorn = compose()["services"]["web"]["command"]
+    gunicorn_timeout = int(re.search(r"--timeout (\d+)", gunicorn)[1])
+    (read_timeout,) = nginx_directives("proxy_read_timeout")
+    (body,) = nginx_directives("client_max_body_size")
+
+    assert int(read_timeout.removesuffix("s")) > gunicorn_timeout
+    assert int(body.removesuffix("m")) * 1024 * 1024 > MAX_UPLOAD_BYTES
+    # A request that reached a container is not sent to another (no POST twice).
+    assert "non_idempotent" not in nginx_directives("proxy_next_upstream")[0]

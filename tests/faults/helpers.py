@@ -52,3 +52,9 @@ def results_current(evaluation) -> bool:
     evaluation.refresh_from_db()
     latest = evaluation.snapshots.order_by("-version").first()
     return latest is not None and latest.version == evaluation.input_version
+
+
+def written_versions(evaluation) -> list[int]:
+    """The versions of the evaluation's snapshots in the order they were written (the row
+    lock serialises the writers, so ids follow the order of the inserts)."""
+    return list(evaluation.snapshots.order_by("pk").values_list("version", flat=True))

@@ -1,6 +1,10 @@
 """Fault tests of the recompute pipeline on real PostgreSQL, Redis and worker processes.
 
-Each prints its figures (run pytest with -s to see them) and is bounded in time.
+The race and coalescing tests run twice (the `stack` fixture, tests/faults/stack.py): on
+one host (the live server, one worker) and on two (two gunicorn masters, two workers on the
+default queue and the analysis queue's worker). Each prints its figures (run pytest with -s
+to see them) and is bounded in time: a hang fails the test (pytest-timeout), whose processes
+are stopped all the same.
 """
 
 import signal
@@ -10,11 +14,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from evaluations.models import Evaluation, ResultSnapshot
-from evaluations.services.pipeline import recompute_sweep
-from evaluations.services.results import panel_input, results_compute, results_recompute
+from evaluations.services.pipeline import COALESCE_SECONDS, recompute_sweep
+from evaluations.services.results import panel_input, results_compute
 from surveys.models import PairwiseBallot
 from surveys.services import pairwise_ballot_save
 from tests.faults.helpers import (
@@ -24,36 +27,46 @@ from tests.faults.helpers import (
     logged_in,
     results_current,
     wait_for,
+    written_versions,
 )
+from tests.faults.stack import recompute_tasks
 from tests.services import default_queue_worker
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.timeout(900),
+]
 
 
 def test_parallel_submissions_of_the_same_ballot_leave_one_current_ballot_and_no_500(
-    open_panel, make_user, live_server
+    open_panel, make_user, stack
 ):
     (membership,) = add_experts(open_panel, make_user, 1)
     u1 = open_panel.indicators.get(code="U1")
-    browser = logged_in(live_server, membership.user)
+    browsers = stack.sign_in(membership.user)
     url = f"/panels/{open_panel.pk}/pairwise/{u1.pk}/"
     rounds, parallel = 50, 20
     statuses: list[int] = []
     lock = threading.Lock()
 
-    def submit(round_number: int) -> None:
+    def submit(round_number: int, request_number: int) -> None:
         tokens = CONSISTENT[4] if round_number % 2 else ["3", "4", "8", "2", "4", "2"]
+        browser = browsers[request_number % len(browsers)]  # the hosts in turn
         status = browser.request(url, form_fields(u1, tokens))
         with lock:
             statuses.append(status)
 
     started = time.monotonic()
-    with default_queue_worker(), ThreadPoolExecutor(parallel) as pool:
+    with stack.workers(), ThreadPoolExecutor(parallel) as pool:
         for round_number in range(rounds):
-            list(pool.map(submit, [round_number] * parallel))
+            list(pool.map(submit, [round_number] * parallel, range(parallel)))
     seconds = time.monotonic() - started
 
-    print(f"\n{len(statuses)} submissions in {seconds:.1f} s; statuses {sorted(set(statuses))}")
+    print(
+        f"\n{stack.name}: {len(statuses)} submissions in {seconds:.1f} s; "
+        f"statuses {sorted(set(statuses))}"
+    )
     assert len(statuses) == rounds * parallel
     assert set(statuses) <= {302, 400}  # 400: the inconsistent variant under the block policy
     assert 500 not in statuses
@@ -61,47 +74,61 @@ def test_parallel_submissions_of_the_same_ballot_leave_one_current_ballot_and_no
 
 
 def test_two_hundred_ballots_within_ten_seconds_all_reach_the_final_snapshot(
-    open_panel, make_user, live_server
+    open_panel, make_user, stack
 ):
     experts = add_experts(open_panel, make_user, 50)
     parents = [open_panel.indicators.get(code=code) for code in ("U", "U1", "U2", "U3")]
-    browsers = {m.pk: logged_in(live_server, m.user) for m in experts}
-    jobs = [(m, parent) for m in experts for parent in parents]  # 200 ballots
+    browsers = {m.pk: stack.sign_in(m.user) for m in experts}
+    jobs = list(enumerate((m, parent) for m in experts for parent in parents))  # 200 ballots
 
     fields = {
         parent.pk: form_fields(parent, CONSISTENT[parent.children.count()]) for parent in parents
     }
 
     def submit(job) -> int:
-        membership, parent = job
+        number, (membership, parent) = job
         url = f"/panels/{open_panel.pk}/pairwise/{parent.pk}/"
-        return browsers[membership.pk].request(url, fields[parent.pk])
+        browser = browsers[membership.pk][number % len(stack.hosts)]  # the hosts in turn
+        return browser.request(url, fields[parent.pk])
 
-    with default_queue_worker():
+    latest_seen: list[int] = []
+
+    def final_snapshot_has_all():
+        latest = ResultSnapshot.objects.filter(evaluation=open_panel).order_by("-version")
+        if latest.exists():
+            latest_seen.append(latest.first().version)
+        return latest.exists() and latest.first().pairwise_ballots == 200
+
+    with stack.workers():
         started = time.monotonic()
         with ThreadPoolExecutor(8) as pool:
             statuses = list(pool.map(submit, jobs))
         posting = time.monotonic() - started
+        waited = wait_for(final_snapshot_has_all, timeout=120)
+        wait_for(lambda: stack.analysis_settled(open_panel), timeout=180)
 
-        def final_snapshot_has_all():
-            latest = ResultSnapshot.objects.filter(evaluation=open_panel).order_by("-version")
-            return latest.exists() and latest.first().pairwise_ballots == 200
-
-        waited = wait_for(final_snapshot_has_all, timeout=60)
-
-    snapshots = ResultSnapshot.objects.filter(evaluation=open_panel).count()
+    tasks = recompute_tasks(stack.worker_logs)
+    versions = written_versions(open_panel)
     print(
-        f"\n200 ballots posted in {posting:.1f} s; final snapshot {waited:.1f} s later; "
-        f"{snapshots} recomputes wrote a snapshot for 200 submissions"
+        f"\n{stack.name}: 200 ballots posted in {posting:.1f} s; final snapshot {waited:.1f} s "
+        f"later; {len(versions)} snapshots; {tasks.summary()}"
     )
     assert statuses == [302] * 200
     open_panel.refresh_from_db()
     assert open_panel.snapshots.latest().version == open_panel.input_version == 200
-    assert snapshots < 200 / 4  # bursts coalesce
+    # One recompute per burst: a task is queued only once the previous one has started,
+    # at least COALESCE_SECONDS after it was queued (its countdown), whichever host or
+    # worker the submissions and the tasks went to.
+    assert tasks.queued <= posting / COALESCE_SECONDS + 2, tasks.summary()
+    assert len(versions) < 200 / 4  # bursts coalesce
+    # Versions only go up: as polled, and in the order the snapshots were written.
+    assert latest_seen == sorted(latest_seen)
+    assert versions == sorted(set(versions)), versions
+    assert sorted(sum(tasks.written.values(), [])) == versions  # each by one task
 
 
 def test_recomputes_run_in_parallel_and_out_of_order_give_one_snapshot_per_version(
-    open_panel, make_user
+    open_panel, make_user, stack
 ):
     experts = add_experts(open_panel, make_user, 6)
     u1 = open_panel.indicators.get(code="U1")
@@ -116,30 +143,31 @@ def test_recomputes_run_in_parallel_and_out_of_order_give_one_snapshot_per_versi
     expected = results_compute(panel_input(evaluation=open_panel))
     versions_seen = []
 
-    for parallel in (1, 2, 5):
-        Evaluation.objects.filter(pk=open_panel.pk).update(input_version=100 + parallel)
+    # Starting the workers empties the queues: the ballots' own recompute is dropped, and the
+    # runs below race only with each other.
+    with stack.workers():
+        for parallel in (1, 2, 5):
+            Evaluation.objects.filter(pk=open_panel.pk).update(input_version=100 + parallel)
+            ran = stack.recompute_in_parallel(open_panel.pk, parallel)
+            written = [version for version in ran if version is not None]
+            assert written == [100 + parallel]  # exactly one of the parallel runs writes
+            versions_seen.append(open_panel.snapshots.latest().version)
 
-        def run(_):
-            try:
-                snapshot = results_recompute(evaluation_id=open_panel.pk)
-                return snapshot.version if snapshot else None
-            finally:
-                connection.close()  # each thread's own connection
+        # A late run of an older version changes nothing.
+        Evaluation.objects.filter(pk=open_panel.pk).update(input_version=50)
+        assert stack.recompute_in_parallel(open_panel.pk, 1) == [None]
 
-        with ThreadPoolExecutor(parallel) as pool:
-            written = [v for v in pool.map(run, range(parallel)) if v is not None]
-        assert written == [100 + parallel]  # exactly one of the parallel runs writes
-        versions_seen.append(open_panel.snapshots.latest().version)
-
-    # A late run of an older version changes nothing.
-    Evaluation.objects.filter(pk=open_panel.pk).update(input_version=50)
-    assert results_recompute(evaluation_id=open_panel.pk) is None
-
-    print(f"\nlatest versions after 1, 2 and 5 parallel runs: {versions_seen}")
+    tasks = recompute_tasks(stack.worker_logs)
+    print(
+        f"\n{stack.name}: latest versions after 1, 2 and 5 parallel runs: {versions_seen}; "
+        f"{tasks.summary()}"
+    )
     assert versions_seen == sorted(versions_seen)
     for snapshot in open_panel.snapshots.all():
         assert snapshot.data == expected
-    assert open_panel.snapshots.values("version").distinct().count() == 3
+    versions = written_versions(open_panel)
+    assert versions == sorted(set(versions)), versions
+    assert versions == [101, 102, 105]
 
 
 def test_a_worker_killed_mid_burst_is_healed_by_the_sweep_without_partial_snapshots(
