@@ -200,7 +200,8 @@ def test_a_figure_not_measured_is_said_so_not_judged():
     assert checks["≥ 200 POSTs/s"] is True
 
 
-def fake_huge(recompute_seconds=(1.5, 1.2), page_p95=600.0):
+def fake_huge(recompute_seconds=(30.5, 1.2), page_p95=600.0):
+    """Figures of a run: a full recompute, then one after a ballot (recompute_seconds)."""
     return {
         "scenario": SimpleNamespace(name="10,000 experts × 100-indicator hierarchy",
                                     experts=10_000),
@@ -225,15 +226,16 @@ def test_the_huge_section_states_its_targets_and_notes_the_memory_peak():
     text = render_huge(fake_huge(), ARGS, 900.0, "")
 
     assert text.startswith("## A 10,000-expert panel (on demand)")
-    assert "full recompute < 2 s: 1.20 s (met)" in text  # the best of the runs
+    # The target is the recompute after a ballot; the full one is stated beside it.
+    assert "recompute after a ballot < 2 s: 1.20 s (met)" in text
     assert "results page p95 < 500 ms: 600 ms (NOT met)" in text
     assert "worker memory peak: 923 MB" in text  # 901,000 kB, as MB of 10^6 bytes
-    assert "| 329,802 | 1.50 / 1.20 | 1.20 | 922 / 923 (923 max) | 154 | 3.00 | 0.80 |" in text
+    assert "| 329,802 | 30.50 | 1.20 | 922 / 923 (923 max) | 154 | 3.00 | 0.80 |" in text
     assert "| 198 | 198 | 50 | 40 / 80 | 5.00 / 9.00 / 10.00 | 2 | yes | 1.40 |" in text
 
 
 def test_the_huge_section_compares_itself_with_its_previous_run():
-    old = _section("huge", render_huge(fake_huge(recompute_seconds=(3.0, 2.5)), ARGS, 900.0))
+    old = _section("huge", render_huge(fake_huge(recompute_seconds=(40.0, 2.5)), ARGS, 900.0))
 
     text = render_huge(fake_huge(page_p95=450.0), ARGS, 900.0, old)
 
