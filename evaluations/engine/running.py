@@ -76,21 +76,35 @@ class Sums:
 
     def add(self, share: Share, sign: int = 1) -> None:
         """Add one expert's share (sign +1) or take it back (sign −1)."""
-        answered = ~np.isnan(share.matrix)
-        logs = np.log(np.where(answered, share.matrix, 1.0))
-        alpha = sign * share.alpha
-        self.experts += sign
-        self.alpha += alpha
-        self.with_gaps += sign * int(not answered.all())
-        self.log_judgments += np.where(answered, alpha * logs, 0.0)
-        self.pair_alpha += np.where(answered, alpha, 0.0)
-        positive = share.weights > 0
-        with np.errstate(divide="ignore"):
-            self.log_weights += np.where(positive, alpha * np.log(share.weights), 0.0)
-        self.zero_weights += sign * (~positive)
-        self.weights += alpha * share.weights
-        self.eigen += sign * share.eigen
-        self.entropy += sign * float(consensus.entropy(share.eigen))
+        self.add_many(
+            share.matrix[None],
+            np.array([share.alpha]),
+            share.weights[None],
+            share.eigen[None],
+            sign,
+        )
+
+    def add_many(self, matrices, alphas, weights, eigens, sign: int = 1) -> None:
+        """Add (or take back) k experts' shares at once: matrices (k, t, t) with NaN for a
+        skipped pair, alphas (k,), weights and eigens (k, t)."""
+        matrices = np.asarray(matrices, dtype=float)
+        alphas = np.asarray(alphas, dtype=float)
+        weights, eigens = np.asarray(weights, dtype=float), np.asarray(eigens, dtype=float)
+        answered = ~np.isnan(matrices)
+        logs = np.log(np.where(answered, matrices, 1.0))
+        share = np.where(answered, alphas[:, None, None], 0.0)
+        self.experts += sign * len(alphas)
+        self.alpha += sign * float(alphas.sum())
+        self.with_gaps += sign * int((~answered.all(axis=(1, 2))).sum())
+        self.log_judgments += sign * (share * logs).sum(axis=0)
+        self.pair_alpha += sign * share.sum(axis=0)
+        positive = weights > 0
+        log_w = np.log(np.where(positive, weights, 1.0))
+        self.log_weights += sign * np.where(positive, alphas[:, None] * log_w, 0.0).sum(axis=0)
+        self.zero_weights += sign * (~positive).sum(axis=0)
+        self.weights += sign * (alphas[:, None] * weights).sum(axis=0)
+        self.eigen += sign * eigens.sum(axis=0)
+        self.entropy += sign * float(consensus.entropy(eigens).sum())
         if self.experts == 0:  # back to nothing: no rounding residue is left behind
             self.__init__(self.t)
 

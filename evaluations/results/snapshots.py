@@ -2,12 +2,14 @@
 task never goes back; keep the newest RESULT_SNAPSHOTS_KEPT."""
 
 import time
+from contextlib import contextmanager
 
 from django.conf import settings as django_settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from ..models import BallotShare, Evaluation, ResultSnapshot
 from .running.recompute import recompute_locked
+from .running.state import running_lock
 
 
 def results_recompute(*, evaluation_id: int, full: bool = False) -> ResultSnapshot | None:
@@ -27,7 +29,8 @@ def results_recompute(*, evaluation_id: int, full: bool = False) -> ResultSnapsh
         return None
     started = time.perf_counter()
     with transaction.atomic():
-        done = recompute_locked(evaluation, version, full=full)
+        with _foreign_keys_checked_at_once():
+            done = recompute_locked(evaluation, version, full=full)
         snapshot = snapshot_write(
             evaluation_id=evaluation_id,
             version=version,
@@ -39,6 +42,21 @@ def results_recompute(*, evaluation_id: int, full: bool = False) -> ResultSnapsh
         if snapshot is None:
             transaction.set_rollback(True)
         return snapshot
+
+
+@contextmanager
+def _foreign_keys_checked_at_once():
+    """On PostgreSQL, check the shares' foreign keys as they are written, while the recompute
+    holds no row a ballot's transaction waits for, rather than at commit (Django declares
+    them deferred); deferred again after it, for the rest of the caller's transaction."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    yield  # an error rolls the transaction back, and the setting with it
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _latest_version(evaluation_id: int) -> int:
@@ -81,8 +99,12 @@ def snapshot_write(
 ) -> ResultSnapshot | None:
     try:
         with transaction.atomic():
-            # Serialise writers of one evaluation: check and insert under the row lock.
-            Evaluation.objects.select_for_update().filter(pk=evaluation_id).first()
+            # Serialise writers of one evaluation: check and insert under the lock of its
+            # running results. Not the evaluation's row: every ballot's transaction updates it
+            # (the input version), and holding it here would make this transaction and a
+            # ballot's wait for each other (the ballot holds its membership row, which the
+            # shares' foreign keys must read).
+            running_lock(evaluation_id)
             if _latest_version(evaluation_id) >= version:
                 return None
             snapshot = ResultSnapshot.objects.create(

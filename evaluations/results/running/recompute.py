@@ -13,7 +13,7 @@ from ...models import BallotShare, Evaluation
 from ..compute import _tree, results_compute
 from ..panel import PanelInput, order_comments, panel_context
 from .source import RunningSums
-from .state import Tally, apply_changes, fingerprint, lock, rebuild
+from .state import Tally, apply_changes, fingerprint, rebuild, running_lock
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Recomputed:
 def recompute_locked(evaluation: Evaluation, version: int, *, full: bool = False) -> Recomputed:
     """Inside the caller's transaction: lock the evaluation's running results, bring them up
     to date and compute the snapshot data for `version`."""
-    state = lock(evaluation)
+    state = running_lock(evaluation.pk)
     data, layout = panel_context(evaluation=evaluation)
     key = fingerprint(data, layout)
     root = _tree(data.indicators)

@@ -18,49 +18,75 @@ from ..panel import PanelInput, expert_weight
 def pairwise_figures(node: Node, values: list[float], membership: int, data: PanelInput) -> dict:
     """The expert's own weights, λmax, CI, RI, CR, consistency and inclusion for the matrix of
     `node`, from their upper-triangle judgments (NaN for a skipped pair), with the settings
-    and expert weight of `data`; the figures are None when the matrix cannot be weighed."""
+    and expert weight of `data`; the figures are None when the matrix cannot be weighed.
+    Included ones also keep their eigenvector priorities (for S*), so that taking the share
+    back out of the sums subtracts exactly what adding it added."""
+    return pairwise_figures_many(node, [values], [membership], data)[0]
+
+
+def pairwise_figures_many(node: Node, values: list, memberships: list, data: PanelInput) -> list:
+    """pairwise_figures of many ballots of one matrix, weighed as one stack (a full recompute
+    reads tens of thousands; numpy's per-call cost would dominate one by one)."""
     settings = data.settings
     method, ri = settings["weighting_method"], settings["ri_table"]
     t = len(node.children)
     threshold = settings_cr_limit(settings, t)
-    matrix = ahp.from_upper([values], t)[0]
-    gaps = bool(np.isnan(matrix).any())
-    figures = {
-        "weight": expert_weight(data, membership, node.code),
-        "upper": [None if math.isnan(v) else v for v in values],
-        "weights": None,
-        "lambda_max": None,
-        "ci": None,
-        "cr": None,
-        "ri": None,
-        "skipped": sum(math.isnan(v) for v in values),
-        "consistent": None,
-        "included": False,
-    }
-    if gaps and method not in ahp.METHODS:
-        return figures  # the whole matrix is unweighable (matrix_result says so)
+    stack = ahp.from_upper(values, t).reshape(len(values), t, t)
+    gaps = np.isnan(stack).any(axis=(1, 2))
+    every = [
+        {
+            "weight": expert_weight(data, membership, node.code),
+            "skipped": sum(math.isnan(v) for v in upper),
+            "weights": None,
+            "lambda_max": None,
+            "ci": None,
+            "cr": None,
+            "ri": None,
+            "consistent": None,
+            "included": False,
+            "upper": [None if math.isnan(v) else v for v in upper],
+        }
+        for upper, membership in zip(values, memberships, strict=True)
+    ]
+    weighable = ~gaps if method not in ahp.METHODS else np.ones(len(values), dtype=bool)
+    if not weighable.any():
+        return every  # skipped pairs and a fuzzy method: matrix_result says why
+    at = np.flatnonzero(weighable)
     try:
-        own = (
-            incomplete_panel.individual(matrix[None], method, ri, threshold)
-            if gaps
-            else ahp.priorities(matrix[None], method=method, ri=ri, threshold=threshold)
-        )
+        own = _own(stack[at], method, ri, threshold)
     except incomplete.DisconnectedError as error:
-        figures["unlinked"] = skipped.unlinked(node, error)
-        return figures
-    consistent = bool(own.cr[0] < threshold)
-    figures.update(
-        weights=own.weights[0].tolist(),
-        lambda_max=finite(own.lambda_max[0]),
-        ci=finite(own.ci[0]),
-        cr=finite(own.cr[0]),
-        ri=float(np.broadcast_to(own.ri, 1)[0]),
-        consistent=consistent,
-        included=consistent
-        if settings["ballot_inclusion"] == Evaluation.BallotInclusion.CONSISTENT
-        else True,
-    )
-    return figures
+        if len(values) == 1:
+            return [{**every[0], "unlinked": skipped.unlinked(node, error)}]
+        # Some ballot's answers do not link (the services refuse these): each on its own.
+        return [
+            pairwise_figures_many(node, [upper], [membership], data)[0]
+            for upper, membership in zip(values, memberships, strict=True)
+        ]
+    consistent_only = settings["ballot_inclusion"] == Evaluation.BallotInclusion.CONSISTENT
+    index = np.broadcast_to(own.ri, len(at))
+    for position, k in enumerate(at):
+        consistent = bool(own.cr[position] < threshold)
+        every[k].update(
+            weights=own.weights[position].tolist(),
+            lambda_max=finite(own.lambda_max[position]),
+            ci=finite(own.ci[position]),
+            cr=finite(own.cr[position]),
+            ri=float(index[position]),
+            consistent=consistent,
+            included=consistent if consistent_only else True,
+        )
+    included = [k for k in at if every[k]["included"]]
+    if included:
+        eigen = incomplete_panel.individual(stack[included], "eigenvector", ri).weights
+        for position, k in enumerate(included):
+            every[k]["eigen"] = eigen[position].tolist()
+    return every
+
+
+def _own(stack: np.ndarray, method: str, ri: str, threshold: float):
+    if np.isnan(stack).any():
+        return incomplete_panel.individual(stack, method, ri, threshold)
+    return ahp.priorities(stack, method=method, ri=ri, threshold=threshold)
 
 
 def matrix_of(judgments: list) -> np.ndarray:
@@ -70,17 +96,13 @@ def matrix_of(judgments: list) -> np.ndarray:
     return ahp.from_upper([upper], t)[0]
 
 
-def pairwise_share(figures: dict, ri: str) -> running.Share:
-    """An included ballot's part of its matrix's sums. The eigenvector priorities (for S*)
-    are computed again from the judgments, the same way each time, so taking a share back
-    subtracts exactly what adding it added."""
-    matrix = matrix_of(figures["upper"])
-    eigen = incomplete_panel.individual(matrix[None], "eigenvector", ri).weights[0]
+def pairwise_share(figures: dict) -> running.Share:
+    """An included ballot's part of its matrix's sums, as stored with it."""
     return running.Share(
-        matrix=matrix,
+        matrix=matrix_of(figures["upper"]),
         alpha=figures["weight"],
         weights=np.asarray(figures["weights"], dtype=float),
-        eigen=eigen,
+        eigen=np.asarray(figures["eigen"], dtype=float),
     )
 
 

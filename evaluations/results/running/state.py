@@ -13,6 +13,7 @@ Layout of RunningResults.sums:
 
 import hashlib
 import json
+from itertools import groupby
 
 from django.db.models import Q
 
@@ -32,7 +33,7 @@ from ..panel import (
     rating_comments,
     rating_votes,
 )
-from .shares import matrix_of, pairwise_figures, pairwise_share
+from .shares import matrix_of, pairwise_figures_many
 
 REVOKED = {
     "membership__invitation__status": Invitation.Status.REVOKED,
@@ -103,23 +104,37 @@ class Tally:
     # --- one ballot in or out ----------------------------------------------------------
 
     def pairwise(self, membership: int, code: str, figures: dict, sign: int) -> None:
+        self.pairwise_many(code, [(membership, figures)], sign)
+
+    def pairwise_many(self, code: str, ballots: list[tuple[int, dict]], sign: int) -> None:
+        """Ballots of one matrix in (+1) or out (−1): (membership, figures) each."""
         entry = self.matrices[code]
-        entry["ballots"] += sign
-        if figures.get("upper") is None:
-            return  # a ballot with an unanswered pair: counted as kept, not weighed
-        entry["submitted"] += sign
-        gaps = figures["skipped"] > 0
-        entry["with_gaps"] += sign * int(gaps)
-        entry["skipped"] += sign * figures["skipped"]
-        _toggle(entry["inconsistent"], membership, sign, figures["consistent"] is False)
-        if figures.get("unlinked"):
-            key = str(membership)
-            if sign > 0:
-                entry["unlinked"][key] = figures["unlinked"]
-            else:
-                entry["unlinked"].pop(key, None)
-        if figures["included"]:
-            entry["sums"].add(pairwise_share(figures, self.ri), sign)
+        included = []
+        for membership, figures in ballots:
+            entry["ballots"] += sign
+            if figures.get("upper") is None:
+                continue  # a ballot with an unanswered pair: counted as kept, not weighed
+            entry["submitted"] += sign
+            entry["with_gaps"] += sign * int(figures["skipped"] > 0)
+            entry["skipped"] += sign * figures["skipped"]
+            if figures["consistent"] is False:
+                _toggle(entry["inconsistent"], membership, sign)
+            if figures.get("unlinked"):
+                if sign > 0:
+                    entry["unlinked"][str(membership)] = figures["unlinked"]
+                else:
+                    entry["unlinked"].pop(str(membership), None)
+            if figures["included"]:
+                included.append(figures)
+        entry["inconsistent"].sort()
+        if included:
+            entry["sums"].add_many(
+                [matrix_of(f["upper"]) for f in included],
+                [f["weight"] for f in included],
+                [f["weights"] for f in included],
+                [f["eigen"] for f in included],
+                sign,
+            )
 
     def rating(self, membership: int, subject: int, figures: dict, sign: int) -> None:
         leaves = self.subjects.get(str(subject))
@@ -152,34 +167,14 @@ def _matrix_entry(stored: dict | None, t: int) -> dict:
     }
 
 
-def _toggle(members: list[int], membership: int, sign: int, listed: bool) -> None:
-    if not listed:
-        return
+def _toggle(members: list[int], membership: int, sign: int) -> None:
     if sign > 0:
         members.append(membership)
-        members.sort()
     elif membership in members:
         members.remove(membership)
 
 
 # --- reading ballots into shares ----------------------------------------------------------
-
-
-def pairwise_share_row(tally: Tally, membership: int, parent_id: int, judgments) -> tuple:
-    """(code, figures, comments) of a submitted pairwise ballot, or None for a parent that is
-    no matrix any more."""
-    layout = tally.layout
-    parent = layout.by_id.get(parent_id)
-    node = tally.nodes.get(parent.code) if parent else None
-    if node is None:
-        return None
-    values = upper_values(judgments, layout.children.get(parent_id, []))
-    scratch = PanelInput(settings={}, indicators=[], grades=[], subjects=[], experts={})
-    pairwise_comments(scratch, membership, parent_id, judgments, layout.by_id)
-    if values is None:
-        return node.code, {"upper": None}, scratch.comments["pairwise"]
-    figures = pairwise_figures(node, values, membership, tally.data)
-    return node.code, figures, scratch.comments["pairwise"]
 
 
 def rating_share_row(tally: Tally, membership: int, subject: int, answers) -> tuple:
@@ -203,14 +198,18 @@ def rebuild(evaluation: Evaluation, tally: Tally, version: int) -> None:
     # read here: out and in, the same share).
     taken = list(unapplied(evaluation).values_list("pk", flat=True))
     shares = []
-    rows = counted(PairwiseBallot, evaluation).order_by("membership_id", "parent_id")
-    for membership, parent_id, judgments in rows.values_list(
-        "membership_id", "parent_id", "submitted_judgments"
+    rows = counted(PairwiseBallot, evaluation).order_by("parent_id", "membership_id")
+    for parent_id, ballots in groupby(
+        rows.values_list("parent_id", "membership_id", "submitted_judgments").iterator(2000),
+        key=lambda row: row[0],
     ):
-        share = _pairwise_in(tally, evaluation, version, membership, parent_id, judgments)
-        if share is not None:
-            shares.append(share)
-            _into_panel_input(data, layout, share)
+        made = _pairwise_of_one_matrix(tally, parent_id, [row[1:] for row in ballots])
+        for membership, _code, figures, comments in made:
+            shares.append(_share(evaluation, version, membership, figures, comments, parent_id))
+            _into_panel_input(data, layout, shares[-1])
+        by_code = [(membership, figures) for membership, _code, figures, _c in made]
+        if made:
+            tally.pairwise_many(made[0][1], by_code, +1)
     rows = counted(RatingBallot, evaluation).order_by("membership_id", "subject_id")
     for membership, subject, answers in rows.values_list(
         "membership_id", "subject_id", "submitted_ratings"
@@ -222,6 +221,45 @@ def rebuild(evaluation: Evaluation, tally: Tally, version: int) -> None:
     order_comments(data, layout.tree)
     BallotShare.objects.bulk_create(shares, batch_size=2000)
     mark_applied(taken)
+
+
+def _pairwise_of_one_matrix(tally: Tally, parent_id: int, ballots: list) -> list[tuple]:
+    """(membership, code, figures, comments) of one matrix's submitted ballots, weighed as one
+    stack; none for a parent that is no matrix any more."""
+    layout = tally.layout
+    parent = layout.by_id.get(parent_id)
+    node = tally.nodes.get(parent.code) if parent else None
+    if node is None:
+        return []
+    children = layout.children.get(parent_id, [])
+    made, weighed = [], []
+    for membership, judgments in ballots:
+        scratch = PanelInput(settings={}, indicators=[], grades=[], subjects=[], experts={})
+        pairwise_comments(scratch, membership, parent_id, judgments, layout.by_id)
+        values = upper_values(judgments, children)
+        made.append([membership, node.code, {"upper": None}, scratch.comments["pairwise"]])
+        if values is not None:
+            weighed.append((len(made) - 1, membership, values))
+    if weighed:
+        figures = pairwise_figures_many(
+            node, [v for _k, _m, v in weighed], [m for _k, m, _v in weighed], tally.data
+        )
+        for (k, _membership, _values), each in zip(weighed, figures, strict=True):
+            made[k][2] = each
+    return [tuple(row) for row in made]
+
+
+def _share(evaluation, version, membership, figures, comments, parent_id=None, subject_id=None):
+    return BallotShare(
+        evaluation=evaluation,
+        membership_id=membership,
+        parent_id=parent_id,
+        subject_id=subject_id,
+        since=version,
+        figures={key: value for key, value in figures.items() if key != "upper"},
+        judgments=figures.get("upper"),
+        comments=comments,
+    )
 
 
 def _into_panel_input(data: PanelInput, layout: Layout, share: BallotShare) -> None:
@@ -318,37 +356,22 @@ def _take_out(evaluation, tally: Tally, version: int, members, pairs, rated) -> 
 
 
 def _pairwise_in(tally, evaluation, version, membership, parent_id, judgments):
-    made = pairwise_share_row(tally, membership, parent_id, judgments)
-    if made is None:
+    made = _pairwise_of_one_matrix(tally, parent_id, [(membership, judgments)])
+    if not made:
         return None
-    code, figures, comments = made
+    _membership, code, figures, comments = made[0]
     tally.pairwise(membership, code, figures, +1)
-    return BallotShare(
-        evaluation=evaluation,
-        membership_id=membership,
-        parent_id=parent_id,
-        since=version,
-        figures={key: value for key, value in figures.items() if key != "upper"},
-        judgments=figures["upper"],
-        comments=comments,
-    )
+    return _share(evaluation, version, membership, figures, comments, parent_id)
 
 
 def _rating_in(tally, evaluation, version, membership, subject, answers):
     figures, comments = rating_share_row(tally, membership, subject, answers)
     tally.rating(membership, subject, figures, +1)
-    return BallotShare(
-        evaluation=evaluation,
-        membership_id=membership,
-        subject_id=subject,
-        since=version,
-        figures=figures,
-        comments=comments,
-    )
+    return _share(evaluation, version, membership, figures, comments, subject_id=subject)
 
 
-def lock(evaluation: Evaluation) -> RunningResults:
-    """The evaluation's running results, locked until the transaction ends: recomputes of one
-    evaluation take turns (a ballot's own transaction never waits for it)."""
-    RunningResults.objects.get_or_create(evaluation=evaluation)
-    return RunningResults.objects.select_for_update().get(evaluation=evaluation)
+def running_lock(evaluation_id: int) -> RunningResults:
+    """The evaluation's running results, locked until the transaction ends: recomputes and
+    snapshot writes of one evaluation take turns (a ballot's transaction never touches it)."""
+    RunningResults.objects.get_or_create(evaluation_id=evaluation_id)
+    return RunningResults.objects.select_for_update().get(evaluation_id=evaluation_id)
