@@ -9,8 +9,10 @@ submission and then a revision of four kinds of ballot:
 - api-pairwise: PUT /api/v1/panels/{id}/pairwise/{parent}/ with an API token, submit true;
 - api-ratings: PUT /api/v1/panels/{id}/ratings/{subject}/, the same way.
 
-CPU is time.process_time over the POSTs of a phase (this process runs the client, Django and
-SQLite, so SQLite's work counts too), divided by their number; the queries are counted with
+CPU is time.process_time around each POST (this process runs the client, Django and SQLite,
+so SQLite's work counts too), reported as the mean and the median of the phase's POSTs (the
+median is steadier on a busy machine; the mean includes the garbage collector's pauses).
+The queries are counted with
 CaptureQueriesContext on other experts of the same panel, so the counting does not slow the
 timed POSTs. Settings are production's (DEBUG off, tasks queued after commit) minus the
 broker: the recompute is switched off as tests/evaluations/test_pipeline.py does it, by
@@ -217,21 +219,24 @@ class Poster:
 class Figure:
     kind: str
     phase: str  # "first" submission or "revision"
-    cpu_ms: float
+    cpu_ms: float  # mean
+    median_ms: float
     queries: int
     posts: int
 
 
-def timed(post, experts, rng, profiler=None) -> float:
-    """CPU milliseconds per POST over these experts."""
-    started = time.process_time()
+def timed(post, experts, rng, profiler=None) -> list[float]:
+    """CPU milliseconds of each POST over these experts."""
     if profiler is not None:
         profiler.enable()
+    times = []
     for expert in experts:
+        started = time.process_time()
         post(expert, rng)
+        times.append((time.process_time() - started) * 1000)
     if profiler is not None:
         profiler.disable()
-    return (time.process_time() - started) * 1000 / len(experts)
+    return times
 
 
 def counted(post, experts, rng, show: str = "") -> int:
@@ -266,7 +271,8 @@ def measure(poster: Poster, posts: int, profile: str | None, show: bool) -> list
             profiler = cProfile.Profile() if profile == kind and phase == "first" else None
             cpu = timed(post, timed_set, rng, profiler)
             queries = counted(post, counted_set, rng, f"{kind} {phase}" if show else "")
-            figures.append(Figure(kind, phase, cpu, queries, len(timed_set)))
+            mean, median = statistics.fmean(cpu), statistics.median(cpu)
+            figures.append(Figure(kind, phase, mean, median, queries, len(timed_set)))
             if profiler is not None:
                 show_profile(profiler, kind)
     return figures
@@ -282,11 +288,13 @@ def show_profile(profiler: cProfile.Profile, kind: str) -> None:
 
 def report(figures: list[Figure]) -> str:
     lines = [
-        "| POST | phase | CPU ms / POST | queries / POST |",
-        "|---|---|---:|---:|",
+        "| POST | phase | CPU ms / POST, mean | median | queries / POST |",
+        "|---|---|---:|---:|---:|",
     ]
     for f in figures:
-        lines.append(f"| {f.kind} | {f.phase} | {f.cpu_ms:.2f} | {f.queries} |")
+        lines.append(
+            f"| {f.kind} | {f.phase} | {f.cpu_ms:.2f} | {f.median_ms:.2f} | {f.queries} |"
+        )
     return "\n".join(lines)
 
 
