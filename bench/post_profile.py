@@ -12,11 +12,13 @@ submission and then a revision of four kinds of ballot:
 CPU is time.process_time around each POST (this process runs the client, Django and SQLite,
 so SQLite's work counts too), reported as the mean and the median of the phase's POSTs (the
 median is steadier on a busy machine; the mean includes the garbage collector's pauses).
-The queries are counted with
-CaptureQueriesContext on other experts of the same panel, so the counting does not slow the
-timed POSTs. Settings are production's (DEBUG off, tasks queued after commit) minus the
-broker: the recompute is switched off as tests/evaluations/test_pipeline.py does it, by
-replacing the task's apply_async. The claim (the conditional UPDATE that coalesces a burst's
+The queries are counted with CaptureQueriesContext, and the Python function calls with
+cProfile (a measure of the work that a busy machine does not blur), on other experts of the
+same panel, so the counting does not slow the timed POSTs.
+
+Settings are production's (DEBUG off, tasks queued after commit) minus the broker: the
+recompute is switched off as tests/evaluations/test_pipeline.py does it, by replacing the
+task's apply_async. The claim (the conditional UPDATE that coalesces a burst's
 recomputes) still runs on every submission; the first claims and "queues" (the call is
 recorded, nothing runs), the later ones find the claim taken, as in a burst under load. The
 robustness analysis is off (it follows a recompute only).
@@ -198,9 +200,7 @@ class Poster:
 
     def api_pairwise(self, expert: Expert, rng: random.Random) -> None:
         parent = self.panel.api_parent
-        items = [
-            {"row": r.code, "col": c.code, "value": t} for r, c, t in judgments(parent, rng)
-        ]
+        items = [{"row": r.code, "col": c.code, "value": t} for r, c, t in judgments(parent, rng)]
         self._put(expert, f"{self.api}/pairwise/{parent.pk}/", {"judgments": items, "submit": True})
 
     def api_ratings(self, expert: Expert, rng: random.Random) -> None:
@@ -222,6 +222,7 @@ class Figure:
     cpu_ms: float  # mean
     median_ms: float
     queries: int
+    calls: int  # Python function calls
     posts: int
 
 
@@ -239,21 +240,27 @@ def timed(post, experts, rng, profiler=None) -> list[float]:
     return times
 
 
-def counted(post, experts, rng, show: str = "") -> int:
-    """The median number of queries per POST over these experts (`show`: print the last's)."""
+def counted(post, experts, rng, show: str = "") -> tuple[int, int]:
+    """The median numbers of queries and of Python function calls per POST over these experts
+    (`show`: print the last one's queries). The calls, counted by cProfile, are a measure of
+    the work that a busy machine does not blur."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    counts = []
+    counts, calls = [], []
     for expert in experts:
+        profiler = cProfile.Profile()
         with CaptureQueriesContext(connection) as queries:
+            profiler.enable()
             post(expert, rng)
+            profiler.disable()
         counts.append(len(queries))
+        calls.append(pstats.Stats(profiler).total_calls)
     if show:
         print(f"--- queries of one {show} ---", file=sys.stderr)
         for query in queries.captured_queries:
             print(f"  {query['sql'][:300]}", file=sys.stderr)
-    return int(statistics.median(counts))
+    return int(statistics.median(counts)), int(statistics.median(calls))
 
 
 def measure(poster: Poster, posts: int, profile: str | None, show: bool) -> list[Figure]:
@@ -270,9 +277,9 @@ def measure(poster: Poster, posts: int, profile: str | None, show: bool) -> list
         for phase in ("first", "revision"):
             profiler = cProfile.Profile() if profile == kind and phase == "first" else None
             cpu = timed(post, timed_set, rng, profiler)
-            queries = counted(post, counted_set, rng, f"{kind} {phase}" if show else "")
+            queries, calls = counted(post, counted_set, rng, f"{kind} {phase}" if show else "")
             mean, median = statistics.fmean(cpu), statistics.median(cpu)
-            figures.append(Figure(kind, phase, mean, median, queries, len(timed_set)))
+            figures.append(Figure(kind, phase, mean, median, queries, calls, len(timed_set)))
             if profiler is not None:
                 show_profile(profiler, kind)
     return figures
@@ -288,12 +295,13 @@ def show_profile(profiler: cProfile.Profile, kind: str) -> None:
 
 def report(figures: list[Figure]) -> str:
     lines = [
-        "| POST | phase | CPU ms / POST, mean | median | queries / POST |",
-        "|---|---|---:|---:|---:|",
+        "| POST | phase | CPU ms / POST, mean | median | queries / POST | Python calls / POST |",
+        "|---|---|---:|---:|---:|---:|",
     ]
     for f in figures:
         lines.append(
-            f"| {f.kind} | {f.phase} | {f.cpu_ms:.2f} | {f.median_ms:.2f} | {f.queries} |"
+            f"| {f.kind} | {f.phase} | {f.cpu_ms:.2f} | {f.median_ms:.2f} | {f.queries} "
+            f"| {f.calls:,} |"
         )
     return "\n".join(lines)
 
@@ -312,7 +320,10 @@ def main(argv=None) -> None:
         panel = build_panel(WARM_UP + args.posts + COUNTED)
         figures = measure(Poster(panel), args.posts, args.profile, args.queries)
         print(report(figures))
-        print(f"\n{len(queued)} recompute(s) queued (recorded, not run); Python {sys.version.split()[0]}")
+        print(
+            f"\n{len(queued)} recompute(s) queued (recorded, not run); "
+            f"Python {sys.version.split()[0]}"
+        )
 
 
 if __name__ == "__main__":

@@ -7,14 +7,15 @@ with a draft on top of earlier submitted answers counts as still to answer too.
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from evaluations.models import Indicator, Subject
+from evaluations.selectors import depth_first
 from experts.models import PanelMembership
 
-from .models import BallotStatus
-from .selectors import questionnaire
+from .models import BallotStatus, PairwiseBallot, RatingBallot
 
 
 @dataclass(frozen=True)
@@ -23,23 +24,47 @@ class NextForm:
     name: str  # "U2 Human resource management", or the subject's name
 
 
-def _pending(ballot) -> bool:
-    return ballot is None or ballot.status != BallotStatus.SUBMITTED
-
-
 def next_form(*, membership: PanelMembership) -> NextForm | None:
-    """The first form of the panel not yet submitted as it stands, or None when all are."""
-    forms = questionnaire(membership=membership)
+    """The first form of the panel not yet submitted as it stands, or None when all are.
+
+    The forms are the questionnaire's (surveys.selectors.questionnaire), each marked done by
+    the database (a ballot whose status is submitted) rather than with its ballot read whole:
+    one query while a pairwise form is left, a second for the rating forms.
+    """
     evaluation_id = membership.evaluation_id
-    for parent, ballot in forms["matrices"]:
-        if _pending(ballot):
+    submitted = PairwiseBallot.objects.filter(
+        membership=membership, parent=OuterRef("pk"), status=BallotStatus.SUBMITTED
+    )
+    indicators = Indicator.objects.filter(evaluation_id=evaluation_id).annotate(
+        done=Exists(submitted)
+    )
+    tree = depth_first(indicators)
+    child_count: dict[int, int] = {}
+    for indicator, _depth in tree:
+        if indicator.parent_id:
+            child_count[indicator.parent_id] = child_count.get(indicator.parent_id, 0) + 1
+    for parent, _depth in tree:
+        matrix = child_count.get(parent.pk, 0) >= 2 and parent.given_weights is None
+        if matrix and not parent.done:
             url = reverse("pairwise-form", args=[evaluation_id, parent.pk])
             return NextForm(url=url, name=f"{parent.code} {parent.name}")
-    for subject, ballot in forms["subjects"]:
-        if _pending(ballot):
-            url = reverse("rating-form", args=[evaluation_id, subject.pk])
-            return NextForm(url=url, name=subject.name)
-    return None
+    # With every leaf given or measured by the coordinator there is nothing to rate.
+    voted = any(
+        indicator.pk not in child_count
+        and indicator.membership_source == Indicator.MembershipSource.VOTES
+        for indicator, _depth in tree
+    )
+    if not voted:
+        return None
+    submitted = RatingBallot.objects.filter(
+        membership=membership, subject=OuterRef("pk"), status=BallotStatus.SUBMITTED
+    )
+    pending = Subject.objects.filter(evaluation_id=evaluation_id).exclude(Exists(submitted))
+    subject = pending.first()
+    if subject is None:
+        return None
+    url = reverse("rating-form", args=[evaluation_id, subject.pk])
+    return NextForm(url=url, name=subject.name)
 
 
 def submitted_message(*, form: Indicator | Subject, following: NextForm | None) -> str:

@@ -30,6 +30,7 @@ from evaluations.engine import ahp
 from evaluations.models import AuditEntry, Evaluation, Indicator, Subject
 from evaluations.services.audit import audit_record
 from evaluations.services.pipeline import results_mark_stale
+from experts.activity import activity_record
 from experts.models import Invitation, PanelMembership
 
 from .consistency import evaluation_cr_limit
@@ -195,7 +196,9 @@ def _clean_judgments(
     return cleaned
 
 
-def _lock_membership(membership: PanelMembership) -> PanelMembership:
+def _lock_membership(
+    membership: PanelMembership, *, parent: Indicator | None = None
+) -> PanelMembership:
     # Serialise one expert's concurrent saves (double clicks, autosave racing a submit): the
     # second waits here, then updates the row the first created.
     # The evaluation is not locked (every save of the panel would wait) but read after the
@@ -205,6 +208,8 @@ def _lock_membership(membership: PanelMembership) -> PanelMembership:
     # version from before the wait).
     # The revocation is read after the lock too: a revocation locks the same row, so a save
     # that passed the page's access check just before it must not land after it.
+    # With `parent`, the evaluation's query also says whether the coordinator has given that
+    # node's weights since the page read it (`parent_weights_given`), read after the lock too.
     revoked = Invitation.objects.filter(membership=OuterRef("pk"), status=Invitation.Status.REVOKED)
     locked = (
         PanelMembership.objects.select_for_update()
@@ -213,7 +218,13 @@ def _lock_membership(membership: PanelMembership) -> PanelMembership:
     )
     if locked.revoked:
         raise ValidationError({"membership": _(ERROR_REVOKED)})
-    locked.evaluation = Evaluation.objects.get(pk=locked.evaluation_id)
+    evaluations = Evaluation.objects.all()
+    if parent is not None:
+        given = Indicator.objects.filter(pk=parent.pk, given_weights__isnull=False)
+        evaluations = evaluations.annotate(parent_weights_given=Exists(given))
+    locked.evaluation = evaluations.get(pk=locked.evaluation_id)
+    if PanelMembership.user.is_cached(membership):  # the page's user: no query to name it
+        locked.user = membership.user
     if locked.evaluation.status != Evaluation.Status.OPEN:
         raise ValidationError({"status": _(ERROR_NOT_OPEN)})
     return locked
@@ -235,14 +246,14 @@ def pairwise_ballot_save(
     `actor` is who did it (the expert unless given: a coordinator typing in a paper ballot);
     `paper` the paper form's number and first typist, kept on the revision (surveys/paper/).
     """
-    membership = _lock_membership(membership)
+    membership = _lock_membership(membership, parent=parent)
     evaluation = membership.evaluation
     children = matrix_children(parent)
     if parent.evaluation_id != evaluation.pk or len(children) < 2:
         raise ValidationError({"parent": _(ERROR_NOT_A_MATRIX).format(code=parent.code)})
     # Read fresh, not from the page's copy of the parent: the coordinator may have given the
     # weights since. A save racing that switch is harmless: kept, and left out of the results.
-    if Indicator.objects.filter(pk=parent.pk, given_weights__isnull=False).exists():
+    if evaluation.parent_weights_given:
         raise ValidationError({"parent": _(ERROR_GIVEN_WEIGHTS).format(code=parent.code)})
     cleaned = _clean_judgments(children, judgments, submit=submit, evaluation=evaluation)
     check = pairwise_consistency(evaluation=evaluation, children=children, judgments=cleaned)
@@ -252,7 +263,7 @@ def pairwise_ballot_save(
             cr="∞" if check.cr is None else f"{check.cr:.3f}", threshold=f"{check.threshold:g}"
         )
         raise ValidationError({"judgments": message})
-    ballot = PairwiseBallot.objects.filter(membership=membership, parent=parent).first()
+    ballot = _existing(PairwiseBallot, membership, parent=parent)
     ballot = ballot or PairwiseBallot(membership=membership, parent=parent)
     answers = {"judgments": cleaned, "cr": check.cr, "consistent": check.consistent}
     return _store(
@@ -289,7 +300,7 @@ def rating_ballot_save(
     cleaned = clean_ratings(
         leaves, grades, ratings, submit=submit, dont_know=evaluation.allow_dont_know
     )
-    ballot = RatingBallot.objects.filter(membership=membership, subject=subject).first()
+    ballot = _existing(RatingBallot, membership, subject=subject)
     ballot = ballot or RatingBallot(membership=membership, subject=subject)
     # Votes cast before a leaf stopped being voted stay stored (unused while it is not), so
     # they count again if the coordinator switches the leaf back to votes.
@@ -299,6 +310,17 @@ def rating_ballot_save(
     return _store(
         ballot, membership, answers, submit=submit, channel=channel, actor=actor, paper=paper
     )
+
+
+def _existing(model, membership: PanelMembership, **form):
+    """The expert's ballot of this form (`parent=` or `subject=`) or None, holding the objects
+    given, so that its revision and log line name them without reading them again."""
+    ballot = model.objects.filter(membership=membership, **form).first()
+    if ballot is not None:
+        for name, value in form.items():
+            setattr(ballot, name, value)
+        ballot.membership = membership
+    return ballot
 
 
 def _store(
@@ -353,7 +375,7 @@ def pairwise_ballot_withdraw(
     The working copy stays as a draft, so the expert can change it and submit again.
     """
     membership = _lock_membership(membership)
-    ballot = PairwiseBallot.objects.filter(membership=membership, parent=parent).first()
+    ballot = _existing(PairwiseBallot, membership, parent=parent)
     return _withdraw(ballot, membership, ("judgments", "cr", "consistent"), channel, actor)
 
 
@@ -367,7 +389,7 @@ def rating_ballot_withdraw(
 ) -> RatingBallot:
     """Take the expert's submitted ratings of `subject` out of the results (draft kept)."""
     membership = _lock_membership(membership)
-    ballot = RatingBallot.objects.filter(membership=membership, subject=subject).first()
+    ballot = _existing(RatingBallot, membership, subject=subject)
     return _withdraw(ballot, membership, ("ratings",), channel, actor)
 
 
@@ -429,8 +451,7 @@ def _record(
 
 
 def _touch(membership: PanelMembership, *, results_changed: bool) -> None:
-    membership.last_activity_at = timezone.now()
-    membership.save(update_fields=["last_activity_at"])
+    activity_record(membership)  # to the minute: no write on most saves
     if results_changed:
         results_mark_stale(evaluation_id=membership.evaluation_id)
 
