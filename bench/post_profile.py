@@ -156,24 +156,21 @@ class Poster:
         from django.test import Client
 
         self.panel = panel
-        self.client_class = Client
         self.csrf_cookie = settings.CSRF_COOKIE_NAME
         self.session_cookie = settings.SESSION_COOKIE_NAME
-        self.clients: dict = {}  # one per expert and kind of client, as a browser keeps one
+        # One client for the pages, one for the API: each POST comes with its expert's
+        # cookies or token only, and the middleware is loaded once (a new client loads it).
+        self.pages = Client(enforce_csrf_checks=True)
+        self.api_client = Client()
         self.base = f"/panels/{panel.evaluation.pk}"
         self.api = f"/api/v1/panels/{panel.evaluation.pk}"
 
     def browser(self, expert: Expert):
-        client = self.clients.get(("browser", expert.session))
-        if client is None:
-            client = self.client_class(enforce_csrf_checks=True)
-            client.cookies[self.session_cookie] = expert.session
-            client.cookies[self.csrf_cookie] = expert.csrf
-            self.clients[("browser", expert.session)] = client
-        return client
-
-    def api_client(self, expert: Expert):
-        return self.clients.setdefault(("api", expert.token), self.client_class())
+        """The pages' client with this expert's cookies only (as their own browser)."""
+        self.pages.cookies.clear()
+        self.pages.cookies[self.session_cookie] = expert.session
+        self.pages.cookies[self.csrf_cookie] = expert.csrf
+        return self.pages
 
     def _form(self, expert: Expert, path: str, fields: dict):
         body = urlencode({**fields, "action": "submit", "csrfmiddlewaretoken": expert.csrf})
@@ -183,7 +180,7 @@ class Poster:
         assert response.status_code == 302, (path, response.status_code, response.content[:500])
 
     def _put(self, expert: Expert, path: str, data: dict):
-        response = self.api_client(expert).put(
+        response = self.api_client.put(
             path, data, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {expert.token}"
         )
         assert response.status_code == 200, (path, response.status_code, response.content[:500])
