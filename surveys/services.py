@@ -230,8 +230,8 @@ def _lock_membership(membership: PanelMembership) -> PanelMembership:
     if _revoked(locked):
         raise ValidationError({"membership": _(ERROR_REVOKED)})
     locked.evaluation = Evaluation.objects.only(*BALLOT_RULES).get(pk=locked.evaluation_id)
-    if PanelMembership.user.is_cached(membership):  # the page's user: no query to name it
-        locked.user = membership.user
+    if PanelMembership.user.is_cached(membership) and membership.user_id == locked.user_id:
+        locked.user = membership.user  # the page's user: the revision names it without a query
     if locked.evaluation.status != Evaluation.Status.OPEN:
         raise ValidationError({"status": _(ERROR_NOT_OPEN)})
     return locked
