@@ -11,7 +11,8 @@ submission and then a revision of four kinds of ballot:
 
 CPU is time.process_time around each POST (this process runs the client, Django and SQLite,
 so SQLite's work counts too), reported as the mean and the median of the phase's POSTs (the
-median is steadier on a busy machine; the mean includes the garbage collector's pauses).
+median is steadier on a busy machine; the mean includes the odd pause: the garbage collector,
+a neighbour's burst).
 The queries are counted with CaptureQueriesContext, and the Python function calls with
 cProfile (a measure of the work that a busy machine does not blur), on other experts of the
 same panel, so the counting does not slow the timed POSTs.
@@ -24,7 +25,10 @@ recorded, nothing runs), the later ones find the claim taken, as in a burst unde
 robustness analysis is off (it follows a recompute only).
 
 `--profile KIND` runs cProfile over that kind's first submissions and prints where the time
-goes.
+goes; `--queries` prints one POST's queries of each kind and phase.
+
+The test client leaves out what gunicorn and PostgreSQL add (HTTP parsing, psycopg, the
+database's own CPU, connection health checks): bench/load_bench.py measures those, under load.
 """
 
 import argparse
