@@ -21,6 +21,7 @@ import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -219,29 +220,23 @@ def _lock_membership(membership: PanelMembership) -> PanelMembership:
     # new settings, which a row joined to the locked query would not show (it keeps the
     # version from before the wait).
     # The revocation is read after the lock too: a revocation locks the same row, so a save
-    # that passed the page's access check just before it must not land after it. It is read
-    # in the locking query, joined (an Exists annotation said the same at twice the CPU); only
-    # the membership's row is locked (PostgreSQL cannot lock the outer join's nullable side).
-    locked = (
-        PanelMembership.objects.select_for_update(of=("self",))
-        .select_related("invitation")
-        .get(pk=membership.pk)
+    # that passed the page's access check just before it must not land after it. So it is
+    # asked in the evaluation's query, not in the locking one: PostgreSQL re-reads a row it
+    # waited for, but a joined or sub-selected row keeps its version from before the wait.
+    locked = PanelMembership.objects.select_for_update().get(pk=membership.pk)
+    revoked = Invitation.objects.filter(membership_id=locked.pk, status=Invitation.Status.REVOKED)
+    locked.evaluation = (
+        Evaluation.objects.only(*BALLOT_RULES)
+        .annotate(membership_revoked=Exists(revoked))
+        .get(pk=locked.evaluation_id)
     )
-    if _revoked(locked):
+    if locked.evaluation.membership_revoked:
         raise ValidationError({"membership": _(ERROR_REVOKED)})
-    locked.evaluation = Evaluation.objects.only(*BALLOT_RULES).get(pk=locked.evaluation_id)
     if PanelMembership.user.is_cached(membership) and membership.user_id == locked.user_id:
         locked.user = membership.user  # the page's user: the revision names it without a query
     if locked.evaluation.status != Evaluation.Status.OPEN:
         raise ValidationError({"status": _(ERROR_NOT_OPEN)})
     return locked
-
-
-def _revoked(membership: PanelMembership) -> bool:
-    try:
-        return membership.invitation.status == Invitation.Status.REVOKED
-    except Invitation.DoesNotExist:  # added by the coordinator directly: nothing to revoke
-        return False
 
 
 @transaction.atomic

@@ -9,9 +9,12 @@ release (the test runs in a transaction) and the claim, run by capturing the aft
 callbacks. bench/post_profile.py measures the same POSTs' CPU.
 """
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,8 +22,9 @@ from evaluations import tasks
 from evaluations.models import AuditEntry, Evaluation
 from experts.activity import ACTIVITY_RESOLUTION, activity_record
 from experts.models import PanelMembership
+from experts.revocation import invitation_revoke
 from surveys.models import BallotRevision, PairwiseBallot, RatingBallot
-from surveys.services import pair_key
+from surveys.services import pair_key, pairwise_ballot_save
 from tests.api.conftest import token_client
 from tests.conftest import accepted_membership
 
@@ -238,4 +242,46 @@ def test_the_lean_paths_leave_closed_panels_refused(page_client, open_evaluation
     response = page_client.post(url, {**_pair_fields(parent, FIRST[3]), "action": "submit"})
 
     assert response.status_code == 400
+    assert not PairwiseBallot.objects.exists()
+
+
+# --- the revocation, read after the membership's lock ---------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_waiting_for_a_revocation_sees_it(open_evaluation, expert, coordinator, queued):
+    """A save that reaches the membership's lock while a revocation holds it is refused once
+    the revocation commits. Only PostgreSQL runs transactions side by side (SQLite locks the
+    whole file): there, the revocation must be read in a statement after the lock, since a
+    row joined to the locking statement keeps its version from before the wait."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's row locks")
+    membership = accepted_membership(open_evaluation, expert)
+    parent = _parent(open_evaluation, "U")
+    kids = list(parent.children.all())
+    judgments = {
+        pair_key(r, c): {"value": 1.0, "comment": ""}
+        for x, r in enumerate(kids)
+        for c in kids[x + 1 :]
+    }
+    locked, release = threading.Event(), threading.Event()
+
+    def revoke():
+        try:
+            with transaction.atomic():
+                invitation_revoke(membership=membership, actor=coordinator)
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    revoker = threading.Thread(target=revoke)
+    revoker.start()
+    assert locked.wait(10)
+    threading.Timer(0.5, release.set).start()  # commits while the save below waits
+    with pytest.raises(ValidationError) as refused:
+        pairwise_ballot_save(membership=membership, parent=parent, judgments=judgments, submit=True)
+    revoker.join(10)
+
+    assert "membership" in refused.value.message_dict
     assert not PairwiseBallot.objects.exists()
