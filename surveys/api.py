@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 from evaluations.api import scoping
 from evaluations.api.conflicts import CONFLICT_RESPONSE, state_conflicts
 from evaluations.api.strict import StrictInput
-from evaluations.models import Evaluation, Subject
+from evaluations.models import Evaluation, Indicator, Subject
 from evaluations.services.limits import MAX_INDICATORS
 from experts.authentication import TokenScope
 
@@ -265,9 +265,19 @@ def judgments_in(parent, items: list[dict]) -> tuple[dict, dict[str, str]]:
     return judgments, names
 
 
+def indicator_codes(evaluation_id: int) -> dict[int, str]:
+    """{indicator id: code} in the indicators' order."""
+    return dict(Indicator.objects.filter(evaluation_id=evaluation_id).values_list("pk", "code"))
+
+
 def ratings_in(evaluation: Evaluation, items: list[dict]) -> tuple[dict, dict[str, str]]:
     """The API's ratings (by leaf code) in the services' layout, and the leaves' names."""
-    ids = {code: str(pk) for pk, code in evaluation.indicators.values_list("pk", "code")}
+    return ratings_by_id(items, indicator_codes(evaluation.pk))
+
+
+def ratings_by_id(items: list[dict], codes: dict[int, str]) -> tuple[dict, dict[str, str]]:
+    """ratings_in with the evaluation's indicator_codes read already."""
+    ids = {code: str(pk) for pk, code in codes.items()}
     ratings, names = {}, {}
     for item in items:
         key = ids.get(item["indicator"], item["indicator"])
@@ -345,7 +355,12 @@ class PairwiseBallotView(APIView):
     permission_classes = PERMISSIONS
 
     def _objects(self, request, evaluation_id: int, parent_id: int):
-        membership = access_membership(user=request.user, evaluation_id=evaluation_id)
+        # A save or a withdrawal reads the evaluation itself, under the membership's lock.
+        membership = access_membership(
+            user=request.user,
+            evaluation_id=evaluation_id,
+            with_evaluation=request.method == "GET",
+        )
         return membership, access_parent(membership=membership, parent_id=parent_id)
 
     @extend_schema(responses=PairwiseBallotOutSerializer)
@@ -409,8 +424,10 @@ def _ratings_list(ratings: dict, codes: dict[int, str]) -> list[dict]:
     ]
 
 
-def _ratings_out(membership, subject, ballot: RatingBallot | None) -> dict:
-    codes = dict(membership.evaluation.indicators.values_list("pk", "code"))
+def _ratings_out(
+    membership, subject, ballot: RatingBallot | None, codes: dict[int, str] | None = None
+) -> dict:
+    codes = indicator_codes(membership.evaluation_id) if codes is None else codes
     submitted = ballot.submitted_ratings if ballot else None
     return {
         "subject": subject.pk,
@@ -427,7 +444,11 @@ class RatingBallotView(APIView):
     permission_classes = PERMISSIONS
 
     def _objects(self, request, evaluation_id: int, subject_id: int):
-        membership = access_membership(user=request.user, evaluation_id=evaluation_id)
+        membership = access_membership(
+            user=request.user,
+            evaluation_id=evaluation_id,
+            with_evaluation=request.method == "GET",
+        )
         subject = get_object_or_404(Subject, pk=subject_id, evaluation_id=evaluation_id)
         return membership, subject
 
@@ -442,7 +463,8 @@ class RatingBallotView(APIView):
         membership, subject = self._objects(request, evaluation_id, subject_id)
         serializer = RatingBallotInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        ratings, names = ratings_in(membership.evaluation, serializer.validated_data["ratings"])
+        codes = indicator_codes(evaluation_id)  # read once for the input and the answer
+        ratings, names = ratings_by_id(serializer.validated_data["ratings"], codes)
         try:
             ballot = services.rating_ballot_save(
                 membership=membership,
@@ -453,7 +475,7 @@ class RatingBallotView(APIView):
             )
         except ValidationError as error:
             raise _rename(error, names, "ratings") from None
-        return Response(_ratings_out(membership, subject, ballot))
+        return Response(_ratings_out(membership, subject, ballot, codes))
 
 
 class RatingWithdrawView(RatingBallotView):

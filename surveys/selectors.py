@@ -1,7 +1,7 @@
 """What an expert may answer: their own accepted membership of a panel, else 404."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from evaluations.models import Evaluation, Indicator
@@ -24,25 +24,57 @@ def memberships_of(*, user: AbstractBaseUser) -> QuerySet[PanelMembership]:
     )
 
 
-def access_membership(*, user: AbstractBaseUser, evaluation_id: int) -> PanelMembership:
-    """The user's membership of this panel; 404 otherwise (revoked, draft, not theirs)."""
+def access_membership(
+    *, user: AbstractBaseUser, evaluation_id: int, with_evaluation: bool = True
+) -> PanelMembership:
+    """The user's membership of this panel; 404 otherwise (revoked, draft, not theirs).
+
+    `with_evaluation=False` for a save: the ballot services read the evaluation themselves,
+    under the membership's lock, so the page's copy (and its owner) would be read for nothing.
+    """
+    memberships = memberships_of(user=user)
+    if not with_evaluation:
+        memberships = memberships.select_related(None)
     try:
-        return memberships_of(user=user).get(evaluation_id=evaluation_id)
+        membership = memberships.get(evaluation_id=evaluation_id)
     except PanelMembership.DoesNotExist:
         raise Http404 from None
+    membership.user = user  # the query matched it: a ballot's revision names it without a query
+    return membership
 
 
 def access_parent(*, membership: PanelMembership, parent_id: int) -> Indicator:
     """A parent indicator of the membership's evaluation with at least two children, compared
-    pairwise (a node whose weights the coordinator gave asks the experts nothing)."""
-    parent = (
-        Indicator.objects.filter(evaluation_id=membership.evaluation_id, pk=parent_id)
-        .prefetch_related(Prefetch("children", queryset=Indicator.objects.order_by("order", "id")))
-        .first()
-    )
-    if parent is None or len(parent.children.all()) < 2 or parent.given_weights is not None:
+    pairwise (a node whose weights the coordinator gave asks the experts nothing).
+
+    The parent and its children (in their order) come in one query; `parent.children.all()`
+    then reads them from memory, as a prefetch would have.
+    """
+    rows = Indicator.objects.filter(
+        Q(pk=parent_id) | Q(parent_id=parent_id), evaluation_id=membership.evaluation_id
+    ).order_by("order", "id")
+    parent = None
+    children = []
+    for row in rows:
+        if row.pk == parent_id:
+            parent = row
+        elif row.parent_id == parent_id:
+            children.append(row)
+    if parent is None or len(children) < 2 or parent.given_weights is not None:
         raise Http404
+    _children_known(parent, children)
     return parent
+
+
+def _children_known(parent: Indicator, children: list[Indicator]) -> None:
+    """Fill the parent's `children` as prefetch_related("children") does (Django's own
+    prefetch cache): every later `parent.children.all()` is the list, without a query."""
+    for child in children:
+        child.parent = parent
+    cached = parent.children.all()
+    cached._result_cache = children
+    cached._prefetch_done = True
+    parent._prefetched_objects_cache = {"children": cached}
 
 
 def questionnaire(*, membership: PanelMembership) -> dict:

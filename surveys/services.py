@@ -21,7 +21,7 @@ import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -30,6 +30,7 @@ from evaluations.engine import ahp
 from evaluations.models import AuditEntry, Evaluation, Indicator, Subject
 from evaluations.services.audit import audit_record
 from evaluations.services.pipeline import results_mark_stale
+from experts.activity import activity_record
 from experts.models import Invitation, PanelMembership
 
 from .consistency import evaluation_cr_limit
@@ -195,6 +196,21 @@ def _clean_judgments(
     return cleaned
 
 
+# The evaluation's settings that a save checks: its 45 columns read whole cost more than the
+# rest of the evaluation's query. Another field read from the locked copy costs a query.
+BALLOT_RULES = (
+    "status",
+    "weighting_method",
+    "ri_table",
+    "cr_threshold",
+    "cr_threshold_rule",
+    "cr_policy",
+    "allow_skipped_comparisons",
+    "judgment_scale",
+    "allow_dont_know",
+)
+
+
 def _lock_membership(membership: PanelMembership) -> PanelMembership:
     # Serialise one expert's concurrent saves (double clicks, autosave racing a submit): the
     # second waits here, then updates the row the first created.
@@ -204,16 +220,20 @@ def _lock_membership(membership: PanelMembership) -> PanelMembership:
     # new settings, which a row joined to the locked query would not show (it keeps the
     # version from before the wait).
     # The revocation is read after the lock too: a revocation locks the same row, so a save
-    # that passed the page's access check just before it must not land after it.
-    revoked = Invitation.objects.filter(membership=OuterRef("pk"), status=Invitation.Status.REVOKED)
-    locked = (
-        PanelMembership.objects.select_for_update()
-        .annotate(revoked=Exists(revoked))
-        .get(pk=membership.pk)
+    # that passed the page's access check just before it must not land after it. So it is
+    # asked in the evaluation's query, not in the locking one: PostgreSQL re-reads a row it
+    # waited for, but a joined or sub-selected row keeps its version from before the wait.
+    locked = PanelMembership.objects.select_for_update().get(pk=membership.pk)
+    revoked = Invitation.objects.filter(membership_id=locked.pk, status=Invitation.Status.REVOKED)
+    locked.evaluation = (
+        Evaluation.objects.only(*BALLOT_RULES)
+        .annotate(membership_revoked=Exists(revoked))
+        .get(pk=locked.evaluation_id)
     )
-    if locked.revoked:
+    if locked.evaluation.membership_revoked:
         raise ValidationError({"membership": _(ERROR_REVOKED)})
-    locked.evaluation = Evaluation.objects.get(pk=locked.evaluation_id)
+    if PanelMembership.user.is_cached(membership) and membership.user_id == locked.user_id:
+        locked.user = membership.user  # the page's user: the revision names it without a query
     if locked.evaluation.status != Evaluation.Status.OPEN:
         raise ValidationError({"status": _(ERROR_NOT_OPEN)})
     return locked
@@ -252,7 +272,7 @@ def pairwise_ballot_save(
             cr="∞" if check.cr is None else f"{check.cr:.3f}", threshold=f"{check.threshold:g}"
         )
         raise ValidationError({"judgments": message})
-    ballot = PairwiseBallot.objects.filter(membership=membership, parent=parent).first()
+    ballot = _existing(PairwiseBallot, membership, parent=parent)
     ballot = ballot or PairwiseBallot(membership=membership, parent=parent)
     answers = {"judgments": cleaned, "cr": check.cr, "consistent": check.consistent}
     return _store(
@@ -289,7 +309,7 @@ def rating_ballot_save(
     cleaned = clean_ratings(
         leaves, grades, ratings, submit=submit, dont_know=evaluation.allow_dont_know
     )
-    ballot = RatingBallot.objects.filter(membership=membership, subject=subject).first()
+    ballot = _existing(RatingBallot, membership, subject=subject)
     ballot = ballot or RatingBallot(membership=membership, subject=subject)
     # Votes cast before a leaf stopped being voted stay stored (unused while it is not), so
     # they count again if the coordinator switches the leaf back to votes.
@@ -299,6 +319,17 @@ def rating_ballot_save(
     return _store(
         ballot, membership, answers, submit=submit, channel=channel, actor=actor, paper=paper
     )
+
+
+def _existing(model, membership: PanelMembership, **form):
+    """The expert's ballot of this form (`parent=` or `subject=`) or None, holding the objects
+    given, so that its revision and log line name them without reading them again."""
+    ballot = model.objects.filter(membership=membership, **form).first()
+    if ballot is not None:
+        for name, value in form.items():
+            setattr(ballot, name, value)
+        ballot.membership = membership
+    return ballot
 
 
 def _store(
@@ -353,7 +384,7 @@ def pairwise_ballot_withdraw(
     The working copy stays as a draft, so the expert can change it and submit again.
     """
     membership = _lock_membership(membership)
-    ballot = PairwiseBallot.objects.filter(membership=membership, parent=parent).first()
+    ballot = _existing(PairwiseBallot, membership, parent=parent)
     return _withdraw(ballot, membership, ("judgments", "cr", "consistent"), channel, actor)
 
 
@@ -367,7 +398,7 @@ def rating_ballot_withdraw(
 ) -> RatingBallot:
     """Take the expert's submitted ratings of `subject` out of the results (draft kept)."""
     membership = _lock_membership(membership)
-    ballot = RatingBallot.objects.filter(membership=membership, subject=subject).first()
+    ballot = _existing(RatingBallot, membership, subject=subject)
     return _withdraw(ballot, membership, ("ratings",), channel, actor)
 
 
@@ -429,8 +460,7 @@ def _record(
 
 
 def _touch(membership: PanelMembership, *, results_changed: bool) -> None:
-    membership.last_activity_at = timezone.now()
-    membership.save(update_fields=["last_activity_at"])
+    activity_record(membership)  # to the minute: no write on most saves
     if results_changed:
         results_mark_stale(evaluation_id=membership.evaluation_id)
 

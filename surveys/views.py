@@ -76,9 +76,12 @@ def _pairwise_page(
 
 @login_required
 def pairwise_form(request: HttpRequest, evaluation_id: int, parent_id: int) -> HttpResponse:
-    membership = access_membership(user=request.user, evaluation_id=evaluation_id)
+    saving = request.method == "POST"
+    membership = access_membership(
+        user=request.user, evaluation_id=evaluation_id, with_evaluation=not saving
+    )
     parent = access_parent(membership=membership, parent_id=parent_id)
-    if request.method != "POST":
+    if not saving:
         ballot = PairwiseBallot.objects.filter(membership=membership, parent=parent).first()
         return _pairwise_page(request, membership, parent, ballot.judgments if ballot else {}, {})
     judgments = posted_judgments(request.POST)
@@ -221,9 +224,12 @@ def _rating_page(
 
 @login_required
 def rating_form(request: HttpRequest, evaluation_id: int, subject_id: int) -> HttpResponse:
-    membership = access_membership(user=request.user, evaluation_id=evaluation_id)
+    saving = request.method == "POST"
+    membership = access_membership(
+        user=request.user, evaluation_id=evaluation_id, with_evaluation=not saving
+    )
     subject = get_object_or_404(Subject, pk=subject_id, evaluation_id=evaluation_id)
-    if request.method != "POST":
+    if not saving:
         ballot = RatingBallot.objects.filter(membership=membership, subject=subject).first()
         return _rating_page(request, membership, subject, ballot.ratings if ballot else {}, {})
     ratings = posted_ratings(request.POST)
