@@ -151,7 +151,10 @@ def results_report(*, data: dict) -> dict:
         "indicators": data["indicators"],
         "leaves": [row for row in data["indicators"] if row["is_leaf"]],
         "first_level": [row for row in data["indicators"] if row["depth"] == 1],
-        "matrices": [_matrix(matrix, names, data["settings"]) for matrix in data["matrices"]],
+        "matrices": [
+            _matrix(matrix, names, data["settings"], data.get("per_expert_omitted", False))
+            for matrix in data["matrices"]
+        ],
         # Parents whose children's weights the coordinator gave (evaluations/given_weights).
         "given_parents": [m["parent"] for m in data["matrices"] if m.get("source") == "given"],
         "consensus": _consensus(data["consensus"]),
@@ -287,7 +290,7 @@ def _word(word: str | None) -> str:
     return str(CONSENSUS_WORDS.get(word, word or ""))
 
 
-def _matrix(matrix: dict, names: dict, settings: dict) -> dict:
+def _matrix(matrix: dict, names: dict, settings: dict, omitted: bool = False) -> dict:
     # Data as stored has no own figures (results.experts adds them; results_data_for reads so).
     experts = matrix.get("per_expert") or []
     children = [{"code": code, "name": names.get(code, "")} for code in matrix["children"]]
@@ -316,8 +319,8 @@ def _matrix(matrix: dict, names: dict, settings: dict) -> dict:
         "consensus_percent": None if matrix["consensus"] is None else matrix["consensus"] * 100,
         "consensus_word": _word(matrix["consensus_word"]) if matrix["consensus_word"] else "",
         "unanswered_text": ", ".join(f"{x} – {y}" for x, y in matrix.get("unanswered", [])),
-        # A page lists the first experts of a large panel only (views.results.PAGE_EXPERTS).
-        "experts_not_listed": max(0, matrix["experts_submitted"] - len(experts)) if experts else 0,
+        # A page lists a small panel's own figures only (results.experts.LISTED_EXPERTS).
+        "experts_not_listed": matrix["experts_submitted"] if omitted else 0,
         "per_expert": [
             {
                 **expert,

@@ -72,6 +72,16 @@ def _file_responses(description: str) -> dict:
 FORMAT_PARAMETER = OpenApiParameter(
     "fmt", str, OpenApiParameter.PATH, enum=list(NAMES), description="The file's format."
 )
+EXPERTS_PARAMETER = OpenApiParameter(
+    "experts",
+    int,
+    enum=[0, 1],
+    description=(
+        "JSON only. 1: each expert's own weights and CR per matrix (`per_expert`) for a panel "
+        "of any size; left out or 0, for a panel of at most 25 experts (a larger one's "
+        "export says `per_expert_omitted: true`: a thousand experts' figures are about 16 MB)."
+    ),
+)
 JOB_PARAMETER = OpenApiParameter("job_id", int, OpenApiParameter.PATH, description="The job.")
 
 
@@ -84,10 +94,14 @@ def _as_asked(response, request):
 
 
 def _history_asked(request) -> bool:
-    """?history= is 0 or 1, or left out (0); anything else is refused, not read as 0."""
-    asked = request.query_params.get("history")
+    return _flag_asked(request, "history")
+
+
+def _flag_asked(request, name: str) -> bool:
+    """?name= is 0 or 1, or left out (0); anything else is refused, not read as 0."""
+    asked = request.query_params.get(name)
     if asked not in (None, "0", "1"):
-        raise serializers.ValidationError({"history": _(ERROR_CHOICE) % {"choices": "0, 1"}})
+        raise serializers.ValidationError({name: _(ERROR_CHOICE) % {"choices": "0, 1"}})
     return asked == "1"
 
 
@@ -110,7 +124,7 @@ class ExportView(APIView):
 
     @extend_schema(
         operation_id="evaluations_export",
-        parameters=[FORMAT_PARAMETER, VERSION_PARAMETER, HISTORY_PARAMETER],
+        parameters=[FORMAT_PARAMETER, VERSION_PARAMETER, HISTORY_PARAMETER, EXPERTS_PARAMETER],
         responses={
             **_file_responses("The file."),
             (202, "application/json"): OpenApiResponse(
@@ -132,6 +146,7 @@ class ExportView(APIView):
             user=request.user,
             fmt=chosen,
             history=_history_asked(request),
+            experts=_flag_asked(request, "experts"),
         )
         if not isinstance(answer, ExportJob):
             return _as_asked(answer, request)

@@ -12,17 +12,29 @@ from .jobs import export_job_content, export_job_error, export_job_request
 
 
 def export_deliver(
-    *, evaluation: Evaluation, snapshot: ResultSnapshot, user, fmt: ExportFormat, history: bool
+    *,
+    evaluation: Evaluation,
+    snapshot: ResultSnapshot,
+    user,
+    fmt: ExportFormat,
+    history: bool,
+    experts: bool = False,
 ) -> HttpResponse | ExportJob:
     """The file as a response when it is small enough to render now, else its job.
-    With `history`, the coordinator's file also holds every submission and withdrawal."""
+    With `history`, the coordinator's file also holds every submission and withdrawal; with
+    `experts`, the JSON export each expert's own figures however large the panel."""
     history = history and fmt.takes_history and evaluation.owner_id == user.pk
     if export_deferred(fmt=fmt, snapshot=snapshot):
         return export_job_request(
             evaluation=evaluation, snapshot=snapshot, user=user, fmt=fmt.name, history=history
         )
     body = export_render(
-        fmt=fmt, evaluation=evaluation, snapshot=snapshot, user=user, history=history
+        fmt=fmt,
+        evaluation=evaluation,
+        snapshot=snapshot,
+        user=user,
+        history=history,
+        experts=experts,
     )
     return file_response(body, fmt=fmt, evaluation_id=evaluation.pk, version=snapshot.version)
 

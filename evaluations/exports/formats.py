@@ -21,6 +21,7 @@ from django.utils import translation
 from surveys.history import history_export
 
 from ..models import Evaluation, ResultSnapshot
+from ..results.experts import LISTED_EXPERTS
 from ..results_selectors import results_data_for, results_report
 from ..robustness.reading import with_robustness
 from ..robustness.tables import robustness_tables
@@ -51,11 +52,14 @@ class ExportFormat:
         return self.name in writers.FORMATS
 
 
-def _tables_file(*, evaluation, snapshot, user, history: bool, fmt: str) -> bytes:
+def _tables_file(*, evaluation, snapshot, user, history: bool, fmt: str, experts: bool) -> bytes:
     # Files are documents about this evaluation: their headings use its language, matching
     # the indicator and grade names inside them.
+    limit = LISTED_EXPERTS if fmt == "json" and not experts else None
     with translation.override(evaluation.language):
-        data = results_data_for(evaluation=evaluation, snapshot=snapshot, user=user)
+        data = results_data_for(
+            evaluation=evaluation, snapshot=snapshot, user=user, experts_limit=limit
+        )
         data = with_robustness(evaluation=evaluation, snapshot=snapshot, data=data, user=user)
         revisions = None
         if history and evaluation.owner_id == user.pk:
@@ -71,9 +75,14 @@ def _tables_file(*, evaluation, snapshot, user, history: bool, fmt: str) -> byte
 
 
 def _tables_renderer(fmt: str) -> Callable[..., bytes]:
-    def render(*, evaluation, snapshot, user, history: bool = False) -> bytes:
+    def render(*, evaluation, snapshot, user, history: bool = False, experts: bool = False):
         return _tables_file(
-            evaluation=evaluation, snapshot=snapshot, user=user, history=history, fmt=fmt
+            evaluation=evaluation,
+            snapshot=snapshot,
+            user=user,
+            history=history,
+            fmt=fmt,
+            experts=experts,
         )
 
     return render
@@ -154,9 +163,20 @@ def export_deferred(*, fmt: ExportFormat, snapshot: ResultSnapshot) -> bool:
 
 
 def export_render(
-    *, fmt: ExportFormat, evaluation: Evaluation, snapshot: ResultSnapshot, user, history: bool
+    *,
+    fmt: ExportFormat,
+    evaluation: Evaluation,
+    snapshot: ResultSnapshot,
+    user,
+    history: bool,
+    experts: bool = False,
 ) -> bytes:
-    return fmt.render(evaluation=evaluation, snapshot=snapshot, user=user, history=history)
+    """The file's bytes. `experts`: the JSON export lists every panel's own figures (the
+    other formats always do, and take no such option)."""
+    options = {"experts": experts} if fmt.name == "json" else {}
+    return fmt.render(
+        evaluation=evaluation, snapshot=snapshot, user=user, history=history, **options
+    )
 
 
 def export_filename(*, evaluation_id: int, version: int, fmt: ExportFormat) -> str:

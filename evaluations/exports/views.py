@@ -36,6 +36,7 @@ def results_export(request: HttpRequest, evaluation_id: int, fmt: str) -> HttpRe
         user=request.user,
         fmt=chosen,
         history=request.GET.get("history") == "1",
+        experts=request.GET.get("experts") == "1",
     )
     if isinstance(answer, ExportJob):
         return redirect("results-export-job", evaluation.pk, answer.pk)

@@ -136,7 +136,9 @@ def export_json(
     }
     if history is not None:
         payload["history"] = history
-    return json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
+    # Compact: indented, the encoder runs in Python rather than C (ten times slower on a
+    # large panel's export).
+    return json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
 
 
 def export_filename(*, evaluation_id: int, version: int, fmt: str) -> str:

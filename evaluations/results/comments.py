@@ -17,7 +17,8 @@ def expert_aliases(data: dict) -> dict[int, str]:
     aliases: dict[int, str] = {}
 
     def alias(membership: int) -> None:
-        aliases.setdefault(membership, _("Expert {number}").format(number=len(aliases) + 1))
+        if membership not in aliases:
+            aliases[membership] = _("Expert {number}").format(number=len(aliases) + 1)
 
     for matrix in data.get("matrices", []):
         for expert in matrix.get("per_expert") or []:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from ..models import Evaluation, ResultSnapshot, Subject
 from ..reports.charts import report_charts, subjects_radar
 from ..reports.context import report_context, results_context
+from ..results.experts import LISTED_EXPERTS
 from ..results_selectors import (
     access_results,
     report_subject,
@@ -26,9 +27,6 @@ from ..results_selectors import (
 )
 from ..robustness.whatif import whatif_data
 
-# A results page lists each matrix's own figures of this many experts (a panel of a thousand
-# would make a page of tens of thousands of rows); the CSV and XLSX exports list everyone's.
-PAGE_EXPERTS = 50
 # Snapshot versions are a PositiveBigIntegerField: anything longer is no version at all.
 MAX_VERSION = 2**63 - 1
 ERROR_VERSION = gettext_noop("Give a snapshot version: a whole number from 0 to %(limit)s.")
@@ -70,9 +68,11 @@ def query_checked(view):
 def _context(request: HttpRequest, evaluation_id: int) -> dict:
     evaluation = access_results(user=request.user, evaluation_id=evaluation_id)
     snapshot = snapshot_asked(request, evaluation)
-    return results_context(
-        evaluation=evaluation, snapshot=snapshot, user=request.user, experts_limit=PAGE_EXPERTS
+    context = results_context(
+        evaluation=evaluation, snapshot=snapshot, user=request.user, experts_limit=LISTED_EXPERTS
     )
+    context["page_experts"] = LISTED_EXPERTS
+    return context
 
 
 @login_required

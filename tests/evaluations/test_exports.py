@@ -241,3 +241,27 @@ def test_every_text_cell_of_the_csv_and_xlsx_is_neutralised_against_formulas(
     cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
     assert not [cell for cell in cells if cell.startswith(FORMULA_STARTS)]
     assert "'" + PAYLOADS[2] in cells
+
+
+def test_a_large_panels_json_lists_the_experts_own_figures_only_when_asked(
+    coordinator_client, coordinator, evaluation, snapshot, monkeypatch
+):
+    # A panel of more experts than are listed by default (three here, against a limit of 2):
+    # the export says so instead of carrying them; ?experts=1 brings every expert's.
+    from evaluations.exports import formats
+    from tests.api.conftest import token_client
+
+    monkeypatch.setattr(formats, "LISTED_EXPERTS", 2)
+    url = reverse("v1:export", args=[evaluation.pk, "json"])
+
+    short = json.loads(token_client(coordinator).get(url).content)["data"]
+    full = json.loads(token_client(coordinator).get(url, {"experts": "1"}).content)["data"]
+    page = json.loads(export(coordinator_client, evaluation, "json").content)["data"]
+
+    assert short["per_expert_omitted"] is True and page["per_expert_omitted"] is True
+    assert all(m["per_expert"] == [] for m in short["matrices"])
+    assert "per_expert_omitted" not in full
+    assert [len(m["per_expert"]) for m in full["matrices"]] == [3, 3, 3, 3]
+    assert full["matrices"] == with_experts(snapshot)["matrices"]
+    refused = token_client(coordinator).get(url, {"experts": "yes"})
+    assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "experts"

@@ -253,6 +253,21 @@ def test_the_results_page_shows_every_experts_own_figures_to_the_coordinator(
     assert "M(∧,∨) main factor" in page
 
 
+def test_a_large_panels_page_points_to_the_exports_for_each_experts_figures(
+    coordinator_client, evaluation, snapshot, monkeypatch
+):
+    # Three experts against a limit of 2: no per-expert table, a sentence per matrix instead.
+    from evaluations.views import results as results_views
+
+    monkeypatch.setattr(results_views, "LISTED_EXPERTS", 2)
+
+    page = coordinator_client.get(url("results", evaluation)).content.decode()
+
+    assert "Ms. Chen" not in page
+    assert "Each expert's own weights and CR for U1: 3 experts submitted" in page
+    assert "this page lists them for panels of up to 2 experts" in page
+
+
 def test_the_results_page_has_its_charts_inline(coordinator_client, evaluation, snapshot):
     page = coordinator_client.get(url("results", evaluation)).content.decode()
 
@@ -433,7 +448,7 @@ def test_the_results_page_runs_the_same_queries_however_many_subjects_and_expert
     client.force_login(coordinator)
 
     for each in (small, large):
-        # session, user, the evaluation (with access), the snapshot, the experts' own figures
-        # (results.experts: the first PAGE_EXPERTS experts' shares, one query)
-        with django_assert_num_queries(5):
+        # session, user, the evaluation (with access), the snapshot, and the experts' own
+        # figures (results.experts: who has some, up to LISTED_EXPERTS + 1; their shares)
+        with django_assert_num_queries(6):
             assert client.get(url("results", each)).status_code == 200

@@ -24,14 +24,18 @@ def pairwise_figures(node: Node, values: list[float], membership: int, data: Pan
     return pairwise_figures_many(node, [values], [membership], data)[0]
 
 
-def pairwise_figures_many(node: Node, values: list, memberships: list, data: PanelInput) -> list:
+def pairwise_figures_many(
+    node: Node, values: list, memberships: list, data: PanelInput, stack=None
+) -> list:
     """pairwise_figures of many ballots of one matrix, weighed as one stack (a full recompute
-    reads tens of thousands; numpy's per-call cost would dominate one by one)."""
+    reads tens of thousands; numpy's per-call cost would dominate one by one). `stack`: their
+    matrices, when the caller has built them already."""
     settings = data.settings
     method, ri = settings["weighting_method"], settings["ri_table"]
     t = len(node.children)
     threshold = settings_cr_limit(settings, t)
-    stack = ahp.from_upper(values, t).reshape(len(values), t, t)
+    if stack is None:
+        stack = ahp.from_upper(values, t).reshape(len(values), t, t)
     gaps = np.isnan(stack).any(axis=(1, 2))
     every = [
         {
@@ -104,22 +108,3 @@ def pairwise_share(figures: dict) -> running.Share:
         weights=np.asarray(figures["weights"], dtype=float),
         eigen=np.asarray(figures["eigen"], dtype=float),
     )
-
-
-def expert_row(figures: dict, membership: int, name: str, node_children: list[str]) -> dict:
-    """The snapshot's per-expert entry of a matrix (matrices.matrix_result's layout)."""
-    weights = figures["weights"]
-    return {
-        "membership": membership,
-        "name": name,
-        "weight": figures["weight"],
-        "weights": weights,
-        "lambda_max": figures["lambda_max"],
-        "ci": figures["ci"],
-        "cr": figures["cr"],
-        "ri": figures["ri"],
-        "zero_weights": [c for c, w in zip(node_children, weights, strict=True) if w == 0],
-        "consistent": figures["consistent"],
-        "included": figures["included"],
-        "skipped": figures["skipped"],
-    }

@@ -15,13 +15,15 @@ import hashlib
 import json
 from itertools import groupby
 
+from django.db import connection
 from django.db.models import Q
+from psycopg.types.json import Jsonb
 
 from experts.models import Invitation
 from surveys.consistency import upper_values
 from surveys.models import BallotRevision, PairwiseBallot, RatingBallot
 
-from ...engine import running
+from ...engine import ahp, running
 from ...engine.hierarchy import Node
 from ...models import BallotShare, Evaluation, RunningResults
 from ..panel import (
@@ -128,8 +130,9 @@ class Tally:
                 included.append(figures)
         entry["inconsistent"].sort()
         if included:
+            t = entry["sums"].t
             entry["sums"].add_many(
-                [matrix_of(f["upper"]) for f in included],
+                ahp.from_upper([f["upper"] for f in included], t).reshape(-1, t, t),
                 [f["weight"] for f in included],
                 [f["weights"] for f in included],
                 [f["eigen"] for f in included],
@@ -204,10 +207,10 @@ def rebuild(evaluation: Evaluation, tally: Tally, version: int) -> None:
         key=lambda row: row[0],
     ):
         made = _pairwise_of_one_matrix(tally, parent_id, [row[1:] for row in ballots])
-        for membership, _code, figures, comments in made:
+        for membership, _code, figures, comments, matrix in made:
             shares.append(_share(evaluation, version, membership, figures, comments, parent_id))
-            _into_panel_input(data, layout, shares[-1])
-        by_code = [(membership, figures) for membership, _code, figures, _c in made]
+            _into_panel_input(data, layout, shares[-1], matrix)
+        by_code = [(membership, figures) for membership, _code, figures, _c, _m in made]
         if made:
             tally.pairwise_many(made[0][1], by_code, +1)
     rows = counted(RatingBallot, evaluation).order_by("membership_id", "subject_id")
@@ -219,13 +222,13 @@ def rebuild(evaluation: Evaluation, tally: Tally, version: int) -> None:
         _into_panel_input(data, layout, share)
     data.pairwise.sort(key=lambda ballot: ballot["membership"])
     order_comments(data, layout.tree)
-    BallotShare.objects.bulk_create(shares, batch_size=2000)
+    insert_shares(shares)
     mark_applied(taken)
 
 
 def _pairwise_of_one_matrix(tally: Tally, parent_id: int, ballots: list) -> list[tuple]:
-    """(membership, code, figures, comments) of one matrix's submitted ballots, weighed as one
-    stack; none for a parent that is no matrix any more."""
+    """(membership, code, figures, comments, matrix or None) of one matrix's submitted
+    ballots, weighed as one stack; none for a parent that is no matrix any more."""
     layout = tally.layout
     parent = layout.by_id.get(parent_id)
     node = tally.nodes.get(parent.code) if parent else None
@@ -237,15 +240,18 @@ def _pairwise_of_one_matrix(tally: Tally, parent_id: int, ballots: list) -> list
         scratch = PanelInput(settings={}, indicators=[], grades=[], subjects=[], experts={})
         pairwise_comments(scratch, membership, parent_id, judgments, layout.by_id)
         values = upper_values(judgments, children)
-        made.append([membership, node.code, {"upper": None}, scratch.comments["pairwise"]])
+        made.append([membership, node.code, {"upper": None}, scratch.comments["pairwise"], None])
         if values is not None:
             weighed.append((len(made) - 1, membership, values))
     if weighed:
+        t = len(node.children)
+        values = [v for _k, _m, v in weighed]
+        stack = ahp.from_upper(values, t).reshape(len(values), t, t)
         figures = pairwise_figures_many(
-            node, [v for _k, _m, v in weighed], [m for _k, m, _v in weighed], tally.data
+            node, values, [m for _k, m, _v in weighed], tally.data, stack=stack
         )
-        for (k, _membership, _values), each in zip(weighed, figures, strict=True):
-            made[k][2] = each
+        for position, (k, _membership, _values) in enumerate(weighed):
+            made[k][2], made[k][4] = figures[position], stack[position]
     return [tuple(row) for row in made]
 
 
@@ -262,7 +268,7 @@ def _share(evaluation, version, membership, figures, comments, parent_id=None, s
     )
 
 
-def _into_panel_input(data: PanelInput, layout: Layout, share: BallotShare) -> None:
+def _into_panel_input(data: PanelInput, layout: Layout, share: BallotShare, matrix=None) -> None:
     figures = share.figures
     if share.subject_id:
         data.comments["ratings"].extend(share.comments)
@@ -282,10 +288,46 @@ def _into_panel_input(data: PanelInput, layout: Layout, share: BallotShare) -> N
         return
     data.comments["pairwise"].extend(share.comments)
     if share.judgments is not None:
-        matrix = matrix_of(share.judgments)
+        matrix = matrix_of(share.judgments) if matrix is None else matrix
         data.pairwise.append(
             {"membership": share.membership_id, "parent_code": code, "matrix": matrix}
         )
+
+
+SHARE_COLUMNS = (
+    "evaluation_id",
+    "membership_id",
+    "parent_id",
+    "subject_id",
+    "since",
+    "figures",
+    "judgments",
+    "comments",
+)
+
+
+def insert_shares(shares: list[BallotShare]) -> None:
+    """Write a full recompute's shares: on PostgreSQL through COPY (psycopg's copy), a few
+    times faster than INSERTs for the tens of thousands of a large panel."""
+    if connection.vendor != "postgresql":
+        BallotShare.objects.bulk_create(shares, batch_size=2000)
+        return
+    table = BallotShare._meta.db_table
+    statement = f"COPY {table} ({', '.join(SHARE_COLUMNS)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for share in shares:
+            copy.write_row(
+                (
+                    share.evaluation_id,
+                    share.membership_id,
+                    share.parent_id,
+                    share.subject_id,
+                    share.since,
+                    Jsonb(share.figures),
+                    None if share.judgments is None else Jsonb(share.judgments),
+                    Jsonb(share.comments),
+                )
+            )
 
 
 def mark_applied(ids: list[int], batch: int = 5000) -> None:
@@ -359,7 +401,7 @@ def _pairwise_in(tally, evaluation, version, membership, parent_id, judgments):
     made = _pairwise_of_one_matrix(tally, parent_id, [(membership, judgments)])
     if not made:
         return None
-    _membership, code, figures, comments = made[0]
+    _membership, code, figures, comments, _matrix = made[0]
     tally.pairwise(membership, code, figures, +1)
     return _share(evaluation, version, membership, figures, comments, parent_id)
 
