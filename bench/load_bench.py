@@ -138,7 +138,9 @@ def start_processes(port: int, web_workers: int) -> list[subprocess.Popen]:
         cwd=REPO,
     )  # fmt: skip
     analysis = subprocess.Popen(
-        [python, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--without-gossip",
+        # At a lower CPU priority than the requests and the recomputes, as Compose gives it
+        # (cpu_shares).
+        ["nice", "-n", "10", python, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--without-gossip",
          "--without-mingle", "--loglevel=WARNING", "-Q", "analysis", "-n", "bench-analysis@%h"],
         cwd=REPO,
     )  # fmt: skip

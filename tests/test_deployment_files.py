@@ -49,6 +49,8 @@ def test_worker_and_scheduler_run_celery_on_the_project_app():
 
     assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
     assert services["analysis"]["command"][:4] == ["celery", "-A", "config", "worker"]
+    # Sharing a host, the analyses yield the CPU to the requests and the recomputes.
+    assert services["analysis"]["cpu_shares"] < 1024
     assert services["scheduler"]["command"][:4] == ["celery", "-A", "config", "beat"]
     assert "gunicorn config.wsgi:application" in services["web"]["command"]
 
