@@ -140,8 +140,9 @@ def start_processes(port: int, web_workers: int) -> list[subprocess.Popen]:
     analysis = subprocess.Popen(
         # At a lower CPU priority than the requests and the recomputes, as Compose gives it
         # (cpu_shares).
-        ["nice", "-n", "10", python, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--without-gossip",
-         "--without-mingle", "--loglevel=WARNING", "-Q", "analysis", "-n", "bench-analysis@%h"],
+        ["nice", "-n", "10", python, "-m", "celery", "-A", "config", "worker", "--pool=solo",
+         "--without-gossip", "--without-mingle", "--loglevel=WARNING", "-Q", "analysis",
+         "-n", "bench-analysis@%h"],
         cwd=REPO,
     )  # fmt: skip
     deadline = time.monotonic() + 60

@@ -32,6 +32,12 @@ def ping() -> dict:
     retry_backoff=2,
     retry_backoff_max=60,
     max_retries=5,
+    # From the running sums a recompute takes a second even for 10,000 experts; a full one
+    # (after a settings change, or the first after an upgrade) reads every ballot: about two
+    # minutes for 330,000 (BENCHMARKS.md, "A 10,000-expert panel"). Below the broker's
+    # visibility timeout (600 s), as every limit must be.
+    soft_time_limit=420,
+    time_limit=480,
 )
 def recompute_results(evaluation_id: int) -> int | None:
     """Recompute an evaluation's results; returns the version written, None if none was newer."""
