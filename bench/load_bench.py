@@ -197,6 +197,18 @@ def _split(total: int, parts: int) -> list[int]:
     return [base + (1 if n < extra else 0) for n in range(parts)]
 
 
+def structure(evaluation) -> tuple[dict[int, list], list, list]:
+    """The evaluation's children by parent id, its matrices' parents and its leaves."""
+    indicators = list(evaluation.indicators.order_by("order", "pk"))
+    children: dict[int, list] = {}
+    for indicator in indicators:
+        if indicator.parent_id:
+            children.setdefault(indicator.parent_id, []).append(indicator)
+    parents = [i for i in indicators if len(children.get(i.pk, [])) >= 2]
+    leaves = [i for i in indicators if i.pk not in children]
+    return children, parents, leaves
+
+
 def build_panel(scenario: Scenario):
     from django.contrib.auth import get_user_model
 
@@ -279,13 +291,7 @@ def ballot_posts(evaluation, identities, seed: int) -> list[Post]:
     from surveys.services import pair_key
 
     rng = random.Random(seed)
-    indicators = list(evaluation.indicators.order_by("order", "pk"))
-    children: dict[int, list] = {}
-    for indicator in indicators:
-        if indicator.parent_id:
-            children.setdefault(indicator.parent_id, []).append(indicator)
-    parents = [i for i in indicators if len(children.get(i.pk, [])) >= 2]
-    leaves = [i for i in indicators if i.pk not in children]
+    children, parents, leaves = structure(evaluation)
     grades = list(evaluation.grades.values_list("pk", flat=True))
     subjects = list(evaluation.subjects.values_list("pk", flat=True))
     base = f"/panels/{evaluation.pk}"

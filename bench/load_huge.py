@@ -30,6 +30,7 @@ from bench.load_bench import (
     signed_in,
     start_processes,
     stop_processes,
+    structure,
     warm_up,
 )
 from bench.load_figures import (
@@ -51,17 +52,6 @@ MB = 1e6
 
 
 # --- the panel's ballots, in bulk ---------------------------------------------------------
-
-
-def _structure(evaluation):
-    indicators = list(evaluation.indicators.order_by("order", "pk"))
-    children: dict[int, list] = {}
-    for indicator in indicators:
-        if indicator.parent_id:
-            children.setdefault(indicator.parent_id, []).append(indicator)
-    parents = [i for i in indicators if len(children.get(i.pk, [])) >= 2]
-    leaves = [i for i in indicators if i.pk not in children]
-    return children, parents, leaves
 
 
 def judgment_pool(evaluation, children: list, rng: random.Random) -> list[tuple]:
@@ -127,7 +117,7 @@ def insert_ballots(evaluation, memberships: list, seed: int) -> dict:
     from surveys.models import BallotRevision, PairwiseBallot, RatingBallot
 
     rng = random.Random(seed)
-    children, parents, leaves = _structure(evaluation)
+    children, parents, leaves = structure(evaluation)
     pools = {p.pk: judgment_pool(evaluation, children[p.pk], rng) for p in parents}
     grades = list(evaluation.grades.values_list("pk", flat=True))
     subjects = list(evaluation.subjects.values_list("pk", flat=True))

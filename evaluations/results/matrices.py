@@ -84,17 +84,7 @@ def matrix_result(node: Node, ballots: list[dict], data: PanelInput, missing: li
     except incomplete.DisconnectedError as error:
         missing.append(skipped.unlinked(node, error))
         return result
-    result.update(
-        experts_included=int(keep.sum()),
-        weights=group.weights.tolist(),
-        lambda_max=finite(group.lambda_max),
-        ci=finite(group.ci),
-        ri=float(group.ri),
-        cr=finite(group.cr),
-        zero_weights=zero_codes(node, group.weights),
-        consistent=bool(group.consistent),
-        matrix=skipped.as_json(group.matrix),
-    )
+    result.update(group_figures(node, group, group.matrix, int(keep.sum())))
     if kept_gaps:  # the pairs nobody answered, left out of the group matrix
         result["unanswered"] = skipped.unanswered(node, group.matrix)
     if keep.sum() >= 2:
@@ -108,6 +98,22 @@ def matrix_result(node: Node, ballots: list[dict], data: PanelInput, missing: li
         value = consensus.s_star(eigen)
         result.update(consensus=value, consensus_word=consensus.describe(value))
     return result
+
+
+def group_figures(node: Node, group, matrix: np.ndarray, included: int) -> dict:
+    """A matrix entry's group figures (weights, λmax, CI, RI, CR, the aggregated matrix), from
+    the whole stack here or from the running sums (results/running/source.py)."""
+    return {
+        "experts_included": included,
+        "weights": group.weights.tolist(),
+        "lambda_max": finite(group.lambda_max),
+        "ci": finite(group.ci),
+        "ri": float(group.ri),
+        "cr": finite(group.cr),
+        "zero_weights": zero_codes(node, group.weights),
+        "consistent": bool(group.consistent),
+        "matrix": skipped.as_json(matrix),
+    }
 
 
 def given_matrix_result(node: Node, weights: list[float], source: str, ignored: int) -> dict:

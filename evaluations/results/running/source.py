@@ -9,7 +9,7 @@ from ...engine.hierarchy import Node
 from ...models import Evaluation
 from ...services.limits import settings_cr_limit
 from .. import skipped
-from ..matrices import finite, no_figures, zero_codes
+from ..matrices import group_figures, no_figures
 from ..panel import PanelInput
 from .state import Tally
 
@@ -55,17 +55,7 @@ class RunningSums:
             missing.append(skipped.unlinked(node, error))
             return result
         matrix = sums.matrix()
-        result.update(
-            experts_included=sums.experts,
-            weights=group.weights.tolist(),
-            lambda_max=finite(group.lambda_max),
-            ci=finite(group.ci),
-            ri=float(group.ri),
-            cr=finite(group.cr),
-            zero_weights=zero_codes(node, group.weights),
-            consistent=bool(group.consistent),
-            matrix=skipped.as_json(matrix),
-        )
+        result.update(group_figures(node, group, matrix, sums.experts))
         if sums.with_gaps:
             result["unanswered"] = skipped.unanswered(node, matrix)
         if sums.experts >= 2:
