@@ -216,15 +216,24 @@ EXAMPLES = settings(
 
 
 def _null_form_fields_sent_empty(case) -> None:
-    """A form field has no null: a generated null (a negative case for an enum field such as
-    the upload's mode) is dropped from a multipart body when it is encoded, so the request
-    would reach the server without the field, which is valid (its default), and be reported as
-    "invalid data accepted". Send it as the empty value a form would, which must be refused."""
+    """A form field has no null nor empty list: such a generated value (a negative case for an
+    enum field such as the upload's mode) is dropped from a multipart body when it is encoded,
+    so the request would reach the server without the field, which is valid (its default), and
+    be reported as "invalid data accepted". Send it as the empty value a form would, which
+    must be refused."""
     media_type = case.media_type or ""
     if media_type.startswith("multipart/") and isinstance(case.body, dict):
         for name, value in case.body.items():
-            if value is None:
+            if _nothing_on_the_wire(value):
                 case.body[name] = ""
+
+
+def _nothing_on_the_wire(value) -> bool:
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        return all(_nothing_on_the_wire(item) for item in value)
+    return value is None
 
 
 def _call(case, identities, identity: str) -> None:
