@@ -94,8 +94,9 @@ class QuestionnaireFileView(APIView):
     def get(self, request, evaluation_id: int):
         evaluation = access_spreadsheets(user=request.user, evaluation_id=evaluation_id)
         membership = None
-        asked = str(request.query_params.get("membership") or "")
-        if asked:
+        # Left out: the blank questionnaire. Given, even empty, it must be an id.
+        asked = request.query_params.get("membership")
+        if asked is not None:
             if not (asked.isascii() and asked.isdigit() and len(asked) <= 19) or (
                 int(asked) > MAX_ID
             ):

@@ -74,6 +74,7 @@ def test_an_api_commit_that_stores_nothing_is_a_409_listing_the_errors(
         ("9223372036854775807", 404),  # the largest id: a number, but nobody's
         ("١٢", 400),  # digits, but not ASCII ones
         ("-1", 400),
+        ("", 400),  # given but empty (found by Schemathesis): not the blank questionnaire
     ],
 )
 def test_a_membership_that_is_no_id_is_refused_naming_the_field(
