@@ -111,7 +111,8 @@ class EvaluationViewSet(
                         }
                     )
                 queryset = queryset.filter(status=wanted)
-            search = self.request.query_params.get("search", "").strip()
+            # As sent (the schema's maxLength counts the raw text), then without edge spaces.
+            search = self.request.query_params.get("search", "")
             limit = Evaluation._meta.get_field("title").max_length
             if len(search) > limit:  # no title holds it; refused before the database reads it
                 message = _(ERROR_SEARCH_TOO_LONG) % {"limit": limit}
@@ -121,6 +122,7 @@ class EvaluationViewSet(
                 raise ValidationError(
                     {"search": [ErrorDetail(message, "null_characters_not_allowed")]}
                 )
+            search = search.strip()
             if search:
                 queryset = queryset.filter(title__icontains=search)
         if self.action == "retrieve":
@@ -144,8 +146,11 @@ class EvaluationViewSet(
     @extend_schema(
         parameters=[
             OpenApiParameter("status", str, enum=["draft", "open", "closed"]),
+            # The schema states both rules the view enforces: at most 200 characters, no NUL.
             OpenApiParameter(
-                "search", str, description="Part of the title (at most 200 characters)."
+                "search",
+                {"type": "string", "maxLength": 200, "pattern": "^[^\\x00]*$"},
+                description="Part of the title (at most 200 characters, no null character).",
             ),
         ]
     )
