@@ -248,14 +248,15 @@ def test_the_lean_paths_leave_closed_panels_refused(page_client, open_evaluation
 # --- the revocation, read after the membership's lock ---------------------------------------
 
 
+# PostgreSQL only (SQLite locks the whole file): a `services` test, which CI runs there.
+@pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_a_save_waiting_for_a_revocation_sees_it(open_evaluation, expert, coordinator, queued):
     """A save that reaches the membership's lock while a revocation holds it is refused once
     the revocation commits. Only PostgreSQL runs transactions side by side (SQLite locks the
     whole file): there, the revocation must be read in a statement after the lock, since a
     row joined to the locking statement keeps its version from before the wait."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL's row locks")
+    assert connection.vendor == "postgresql", "run with DATABASE_URL on PostgreSQL"
     membership = accepted_membership(open_evaluation, expert)
     parent = _parent(open_evaluation, "U")
     kids = list(parent.children.all())
