@@ -6,22 +6,13 @@ import math
 
 import numpy as np
 
-from ...engine import ahp, incomplete, incomplete_panel, running
+from ...engine import ahp, incomplete, incomplete_panel
 from ...engine.hierarchy import Node
 from ...models import Evaluation
 from ...services.limits import settings_cr_limit
 from .. import skipped
 from ..matrices import finite
 from ..panel import PanelInput, expert_weight
-
-
-def pairwise_figures(node: Node, values: list[float], membership: int, data: PanelInput) -> dict:
-    """The expert's own weights, λmax, CI, RI, CR, consistency and inclusion for the matrix of
-    `node`, from their upper-triangle judgments (NaN for a skipped pair), with the settings
-    and expert weight of `data`; the figures are None when the matrix cannot be weighed.
-    Included ones also keep their eigenvector priorities (for S*), so that taking the share
-    back out of the sums subtracts exactly what adding it added."""
-    return pairwise_figures_many(node, [values], [membership], data)[0]
 
 
 def pairwise_figures_many(
@@ -98,13 +89,3 @@ def matrix_of(judgments: list) -> np.ndarray:
     upper = [math.nan if v is None else v for v in judgments]
     t = (1 + math.isqrt(1 + 8 * len(upper))) // 2
     return ahp.from_upper([upper], t)[0]
-
-
-def pairwise_share(figures: dict) -> running.Share:
-    """An included ballot's part of its matrix's sums, as stored with it."""
-    return running.Share(
-        matrix=matrix_of(figures["upper"]),
-        alpha=figures["weight"],
-        weights=np.asarray(figures["weights"], dtype=float),
-        eigen=np.asarray(figures["eigen"], dtype=float),
-    )

@@ -90,7 +90,6 @@ class Tally:
             }
             for s in data.subjects
         }
-        self.ri = data.settings["ri_table"]
         self.ratings = sums.get("ratings", 0)  # rating ballots counted
 
     def as_json(self) -> dict:
